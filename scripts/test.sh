@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line "N passed, M failed".
+#   C unit tests (plain and under ASan+UBSan)
+#   API tests on SQLite, on SQLite under ASan+UBSan, and on PostgreSQL
+#   browser tests in Debian's Chromium
+# Suites print their own counts; this script adds them up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=test-output
+mkdir -p "$out"
+passed=0 failed=0
+
+count_line() { # "N passed, M failed" → add
+  local line=$1
+  if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+  fi
+}
+
+suite() { # name, then command; TAP from node --test or our own count line
+  local name=$1; shift
+  echo "== $name"
+  local log="$out/$name.log"
+  "$@" >"$log" 2>&1
+  local rc=$?
+  local p f
+  p=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')
+  if [ -n "$p" ]; then
+    passed=$((passed + p)); failed=$((failed + f))
+    echo "   $p passed, $f failed"
+  else
+    local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    if [ -n "$line" ]; then count_line "$line"; echo "   $line"; else failed=$((failed + 1)); echo "   no result line"; fi
+  fi
+  if [ $rc -ne 0 ] || grep -qE '^not ok|[1-9][0-9]* failed' "$log"; then
+    echo "   --- $name failed; last lines of $log:"
+    grep -E '^not ok|error|Error|expected|actual' "$log" | head -40 | sed 's/^/   /'
+    [ $rc -ne 0 ] && [ -z "$p" ] && failed=$((failed + 1))
+  fi
+}
+
+for t in build/unit/test_*; do
+  [ -x "$t" ] && suite "unit-$(basename "$t")" "$t"
+done
+for t in build/unit/asan-test_*; do
+  [ -x "$t" ] && suite "unit-$(basename "$t")" env ASAN_OPTIONS=detect_leaks=1 "$t"
+done
+
+node_suite() { # name, env..., then test dir
+  local name=$1; shift
+  suite "$name" env "$@" node --test --test-reporter=tap --test-concurrency=2 --test-timeout=300000 tests/api/
+}
+if ls tests/api/*.test.mjs >/dev/null 2>&1; then
+  node_suite api-sqlite GUATU_BIN=build/guatu
+  node_suite api-sqlite-asan GUATU_BIN=build/asan/guatu ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1
+  pgdir=$(mktemp -d /tmp/guatu-pg-XXXXXX)
+  if pgurl=$(scripts/pg-test-server.sh start "$pgdir"); then
+    node_suite api-postgresql GUATU_BIN=build/guatu GUATU_TEST_PG="$pgurl"
+  else
+    echo "== api-postgresql: could not start PostgreSQL"; cat "$pgdir"/*.log 2>/dev/null | tail -20; failed=$((failed + 1))
+  fi
+  scripts/pg-test-server.sh stop "$pgdir"
+  rm -rf "$pgdir"
+fi
+
+if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+  (cd tests && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }) >"$out/e2e-npm.log" 2>&1
+  suite e2e env GUATU_BIN=build/guatu node --test --test-reporter=tap --test-concurrency=1 --test-timeout=300000 tests/e2e/
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,72 @@
+-- 0003 projects: the project library (项目库) and the battle-map nodes.
+-- Money columns are BIGINT fen; areas BIGINT hundredths of 亩; dates TEXT.
+-- Columns named here are relied on by other modules: add, never rename.
+
+CREATE TABLE projects (
+  id {{ID}},
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL,                 -- province|city|district
+  category TEXT NOT NULL,              -- 产业项目|基础设施|社会民生|…
+  chain TEXT,                          -- 产业链: 新材料, 信创, 硬质材料, 现代物流…
+  stage TEXT NOT NULL,                 -- reserve|preparation|construction|completed|production
+  total_investment BIGINT NOT NULL DEFAULT 0,
+  land_area BIGINT NOT NULL DEFAULT 0,
+  location TEXT,
+  lng DOUBLE PRECISION,
+  lat DOUBLE PRECISION,
+  owner_unit_id BIGINT REFERENCES units(id),   -- the owner enterprise (a unit of kind enterprise)
+  leader_id BIGINT REFERENCES users(id),       -- lead leader 联系领导
+  unit_id BIGINT NOT NULL REFERENCES units(id),-- responsible unit 责任单位
+  hq_id BIGINT REFERENCES units(id),           -- command HQ 指挥部
+  flag_top500 INTEGER NOT NULL DEFAULT 0,      -- 三类500强 (亿元以上/10亿元以上 follow from total_investment)
+  published INTEGER NOT NULL DEFAULT 0,        -- visible to the public
+  custom_json TEXT,                            -- administrator-defined fields
+  version INTEGER NOT NULL DEFAULT 1,          -- optimistic concurrency (ETag)
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX projects_unit ON projects(unit_id);
+CREATE INDEX projects_leader ON projects(leader_id);
+CREATE INDEX projects_owner ON projects(owner_unit_id);
+CREATE INDEX projects_level_stage ON projects(level, stage);
+CREATE INDEX projects_chain ON projects(chain);
+
+-- planned investment per year (annual_plan)
+CREATE TABLE project_plans (
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  year INTEGER NOT NULL,
+  amount BIGINT NOT NULL,
+  PRIMARY KEY (project_id, year)
+);
+
+-- lists a project belongs to: 省市重点, 集中开工, 领导联系…
+CREATE TABLE project_tags (
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (project_id, tag)
+);
+CREATE INDEX project_tags_tag ON project_tags(tag);
+
+-- milestone nodes of a project's plan (作战图)
+CREATE TABLE nodes (
+  id {{ID}},
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'other',  -- land_acquisition|land_approval|land_listing|planning_permit|
+                                       -- construction_permit|start|topping_out|completion|production|other
+  unit_id BIGINT REFERENCES units(id), -- responsible unit of this node
+  person TEXT,                         -- responsible person
+  planned_date TEXT NOT NULL,
+  baseline_date TEXT,                  -- frozen 年初计划
+  actual_date TEXT,                    -- done when set
+  note TEXT,
+  depends_on BIGINT REFERENCES nodes(id),
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX nodes_project ON nodes(project_id, seq);
+CREATE INDEX nodes_open_due ON nodes(planned_date, actual_date);
+CREATE INDEX nodes_unit ON nodes(unit_id);

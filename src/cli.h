@@ -1,0 +1,31 @@
+/*
+ * cli.h — subcommands of the guatu binary.  Each command file registers
+ * itself (COMMAND_REGISTER), so a module adds its commands without touching
+ * main.c.  Every command answers --help.
+ */
+#ifndef GUATU_CLI_H
+#define GUATU_CLI_H
+
+#include <stdio.h>
+
+#include "db.h"
+
+typedef struct command {
+  const char *name;      /* "init", "unit", "import" … */
+  const char *usage;     /* shown by --help and on a usage error */
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} command;
+
+void command_add(const command *c);
+#define COMMAND_REGISTER(var)                                                                      \
+  __attribute__((constructor)) static void var##_register(void) { command_add(&var); }
+
+/* The value after --name in argv (NULL if absent); `--name=value` works too. */
+const char *cli_opt(int argc, char **argv, const char *name);
+int cli_flag(int argc, char **argv, const char *name);
+int cli_wants_help(int argc, char **argv);
+/* Opens the database named by --db (or GUATU_DB) and brings its schema up
+ * to date; prints the reason and returns NULL on failure. */
+db *cli_open_db(int argc, char **argv, const char *usage);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * core.c — endpoints every deployment has: health, the OpenAPI document
+ * (generated from the route table, so it cannot drift from the code), the
+ * version, and the working-day calendar.
+ *
+ * GET  /api/v1/health
+ * GET  /api/v1/openapi.json
+ * GET  /api/v1/calendar?year=YYYY                       overrides of a year
+ * PUT  /api/v1/calendar/days/{day}  {"kind","name"}     admin: set one day
+ * GET  /api/v1/calendar/add-working-days?from=&days=    {"date"}
+ * GET  /api/v1/calendar/working-days-between?from=&to= {"days"}
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cal.h"
+#include "http.h"
+#include "migrate.h"
+#include "version.h"
+
+/* ---- the calendar cache ---- */
+
+static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
+static calendar *cal_current;
+static int64_t cal_version = -1;
+/* Replaced calendars stay alive (a handler may still hold one); they are a
+ * few KiB and replaced only when an administrator edits the calendar. */
+static calendar *cal_retired[64];
+static int ncal_retired;
+
+static int load_override(calendar *c, db *d) {
+  db_stmt *st = db_query0(d, "SELECT day, kind, name FROM calendar_days ORDER BY day");
+  if (!st) return -1;
+  while (db_step(st) == DB_ROW) {
+    int32_t day;
+    const char *kind = db_text(st, 1);
+    if (date_parse(db_text(st, 0), &day) != 0) continue;
+    int k = strcmp(kind, "holiday") == 0 ? CAL_HOLIDAY : strcmp(kind, "workday") == 0 ? CAL_WORKDAY : CAL_NORMAL;
+    calendar_set(c, day, k, db_text(st, 2));
+  }
+  db_done(st);
+  return 0;
+}
+
+const calendar *cal_get(db *d) {
+  int64_t v = db_int1(d, 0, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?", DBT("calendar_version"));
+  pthread_mutex_lock(&cal_lock);
+  if (!cal_current || v != cal_version) {
+    calendar *c = calendar_new_builtin();
+    load_override(c, d);
+    if (cal_current && ncal_retired < (int)(sizeof cal_retired / sizeof *cal_retired))
+      cal_retired[ncal_retired++] = cal_current;
+    else if (cal_current)
+      calendar_free(cal_current);
+    cal_current = c;
+    cal_version = v;
+  }
+  const calendar *c = cal_current;
+  pthread_mutex_unlock(&cal_lock);
+  return c;
+}
+
+int cal_store_day(db *d, const char *day, const char *kind, const char *name) {
+  int rc = db_exec(d, "INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+                   DBT(day), DBT(kind), DBT(name));
+  if (rc == DB_OK)
+    rc = db_exec(d, "INSERT INTO settings (key, value) VALUES ('calendar_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)");
+  return rc;
+}
+
+/* ---- handlers ---- */
+
+static void health(req *r) {
+  int ok = db_int10(r->db, 0, "SELECT 1") == 1;
+  int version = migrate_current(r->db);
+  json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "status", ok ? "ok" : "error", "version", GUATU_VERSION, "database",
+                        db_dialect(r->db) == DB_PG ? "postgresql" : "sqlite", "schema_version", version);
+  reply_json(r, ok ? 200 : 503, o);
+}
+
+static void add_working_days(req *r) {
+  const char *from = qdate(r, "from");
+  int64_t days = qint(r, "days", -3660, 3660, 0);
+  if (!from && !has_errors(r)) field_error(r, "from", "必填", "required");
+  if (!req_arg(r, "days") && !has_errors(r)) field_error(r, "days", "必填", "required");
+  if (has_errors(r)) return reply_invalid(r);
+  int32_t d;
+  date_parse(from, &d);
+  char out[11];
+  date_format(calendar_add_working_days(cal_get(r->db), d, (int)days), out);
+  reply_json(r, 200, json_pack("{s:s}", "date", out));
+}
+
+static void working_days_between(req *r) {
+  const char *from = qdate(r, "from"), *to = qdate(r, "to");
+  if (!from && !has_errors(r)) field_error(r, "from", "必填", "required");
+  if (!to && !has_errors(r)) field_error(r, "to", "必填", "required");
+  if (has_errors(r)) return reply_invalid(r);
+  int32_t a, b;
+  date_parse(from, &a);
+  date_parse(to, &b);
+  if (abs(b - a) > 36600) {
+    field_error(r, "to", "区间不能超过100年", "the range may not exceed 100 years");
+    return reply_invalid(r);
+  }
+  reply_json(r, 200, json_pack("{s:i}", "days", calendar_working_days_between(cal_get(r->db), a, b)));
+}
+
+typedef struct list_ctx {
+  json_t *items;
+  int32_t from, to;
+} list_ctx;
+
+static int collect_day(int32_t day, int kind, const char *name, void *ctx) {
+  list_ctx *lc = ctx;
+  if (day < lc->from || day > lc->to) return 0;
+  char buf[11];
+  date_format(day, buf);
+  json_array_append_new(lc->items, json_pack("{s:s, s:s, s:s?}", "day", buf, "kind",
+                                             kind == CAL_HOLIDAY ? "holiday" : kind == CAL_WORKDAY ? "workday" : "normal",
+                                             "name", name));
+  return 0;
+}
+
+static void calendar_year(req *r) {
+  int64_t year = qint(r, "year", 1900, 2200, 0);
+  if (!year && !has_errors(r)) field_error(r, "year", "必填", "required");
+  if (has_errors(r)) return reply_invalid(r);
+  list_ctx lc = {json_array(), date_from_ymd((int)year, 1, 1), date_from_ymd((int)year, 12, 31)};
+  calendar_foreach_override(cal_get(r->db), collect_day, &lc);
+  page p = {1, (int64_t)json_array_size(lc.items), 0};
+  reply_list(r, lc.items, (int64_t)json_array_size(lc.items), &p);
+}
+
+static void calendar_set_day(req *r) {
+  static const char *const fields[] = {"kind", "name", NULL};
+  static const char *const kinds[] = {"holiday", "workday", "normal", NULL};
+  int32_t day;
+  if (r->nparams < 1 || date_parse(r->params[0], &day) != 0) {
+    field_error(r, "day", "日期应为YYYY-MM-DD", "must be a date YYYY-MM-DD");
+    return reply_invalid(r);
+  }
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *kind = NULL, *name = NULL;
+  jenum(r, in, "kind", 1, kinds, &kind);
+  jstr(r, in, "name", 0, 64, &name);
+  if (has_errors(r)) return reply_invalid(r);
+  int wd = date_weekday(day);
+  if ((strcmp(kind, "holiday") == 0 && wd >= 6) || (strcmp(kind, "workday") == 0 && wd <= 5)) {
+    field_error(r, "kind", "节假日应为工作日、调休上班日应为周末", "a holiday must fall on a weekday and a make-up workday on a weekend");
+    return reply_invalid(r);
+  }
+  json_t *after = json_pack("{s:s, s:s, s:s?}", "day", r->params[0], "kind", kind, "name", name);
+  db_begin(r->db);
+  int rc = cal_store_day(r->db, r->params[0], kind, name);
+  if (rc == DB_OK) rc = audit_log(r, "update", "calendar_day", 0, NULL, after);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, 200, after);
+}
+
+/* OpenAPI 3.1 from the route table: paths, methods, summaries, the roles
+ * allowed, and the shared conventions (problem+json, list envelope). */
+static void openapi(req *r) {
+  json_t *paths = json_object();
+  json_t *schemas = json_object();
+  for (int m = 0; m < module_count(); m++) {
+    const module *mod = module_at(m);
+    if (mod->schemas) {
+      json_t *s = json_loads(mod->schemas, 0, NULL);
+      if (s) json_object_update(schemas, s);
+      json_decref(s);
+    }
+    for (const route *rt = mod->routes; rt && rt->method; rt++) {
+      json_t *item = json_object_get(paths, rt->pattern);
+      if (!item) {
+        item = json_object();
+        json_object_set_new(paths, rt->pattern, item);
+      }
+      char method[8];
+      size_t i;
+      for (i = 0; rt->method[i] && i < sizeof method - 1; i++) method[i] = (char)(rt->method[i] | 0x20);
+      method[i] = 0;
+      json_t *params = json_array();
+      for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e) break;
+        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1, (size_t)(e - p - 1), "in",
+                                                "path", "required", 1, "schema", "type", "string"));
+      }
+      const char *who = rt->roles == ROLES_NONE ? "public" : rt->roles == ROLES_ANY ? "any logged-in user"
+                                                                                    : roles_format(&r->a, rt->roles);
+      json_t *op = json_pack(
+          "{s:s, s:s, s:[s], s:o, s:{s:{s:s}, s:{s:s, s:{s:{s:{s:s}}}}, s:{s:s}, s:{s:s}}}", "summary", rt->summary,
+          "description", arena_printf(&r->a, "Roles: %s", who), "tags", mod->name, "parameters", params,
+          "responses", "200", "description", "OK", "default", "description", "Error (RFC 9457 problem details)",
+          "content", "application/problem+json", "schema", "$ref", "#/components/schemas/Problem", "401",
+          "description", "未登录 / Not logged in", "403", "description", "无权 / Forbidden");
+      if (strcmp(rt->method, "POST") == 0 || strcmp(rt->method, "PATCH") == 0 || strcmp(rt->method, "PUT") == 0)
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/json",
+                                      "schema", "type", "object"));
+      json_object_set_new(item, method, op);
+    }
+  }
+  json_object_set_new(
+      schemas, "Problem",
+      json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}}}}}}", "type", "object",
+                "properties", "status", "type", "integer", "title", "type", "string", "detail", "type", "string",
+                "errors", "type", "array", "items", "type", "object", "properties", "field", "type", "string",
+                "message", "type", "string"));
+  json_object_set_new(
+      schemas, "List",
+      json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}", "type", "object", "description",
+                "Every list: page (≥1), per_page (1–500), sort (field or -field), filters; format=xlsx|csv with "
+                "columns=key:label,… exports the same rows",
+                "properties", "items", "type", "array", "total", "type", "integer", "page", "type", "integer",
+                "per_page", "type", "integer"));
+  json_t *doc = json_pack(
+      "{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}}", "openapi", "3.1.0", "info",
+      "title", "guatu 挂图作战 API", "version", GUATU_VERSION, "description",
+      "Conventions: docs/api.md. Money is a string of yuan with two decimals; area a string of 亩 with two decimals.",
+      "paths", paths, "components", "schemas", schemas, "securitySchemes", "cookie", "type", "apiKey", "in",
+      "cookie", "name", "guatu_session", "bearer", "type", "http", "scheme", "bearer");
+  reply_json(r, 200, doc);
+}
+
+static const route core_routes[] = {
+    {"GET", "/api/v1/health", health, ROLES_NONE, "健康检查 / Health check", 0},
+    {"GET", "/api/v1/openapi.json", openapi, ROLES_NONE, "接口文档 / This OpenAPI document", 0},
+    {"GET", "/api/v1/calendar", calendar_year, ROLES_NONE, "某年节假日与调休 / Holidays and make-up days of a year", 0},
+    {"PUT", "/api/v1/calendar/days/{day}", calendar_set_day, ROLE_ADMIN, "设置某日 / Set one calendar day", 0},
+    {"GET", "/api/v1/calendar/add-working-days", add_working_days, ROLES_NONE, "加N个工作日 / Add N working days", 0},
+    {"GET", "/api/v1/calendar/working-days-between", working_days_between, ROLES_NONE,
+     "两日间工作日数 / Working days between two dates", 0},
+    {0},
+};
+
+static const module core_module = {"core", 0, core_routes, NULL, NULL};
+MODULE_REGISTER(core_module)

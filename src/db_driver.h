@@ -1,0 +1,67 @@
+/*
+ * db_driver.h — what an engine must provide to sit behind db.h.
+ * Private to db.c, db_sqlite.c and db_pg.c; modules never include it.
+ */
+#ifndef GUATU_DB_DRIVER_H
+#define GUATU_DB_DRIVER_H
+
+#include "db.h"
+
+#define DB_CACHE_SLOTS 192
+
+struct db_stmt {
+  db *owner;
+  void *handle;     /* sqlite3_stmt* or the prepared statement's name (PG) */
+  char *sql;        /* as given (with ? placeholders) */
+  uint64_t hash;
+  int cached, in_use;
+  /* PG: the executed result and the cursor into it */
+  void *result;
+  int row, nrows, executed;
+  int nparams;
+  db_val *params;   /* PG binds at execution, so it keeps copies */
+  char **param_text;
+  unsigned char *blob_buf; /* PG: the last unescaped bytea */
+  /* SQLite: the first db_step's outcome is kept for a clear error later */
+};
+
+typedef struct db_driver {
+  int (*open)(db *d, const char *url, char *err, size_t errlen);
+  void (*close)(db *d);
+  int (*prepare)(db_stmt *st);                 /* sets st->handle */
+  int (*bind)(db_stmt *st, int n, const db_val *args);
+  int (*step)(db_stmt *st);
+  void (*reset)(db_stmt *st);
+  void (*finalize)(db_stmt *st);
+  int (*columns)(const db_stmt *st);
+  const char *(*colname)(const db_stmt *st, int i);
+  int (*isnull)(const db_stmt *st, int i);
+  int (*coltype)(const db_stmt *st, int i);
+  int64_t (*integer)(const db_stmt *st, int i);
+  const char *(*text)(const db_stmt *st, int i);
+  const void *(*blob)(db_stmt *st, int i, size_t *len);
+  int (*script)(db *d, const char *sql);
+  int64_t (*changes)(db *d);
+  int (*begin)(db *d);
+  int (*backup)(db *d, const char *path, char *err, size_t errlen);
+} db_driver;
+
+struct db {
+  enum db_dialect dialect;
+  const db_driver *drv;
+  void *conn;            /* sqlite3* or PGconn* */
+  int in_tx;
+  int64_t last_changes;  /* PG: rows touched by the last command */
+  unsigned next_name;    /* PG: counter for prepared statement names */
+  char err[2048];
+  db_stmt cache[DB_CACHE_SLOTS];
+  unsigned cache_clock;
+};
+
+extern const db_driver db_sqlite_driver;
+extern const db_driver db_pg_driver;
+
+/* Records an error message "reason [SQL: …]" on the connection. */
+void db_set_error(db *d, const char *sql, const char *reason);
+
+#endif

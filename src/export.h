@@ -1,0 +1,27 @@
+/*
+ * export.h — lists as spreadsheets: any JSON list of objects written as XLSX
+ * (libxlsxwriter) or CSV, with the columns and labels the user chose.
+ */
+#ifndef GUATU_EXPORT_H
+#define GUATU_EXPORT_H
+
+#include <jansson.h>
+
+#include "http.h"
+
+/* One column: the JSON key and the header label. */
+typedef struct export_col {
+  const char *key, *label;
+} export_col;
+
+/* Parses "key:标签,key2:标签2" (labels optional); with NULL/empty spec the
+ * keys of the first item are used.  Returns the count. */
+int export_columns(arena *a, const char *spec, json_t *items, export_col **out);
+/* Writes rows to an XLSX file; 0 on success. */
+int export_xlsx_file(const char *path, const char *sheet, json_t *items, const export_col *cols, int ncols);
+/* Replies with the items as an attachment (format "xlsx" or "csv"). */
+void export_reply(req *r, json_t *items, const char *columns, const char *format);
+/* The cell text for a JSON value: arrays joined with "、", objects as JSON. */
+char *export_cell_text(arena *a, json_t *v);
+
+#endif

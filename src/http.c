@@ -1,0 +1,443 @@
+/*
+ * http.c — the HTTP server on libmicrohttpd: connection life cycle, body
+ * limits, overload shedding, the route table, the request pipeline
+ * (authenticate → route → role check → CSRF → handler) and the access log.
+ *
+ * Threads: MHD's thread pool, one database connection per thread from the
+ * pool in db.c, so a request never waits for another's connection.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "embedded.h"
+
+#define DEFAULT_MAX_BODY ((size_t)1 << 20)
+
+/* ---- module registry ---- */
+
+static const module *modules[64];
+static int nmodules;
+
+void module_add(const module *m) {
+  if (nmodules == (int)(sizeof modules / sizeof *modules)) abort();
+  int i = nmodules++;
+  while (i > 0 && modules[i - 1]->order > m->order) {
+    modules[i] = modules[i - 1];
+    i--;
+  }
+  modules[i] = m;
+}
+int module_count(void) { return nmodules; }
+const module *module_at(int i) { return modules[i]; }
+
+/* ---- time ---- */
+
+const char *now_rfc3339(arena *a) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- request accessors ---- */
+
+const char *req_arg(req *r, const char *name) {
+  if (!r->conn) return NULL;
+  return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(req *r, const char *name) {
+  if (!r->conn) return NULL;
+  return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(req *r, const char *name) {
+  if (!r->conn) return NULL;
+  return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+int has_role(const req *r, unsigned roles) { return (r->user.roles & roles) != 0; }
+
+/* ---- replies ---- */
+
+void reply_header(req *r, const char *name, const char *value) {
+  if (r->nheaders < (int)(sizeof r->headers / sizeof *r->headers)) {
+    r->headers[r->nheaders].name = arena_strdup(&r->a, name);
+    r->headers[r->nheaders].value = arena_strdup(&r->a, value);
+    r->nheaders++;
+  }
+}
+
+void reply_bytes(req *r, unsigned status, const char *type, const void *data, size_t len) {
+  free(r->out);
+  r->out = malloc(len ? len : 1);
+  if (!r->out) abort();
+  if (len) memcpy(r->out, data, len);
+  r->out_len = len;
+  r->out_type = type;
+  r->status = status;
+}
+
+void reply_json(req *r, unsigned status, json_t *body) {
+  free(r->out);
+  r->out = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_decref(body);
+  if (!r->out) abort();
+  r->out_len = strlen(r->out);
+  r->out_type = "application/json; charset=utf-8";
+  r->status = status;
+}
+
+void reply_no_content(req *r) {
+  free(r->out);
+  r->out = NULL;
+  r->out_len = 0;
+  r->out_type = NULL;
+  r->status = 204;
+}
+
+void reply_problem(req *r, unsigned status, const char *title, const char *detail) {
+  json_t *p = json_pack("{s:I, s:s, s:s}", "status", (json_int_t)status, "title", title, "detail",
+                        detail ? detail : title);
+  json_object_set_new(p, "errors", r->errors ? json_incref(r->errors) : json_array());
+  reply_json(r, status, p);
+  r->out_type = "application/problem+json; charset=utf-8";
+}
+
+void reply_forbidden(req *r, const char *why_zh, const char *why_en) {
+  reply_problem(r, 403, "无权操作 / Forbidden", arena_printf(&r->a, "%s / %s", why_zh, why_en));
+}
+
+void reply_not_found(req *r, const char *what_zh, const char *what_en) {
+  reply_problem(r, 404, "未找到 / Not found", arena_printf(&r->a, "%s不存在 / %s not found", what_zh, what_en));
+}
+
+void reply_invalid(req *r) {
+  reply_problem(r, 422, "输入有误 / Invalid input",
+                "请按提示修改标出的字段 / Correct the fields listed in errors");
+}
+
+void reply_db_error(req *r) {
+  const char *msg = r->db ? db_errmsg(r->db) : "no database";
+  fprintf(stderr, "{\"level\":\"error\",\"path\":\"%s\",\"db\":\"%s\"}\n", r->path, msg);
+  if (strstr(msg, "UNIQUE") || strstr(msg, "unique") || strstr(msg, "duplicate key"))
+    reply_problem(r, 409, "与已有数据冲突 / Conflict", "同名或同编号的记录已存在 / A record with the same key already exists");
+  else if (strstr(msg, "FOREIGN KEY") || strstr(msg, "foreign key"))
+    reply_problem(r, 409, "仍被引用 / Still referenced",
+                  "该记录被其他数据引用或引用了不存在的记录 / The record is referenced by, or refers to, a missing record");
+  else if (strstr(msg, "locked") || strstr(msg, "busy") || strstr(msg, "could not serialize"))
+    reply_problem(r, 503, "系统繁忙 / Busy", "请稍后重试 / Please retry shortly");
+  else
+    reply_problem(r, 500, "内部错误 / Internal error", "已记录，请联系管理员 / Logged; please contact the administrator");
+}
+
+int64_t req_id(req *r, int i) {
+  const char *s = i < r->nparams ? r->params[i] : NULL;
+  char *end = NULL;
+  long long v = s ? strtoll(s, &end, 10) : 0;
+  if (!s || !*s || *end || v <= 0) {
+    reply_problem(r, 404, "未找到 / Not found", "编号无效 / Invalid id in the path");
+    return 0;
+  }
+  return v;
+}
+
+/* ---- routing ---- */
+
+/* Matches "/api/v1/projects/{id}" against a path, collecting parameters. */
+static int match_pattern(const char *pat, const char *path, req *r) {
+  int n = 0;
+  const char *params[4];
+  size_t plen[4];
+  while (*pat && *path) {
+    if (*pat == '{') {
+      const char *end = strchr(path, '/');
+      size_t len = end ? (size_t)(end - path) : strlen(path);
+      if (len == 0 || n == 4) return 0;
+      params[n] = path;
+      plen[n++] = len;
+      path += len;
+      pat = strchr(pat, '}');
+      if (!pat) return 0;
+      pat++;
+    } else if (*pat++ != *path++) {
+      return 0;
+    }
+  }
+  if (*pat || *path) return 0;
+  for (int i = 0; i < n; i++) r->params[i] = arena_strndup(&r->a, params[i], plen[i]);
+  r->nparams = n;
+  return 1;
+}
+
+static const route *find_route(req *r, int *path_known) {
+  *path_known = 0;
+  for (int m = 0; m < nmodules; m++)
+    for (const route *rt = modules[m]->routes; rt && rt->method; rt++) {
+      if (!match_pattern(rt->pattern, r->path, r)) continue;
+      *path_known = 1;
+      if (strcmp(rt->method, r->method) == 0) return rt;
+    }
+  return NULL;
+}
+
+static size_t route_max_body(const char *method, const char *path) {
+  req probe = {0};
+  arena_init(&probe.a);
+  probe.method = method;
+  probe.path = path;
+  int known;
+  const route *rt = find_route(&probe, &known);
+  arena_release(&probe.a);
+  return rt && rt->max_body ? rt->max_body : DEFAULT_MAX_BODY;
+}
+
+static int is_unsafe(const char *method) {
+  return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+}
+
+void route_dispatch(req *r) {
+  int known;
+  const route *rt = find_route(r, &known);
+  if (!rt) {
+    if (known)
+      reply_problem(r, 405, "方法不允许 / Method not allowed",
+                    arena_printf(&r->a, "%s 不支持 %s / %s does not support %s", r->path, r->method, r->path, r->method));
+    else
+      reply_problem(r, 404, "未找到 / Not found", arena_printf(&r->a, "没有接口 %s / No endpoint %s", r->path, r->path));
+    return;
+  }
+  r->db = db_acquire();
+  if (auth_resolve(r) != 0) goto done; /* it replied (e.g. revoked token) */
+  if (rt->roles != ROLES_NONE) {
+    if (!r->user.id) {
+      reply_problem(r, 401, "未登录 / Not logged in", "请先登录 / Please log in first");
+      goto done;
+    }
+    if ((r->user.roles & rt->roles) == 0) {
+      reply_forbidden(r, "您的角色不能进行此操作", "your role may not do this");
+      goto done;
+    }
+    if (is_unsafe(r->method) && !r->user.via_token && !auth_csrf_ok(r)) {
+      reply_problem(r, 403, "缺少或错误的CSRF令牌 / CSRF token missing or wrong",
+                    "修改类请求须带 X-CSRF-Token 请求头 / Send the X-CSRF-Token header with every change");
+      goto done;
+    }
+  }
+  rt->fn(r);
+  if (!r->status)
+    reply_problem(r, 500, "内部错误 / Internal error", "处理程序未作答 / The handler gave no answer");
+done:
+  db_release(r->db);
+  r->db = NULL;
+}
+
+/* ---- the MHD side ---- */
+
+typedef struct conn_ctx {
+  strbuf body;
+  size_t limit;
+  int too_big;
+} conn_ctx;
+
+static struct {
+  int quiet;
+  int max_connections;
+  atomic_int open_connections;
+  struct MHD_Daemon *daemon;
+} srv;
+
+static const char *client_ip(struct MHD_Connection *c, arena *a) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  char buf[INET6_ADDRSTRLEN] = "?";
+  if (ci && ci->client_addr) {
+    if (ci->client_addr->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, sizeof buf);
+    else if (ci->client_addr->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, sizeof buf);
+  }
+  /* Behind a reverse proxy on the same machine, trust its X-Real-IP. */
+  const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+  if (real && (strcmp(buf, "127.0.0.1") == 0 || strcmp(buf, "::1") == 0)) return arena_strdup(a, real);
+  return arena_strdup(a, buf);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, req *r) {
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(r->out_len, r->out ? r->out : (void *)"", r->out ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  r->out = NULL;
+  if (r->out_type) MHD_add_response_header(resp, "Content-Type", r->out_type);
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  int has_cache = 0;
+  for (int i = 0; i < r->nheaders; i++) {
+    MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value);
+    if (strcasecmp(r->headers[i].name, "Cache-Control") == 0) has_cache = 1;
+  }
+  if (!has_cache) MHD_add_response_header(resp, "Cache-Control", "no-store");
+  enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+static void access_log(const req *r, double ms) {
+  if (srv.quiet) return;
+  fprintf(stderr,
+          "{\"method\":\"%s\",\"path\":\"%s\",\"status\":%u,\"ms\":%.2f,\"user\":%lld,\"ip\":\"%s\"}\n",
+          r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  (void)cls;
+  (void)version;
+  conn_ctx *cx = *con_cls;
+  if (!cx) {
+    cx = calloc(1, sizeof *cx);
+    if (!cx) return MHD_NO;
+    cx->limit = strncmp(url, "/api/", 5) == 0 ? route_max_body(method, url) : DEFAULT_MAX_BODY;
+    sb_init(&cx->body, cx->limit + 1);
+    *con_cls = cx;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > cx->limit) cx->too_big = 1;
+    if (!cx->too_big) return MHD_YES;
+  }
+  if (*upload_size && !cx->too_big) {
+    sb_add(&cx->body, upload, *upload_size);
+    if (cx->body.overflow || cx->body.len > cx->limit) cx->too_big = 1;
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  *upload_size = 0;
+
+  double t0 = now_ms();
+  req r = {0};
+  arena_init(&r.a);
+  r.conn = c;
+  r.method = method;
+  r.path = url;
+  r.ip = client_ip(c, &r.a);
+  if (cx->too_big) {
+    reply_problem(&r, 413, "请求体过大 / Request body too large",
+                  arena_printf(&r.a, "请求体不得超过 %zu 字节 / The body may not exceed %zu bytes", cx->limit, cx->limit));
+  } else if (srv.max_connections && atomic_load(&srv.open_connections) > srv.max_connections) {
+    /* Shed load early and cheaply instead of queueing without bound. */
+    reply_problem(&r, 503, "系统繁忙 / Overloaded", "请稍后重试 / Please retry shortly");
+    reply_header(&r, "Retry-After", "1");
+  } else {
+    r.body = cx->body.buf;
+    r.body_len = cx->body.len;
+    if (strncmp(url, "/api/", 5) == 0) route_dispatch(&r);
+    else static_serve(&r);
+  }
+  access_log(&r, now_ms() - t0);
+  enum MHD_Result ret = send_reply(c, &r);
+  json_decref(r.errors);
+  json_decref(r.body_json);
+  free(r.out);
+  arena_release(&r.a);
+  return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)c;
+  (void)toe;
+  conn_ctx *cx = *con_cls;
+  if (cx) {
+    sb_release(&cx->body);
+    free(cx);
+  }
+  *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code) {
+  (void)cls;
+  (void)c;
+  (void)socket_ctx;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&srv.open_connections, 1);
+  else atomic_fetch_sub(&srv.open_connections, 1);
+}
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa) {
+  const char *colon = strrchr(listen, ':');
+  if (!colon) return -1;
+  char host[64];
+  size_t hl = (size_t)(colon - listen);
+  if (hl >= sizeof host) return -1;
+  memcpy(host, listen, hl);
+  host[hl] = 0;
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || port < 0 || port > 65535) return -1;
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, hl ? host : "0.0.0.0", &sa->sin_addr) != 1) return -1;
+  return 0;
+}
+
+int server_run(const server_opts *o) {
+  struct sockaddr_in sa;
+  if (parse_listen(o->listen, &sa) != 0) {
+    fprintf(stderr, "guatu: --listen wants HOST:PORT (e.g. 127.0.0.1:8080), not '%s'\n", o->listen);
+    return 2;
+  }
+  char err[512];
+  int threads = o->threads > 0 ? o->threads : 4;
+  if (db_pool_open(o->db_url, threads + 1, err, sizeof err) != DB_OK) {
+    fprintf(stderr, "guatu: %s\n", err);
+    return 1;
+  }
+  srv.quiet = o->quiet;
+  srv.max_connections = o->max_connections > 0 ? o->max_connections : 256;
+  srv.daemon = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)(srv.max_connections * 4), MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+      1024u, MHD_OPTION_END);
+  if (!srv.daemon) {
+    fprintf(stderr, "guatu: cannot listen on %s (in use?)\n", o->listen);
+    db_pool_close();
+    return 1;
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
+  fprintf(stderr, "{\"level\":\"info\",\"msg\":\"guatu serving\",\"listen\":\"%s\",\"port\":%u,\"threads\":%d}\n",
+          o->listen, di ? di->port : 0, threads);
+  struct sigaction act = {0};
+  act.sa_handler = on_signal;
+  sigaction(SIGINT, &act, NULL);
+  sigaction(SIGTERM, &act, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  while (!stop_requested) pause();
+  MHD_stop_daemon(srv.daemon);
+  db_pool_close();
+  return 0;
+}

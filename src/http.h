@@ -1,0 +1,189 @@
+/*
+ * http.h — the request a handler sees, the replies it can give, the route
+ * table every module registers, and the input-validation helpers that turn
+ * bad input into precise, bilingual field errors.
+ *
+ * A handler is `void fn(req *r)`.  It checks permission first (the route's
+ * roles are already enforced; data scope is the handler's job, in its SQL),
+ * validates all input before touching the database, and ends with exactly
+ * one reply_*() call.  Memory from r->a lives until the reply is sent.
+ */
+#ifndef GUATU_HTTP_H
+#define GUATU_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "db.h"
+
+/* Roles, as bits of auth_user.roles; names in auth.c (role_names). */
+enum {
+  ROLE_ADMIN = 1u << 0,
+  ROLE_OFFICE = 1u << 1,
+  ROLE_LEADER = 1u << 2,
+  ROLE_UNIT = 1u << 3,
+  ROLE_ENTERPRISE = 1u << 4,
+  ROLE_BANK = 1u << 5,
+  ROLE_PUBLIC = 1u << 6,
+};
+#define ROLES_ANY 0x7fu     /* any logged-in user */
+#define ROLES_NONE 0u       /* no login needed */
+
+typedef struct auth_user {
+  int64_t id; /* 0: nobody is logged in */
+  const char *login, *name;
+  int64_t unit_id;
+  const char *unit_name;
+  const char *unit_path; /* "/1/7/12/": the unit and its ancestors */
+  const char *unit_kind;
+  unsigned roles;
+  int via_token;         /* Bearer token: no CSRF check */
+  int64_t session_id;
+  const char *csrf;
+} auth_user;
+
+typedef struct req_header_kv {
+  const char *name, *value;
+} req_header_kv;
+
+typedef struct req {
+  arena a;
+  db *db;
+  const char *method, *path, *ip;
+  const char *params[4]; /* the {…} segments of the matched pattern */
+  int nparams;
+  void *conn; /* struct MHD_Connection* */
+  char *body;
+  size_t body_len;
+  auth_user user;
+  json_t *errors; /* field errors collected by the j*() helpers */
+  json_t *body_json; /* the parsed body (req_json), freed with the request */
+  /* the reply */
+  unsigned status;
+  char *out;
+  size_t out_len;
+  const char *out_type;
+  req_header_kv headers[8];
+  int nheaders;
+  int is_head;
+} req;
+
+typedef void (*handler_fn)(req *r);
+
+typedef struct route {
+  const char *method;
+  const char *pattern; /* "/api/v1/projects/{id}/nodes" */
+  handler_fn fn;
+  unsigned roles;      /* ROLES_NONE, ROLES_ANY or the roles allowed */
+  const char *summary; /* one line for the OpenAPI document, "中文 / English" */
+  size_t max_body;     /* 0: 1 MiB */
+} route;
+
+typedef struct module {
+  const char *name;
+  int order;              /* demo data is loaded in this order */
+  const route *routes;    /* ends with {0} */
+  /* Loads this module's part of the demo district (inside a transaction). */
+  int (*demo)(db *d, FILE *log);
+  /* JSON text of OpenAPI components.schemas entries, or NULL. */
+  const char *schemas;
+} module;
+
+/* Registers a module at program start; use MODULE_REGISTER(var) once per
+ * module file so that adding a module touches no shared file. */
+void module_add(const module *m);
+int module_count(void);
+const module *module_at(int i); /* sorted by order */
+#define MODULE_REGISTER(var)                                                                       \
+  __attribute__((constructor)) static void var##_register(void) { module_add(&var); }
+
+/* --- request ------------------------------------------------------------ */
+const char *req_arg(req *r, const char *name);    /* query string; NULL if absent */
+const char *req_header(req *r, const char *name);
+const char *req_cookie(req *r, const char *name);
+/* The i-th path parameter as a positive integer, or 0 after replying 404. */
+int64_t req_id(req *r, int i);
+int has_role(const req *r, unsigned roles);
+
+/* --- replies ------------------------------------------------------------ */
+void reply_json(req *r, unsigned status, json_t *body); /* steals body */
+void reply_bytes(req *r, unsigned status, const char *type, const void *data, size_t len);
+void reply_header(req *r, const char *name, const char *value);
+void reply_no_content(req *r);
+/* application/problem+json; title/detail as "中文 / English". */
+void reply_problem(req *r, unsigned status, const char *title, const char *detail);
+void reply_forbidden(req *r, const char *why_zh, const char *why_en);
+void reply_not_found(req *r, const char *what_zh, const char *what_en);
+/* 422 with the collected field errors. */
+void reply_invalid(req *r);
+/* Maps a failed db call: constraint → 409, busy → 503, else 500 (logged). */
+void reply_db_error(req *r);
+
+/* --- field errors and JSON input --------------------------------------- */
+void field_error(req *r, const char *field, const char *zh, const char *en);
+int has_errors(const req *r);
+/* Parses the body as a JSON object whose keys are all in `allowed` (NULL-
+ * terminated).  On malformed JSON, a non-object or unknown keys it replies
+ * 400 naming the problem and returns NULL. */
+json_t *req_json(req *r, const char *const *allowed);
+
+/* The j*() getters return JV_ABSENT, JV_SET, JV_NULL (explicit null) or
+ * JV_BAD (a field error was recorded).  `required` makes absent/null bad. */
+enum { JV_BAD = -1, JV_ABSENT = 0, JV_SET = 1, JV_NULL = 2 };
+int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out);
+int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out);
+int jbool(req *r, json_t *o, const char *field, int required, int *out);
+int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen); /* ≥ 0 */
+int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu);  /* ≥ 0 */
+int jdate(req *r, json_t *o, const char *field, int required, const char **out);
+int jmonth(req *r, json_t *o, const char *field, int required, const char **out);
+int jenum(req *r, json_t *o, const char *field, int required, const char *const *values, const char **out);
+
+/* Query-string checks with the same error style; NULL/0 when absent. */
+int64_t qint(req *r, const char *name, int64_t min, int64_t max, int64_t dflt);
+const char *qdate(req *r, const char *name);
+const char *qmonth(req *r, const char *name);
+const char *qenum(req *r, const char *name, const char *const *values);
+
+/* --- JSON output --------------------------------------------------------- */
+json_t *json_money(int64_t fen);  /* "366000000.00" */
+json_t *json_area(int64_t hmu);   /* "4191.26" */
+json_t *json_str_or_null(const char *s);
+/* One row as an object.  Column aliases may carry a type suffix:
+ * x__m money (fen → "…​.00"), x__a area, x__b boolean, x__j JSON text;
+ * the key is the alias without the suffix.  Integers stay integers. */
+json_t *db_row_json(db_stmt *st);
+
+/* --- lists --------------------------------------------------------------- */
+typedef struct page {
+  int64_t page, per_page, offset;
+} page;
+/* Reads page (≥1) and per_page (1..500, default 20). */
+void req_page(req *r, page *p);
+/* Maps sort=field / sort=-field through `allowed` (pairs: name, SQL
+ * expression, ending with NULL) to an ORDER BY clause body; `dflt` when no
+ * sort is given.  An unknown field is a field error. */
+const char *req_sort(req *r, const char *const *allowed, const char *dflt);
+/* {"items":…, "total":…, "page":…, "per_page":…}; or, with format=xlsx|csv
+ * and columns=key:标签,…, the same items as a spreadsheet. */
+void reply_list(req *r, json_t *items, int64_t total, const page *p);
+
+/* --- the server ---------------------------------------------------------- */
+typedef struct server_opts {
+  const char *db_url;
+  const char *listen; /* "127.0.0.1:8080" */
+  int threads;
+  int max_connections;
+  int quiet;          /* no access log */
+} server_opts;
+int server_run(const server_opts *o);
+
+/* Dispatches one request through the route table (also used by tests). */
+void route_dispatch(req *r);
+
+/* Wall time now, RFC 3339 UTC with milliseconds, into an arena. */
+const char *now_rfc3339(arena *a);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * session.c — logging in and out, who am I, and changing one's password.
+ *
+ * POST   /api/v1/session      {"login","password"} → cookie + {csrf_token,user}
+ * DELETE /api/v1/session      logs out (the session row is deleted)
+ * GET    /api/v1/me           {user, csrf_token}
+ * POST   /api/v1/me/password  {"old_password","new_password"}
+ *
+ * Lock-out: after LOCK_AFTER failed attempts in a row the account is locked
+ * for LOCK_MINUTES; the counter lives in the users row, so it holds across
+ * server processes.
+ */
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "http.h"
+
+#define LOCK_AFTER 5
+#define LOCK_MINUTES 15
+#define SESSION_HOURS 12
+
+static const char *time_plus(arena *a, long seconds) {
+  time_t t = time(NULL) + seconds;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+json_t *session_user_json(req *r) {
+  const auth_user *u = &r->user;
+  return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:o}", "id", (json_int_t)u->id, "login", u->login, "name",
+                   u->name, "unit_id", (json_int_t)u->unit_id, "unit_name", u->unit_name, "unit_kind",
+                   u->unit_kind, "roles", roles_json(u->roles));
+}
+
+static void login(req *r) {
+  static const char *const fields[] = {"login", "password", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *login_name = NULL, *password = NULL;
+  jstr(r, in, "login", 1, 64, &login_name);
+  jstr(r, in, "password", 1, 256, &password);
+  if (has_errors(r)) return reply_invalid(r);
+
+  const char *now = now_rfc3339(&r->a);
+  db_stmt *st = db_query(r->db,
+                         "SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE login = ?",
+                         DBT(login_name));
+  if (!st) return reply_db_error(r);
+  int found = db_step(st) == DB_ROW;
+  int64_t uid = found ? db_int(st, 0) : 0;
+  const char *hash = found ? arena_strdup(&r->a, db_text(st, 1)) : NULL;
+  int disabled = found && db_int(st, 2);
+  int64_t failed = found ? db_int(st, 3) : 0;
+  const char *locked_until = found && !db_isnull(st, 4) ? arena_strdup(&r->a, db_text(st, 4)) : NULL;
+  db_done(st);
+
+  if (locked_until && strcmp(locked_until, now) > 0) {
+    reply_problem(r, 423, "账号已锁定 / Account locked",
+                  arena_printf(&r->a, "连续%d次密码错误，账号锁定至 %.16s（UTC），请稍后再试或联系管理员 / Locked after %d failed "
+                               "attempts until %.16s UTC; try later or ask an administrator",
+                               LOCK_AFTER, locked_until, LOCK_AFTER, locked_until));
+    return;
+  }
+  /* Verify even for unknown logins so timing does not reveal which exist. */
+  static char dummy[crypto_pwhash_STRBYTES];
+  if (!dummy[0]) auth_hash_password("not a password 0", dummy, sizeof dummy);
+  int ok = auth_check_password(found ? hash : dummy, password) && found;
+  if (!ok || disabled) {
+    if (found && !disabled) {
+      failed++;
+      const char *until = failed >= LOCK_AFTER ? time_plus(&r->a, LOCK_MINUTES * 60) : NULL;
+      db_begin(r->db);
+      db_exec(r->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+              DBI(until ? 0 : failed), DBT(until), DBI(uid));
+      audit_actor who = {uid, login_name, r->ip};
+      audit_write(r->db, &who, until ? "lock" : "login_failed", "user", uid, NULL, NULL);
+      db_commit(r->db);
+      if (until) {
+        reply_problem(r, 423, "账号已锁定 / Account locked",
+                      arena_printf(&r->a, "连续%d次密码错误，账号锁定%d分钟 / Locked for %d minutes after %d failed attempts",
+                                   LOCK_AFTER, LOCK_MINUTES, LOCK_MINUTES, LOCK_AFTER));
+        return;
+      }
+    }
+    field_error(r, "password", "账号或密码错误", "wrong login or password");
+    reply_problem(r, 401, "登录失败 / Login failed",
+                  disabled ? "账号已停用 / The account is disabled" : "账号或密码错误 / Wrong login or password");
+    return;
+  }
+
+  char secret[65], csrf[65], token_hash[65];
+  auth_random_hex(secret, 32);
+  auth_random_hex(csrf, 32);
+  auth_secret_hash(secret, token_hash);
+  db_begin(r->db);
+  int rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", DBI(uid));
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                 DBT(token_hash), DBI(uid), DBT(csrf), DBT(r->ip), DBT(now), DBT(time_plus(&r->a, SESSION_HOURS * 3600)));
+  /* Expired sessions are swept here rather than by a timer thread. */
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM sessions WHERE expires_at < ?", DBT(now));
+  audit_actor who = {uid, login_name, r->ip};
+  if (rc == DB_OK) rc = audit_write(r->db, &who, "login", "session", uid, NULL, NULL);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return reply_db_error(r);
+
+  /* Re-read through the normal path so the answer is exactly what /me says. */
+  db_stmt *u = db_query(r->db,
+                        "SELECT u.login, u.name, u.unit_id, n.name, n.path, n.kind, u.roles FROM users u "
+                        "JOIN units n ON n.id = u.unit_id WHERE u.id = ?",
+                        DBI(uid));
+  if (!u || db_step(u) != DB_ROW) {
+    db_done(u);
+    return reply_db_error(r);
+  }
+  const char *bad;
+  r->user.id = uid;
+  r->user.login = arena_strdup(&r->a, db_text(u, 0));
+  r->user.name = arena_strdup(&r->a, db_text(u, 1));
+  r->user.unit_id = db_int(u, 2);
+  r->user.unit_name = arena_strdup(&r->a, db_text(u, 3));
+  r->user.unit_path = arena_strdup(&r->a, db_text(u, 4));
+  r->user.unit_kind = arena_strdup(&r->a, db_text(u, 5));
+  r->user.roles = roles_parse(db_text(u, 6), &bad);
+  db_done(u);
+
+  const char *proto = req_header(r, "X-Forwarded-Proto");
+  int secure = proto && strcmp(proto, "https") == 0;
+  reply_json(r, 200, json_pack("{s:s, s:o}", "csrf_token", csrf, "user", session_user_json(r)));
+  reply_header(r, "Set-Cookie",
+               arena_printf(&r->a, "guatu_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", secret,
+                            SESSION_HOURS * 3600, secure ? "; Secure" : ""));
+}
+
+static void logout(req *r) {
+  if (r->user.session_id) {
+    db_begin(r->db);
+    db_exec(r->db, "DELETE FROM sessions WHERE id = ?", DBI(r->user.session_id));
+    audit_log(r, "logout", "session", r->user.id, NULL, NULL);
+    db_commit(r->db);
+  }
+  reply_no_content(r);
+  reply_header(r, "Set-Cookie", "guatu_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+}
+
+static void me(req *r) {
+  json_t *o = json_pack("{s:o}", "user", session_user_json(r));
+  json_object_set_new(o, "csrf_token", json_str_or_null(r->user.csrf));
+  reply_json(r, 200, o);
+}
+
+static void change_password(req *r) {
+  static const char *const fields[] = {"old_password", "new_password", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *old_pw = NULL, *new_pw = NULL;
+  jstr(r, in, "old_password", 1, 256, &old_pw);
+  if (jstr(r, in, "new_password", 1, 256, &new_pw) == JV_SET) auth_password_policy(r, "new_password", new_pw);
+  if (has_errors(r)) return reply_invalid(r);
+  db_stmt *st = db_query(r->db, "SELECT password_hash FROM users WHERE id = ?", DBI(r->user.id));
+  const char *hash = st && db_step(st) == DB_ROW ? arena_strdup(&r->a, db_text(st, 0)) : NULL;
+  db_done(st);
+  if (!auth_check_password(hash, old_pw)) {
+    field_error(r, "old_password", "原密码不正确", "the current password is wrong");
+    return reply_invalid(r);
+  }
+  char newhash[crypto_pwhash_STRBYTES];
+  if (auth_hash_password(new_pw, newhash, sizeof newhash) != 0)
+    return reply_problem(r, 500, "内部错误 / Internal error", "无法计算密码散列 / Cannot hash the password");
+  db_begin(r->db);
+  int rc = db_exec(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", DBT(newhash),
+                   DBT(now_rfc3339(&r->a)), DBI(r->user.id));
+  /* Other sessions of this user end: a changed password must lock others out. */
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DBI(r->user.id), DBI(r->user.session_id));
+  json_t *after = json_pack("{s:s}", "password", "(changed)");
+  if (rc == DB_OK) rc = audit_log(r, "update", "user", r->user.id, NULL, after);
+  json_decref(after);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+static const route session_routes[] = {
+    {"POST", "/api/v1/session", login, ROLES_NONE, "登录 / Log in", 0},
+    {"DELETE", "/api/v1/session", logout, ROLES_ANY, "退出登录 / Log out", 0},
+    {"GET", "/api/v1/me", me, ROLES_ANY, "当前用户 / Who is logged in", 0},
+    {"POST", "/api/v1/me/password", change_password, ROLES_ANY, "修改密码 / Change password", 0},
+    {0},
+};
+
+static const module session_module = {"session", 10, session_routes, NULL, NULL};
+MODULE_REGISTER(session_module)

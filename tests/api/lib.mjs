@@ -1,0 +1,144 @@
+// lib.mjs — the API test harness: starts the real guatu binary on a fresh
+// database (a temporary SQLite file, or a new PostgreSQL database when
+// GUATU_TEST_PG is set) on a free loopback port, and gives tests a small
+// client that keeps the session cookie and sends the CSRF token.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+
+export const BIN = resolve(process.env.GUATU_BIN || 'build/guatu');
+export const PG = process.env.GUATU_TEST_PG || ''; // postgres://user@127.0.0.1:port (no db name)
+
+// Demo logins (see src/demo_core.c).
+export const LOGINS = {
+  admin: ['admin', 'admin123'],
+  office: ['office', 'office123'],
+  leader: ['leader', 'leader123'],
+  jinshan: ['jinshan', 'unit123'],
+  guihua: ['guihua', 'unit123'],
+  sany: ['sany', 'unit123'],
+  enterprise: ['huaju', 'ent12345'],
+  bank: ['bank', 'bank1234'],
+};
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+let dbCounter = 0;
+// A new empty database: { url, cleanup }.
+export function newDatabase() {
+  if (PG) {
+    const name = `t_${process.pid}_${Date.now()}_${dbCounter++}`;
+    const u = new URL(PG);
+    const r = spawnSync('createdb', ['-h', u.hostname, '-p', u.port, '-U', u.username, name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`createdb failed: ${r.stderr}`);
+    return {
+      url: `${PG.replace(/\/$/, '')}/${name}`,
+      cleanup: () => spawnSync('dropdb', ['-h', u.hostname, '-p', u.port, '-U', u.username, '--force', name]),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'guatu-test-'));
+  return { url: join(dir, 'guatu.db'), dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Runs a guatu command synchronously; returns { status, stdout, stderr }.
+export function guatu(args, opts = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 120000, ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Starts a server. opts.demo (default true) loads the demo district first;
+// opts.db reuses an existing database ({url}).
+export async function startServer(opts = {}) {
+  const db = opts.db || newDatabase();
+  if (opts.demo !== false && !opts.db) {
+    const r = guatu(['demo', '--db', db.url]);
+    if (r.status !== 0) throw new Error(`guatu demo failed: ${r.stderr}`);
+  }
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--threads', '2', ...(opts.args || [])], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; if (log.length > 1e6) log = log.slice(-5e5); });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${log}`);
+    try {
+      const r = await fetch(`${base}/api/v1/health`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const server = {
+    base, port, proc, db,
+    log: () => log,
+    client: () => new Client(base),
+    async login(who) {
+      const c = new Client(base);
+      const [l, p] = LOGINS[who] || who;
+      const r = await c.post('/api/v1/session', { login: l, password: p });
+      if (r.status !== 200) throw new Error(`login ${l} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return c;
+    },
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => { proc.once('exit', r); setTimeout(r, 5000); });
+      }
+      // A sanitizer report goes to stderr: make it fail the test that owns the server.
+      if (/ERROR: AddressSanitizer|runtime error:|LeakSanitizer/.test(log)) throw new Error(`sanitizer report:\n${log.slice(-4000)}`);
+      if (!keep && !opts.db) db.cleanup();
+    },
+    kill9() { proc.kill('SIGKILL'); },
+  };
+  return server;
+}
+
+export class Client {
+  constructor(base) { this.base = base; this.cookie = ''; this.csrf = ''; this.token = ''; }
+  async request(method, path, body, headers = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.Cookie = this.cookie;
+    if (this.token) h.Authorization = `Bearer ${this.token}`;
+    if (this.csrf && method !== 'GET' && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      if (typeof body === 'string' || body instanceof Uint8Array || body instanceof FormData) payload = body;
+      else { payload = JSON.stringify(body); h['Content-Type'] = 'application/json'; }
+    }
+    const r = await fetch(this.base + path, { method, headers: h, body: payload });
+    const set = r.headers.get('set-cookie');
+    if (set) {
+      const m = /guatu_session=([^;]*)/.exec(set);
+      if (m) this.cookie = m[1] ? `guatu_session=${m[1]}` : '';
+    }
+    const type = r.headers.get('content-type') || '';
+    let data;
+    if (type.includes('json')) data = await r.json();
+    else data = Buffer.from(await r.arrayBuffer());
+    if (data && data.csrf_token) this.csrf = data.csrf_token;
+    return { status: r.status, body: data, headers: r.headers };
+  }
+  get(p, h) { return this.request('GET', p, undefined, h); }
+  post(p, b, h) { return this.request('POST', p, b, h); }
+  patch(p, b, h) { return this.request('PATCH', p, b, h); }
+  put(p, b, h) { return this.request('PUT', p, b, h); }
+  del(p, h) { return this.request('DELETE', p, undefined, h); }
+}
+
+// The field names of a problem+json answer, for assertions.
+export const fields = (res) => (res.body?.errors || []).map((e) => e.field);
