@@ -2,6 +2,7 @@
 # Everything builds under build/; nothing is installed outside the tree
 # except Debian/npm packages, by scripts/install-deps.sh.
 
+B       ?= build
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter libzip expat pangocairo
 CFLAGS  ?= -O2 -g
@@ -10,10 +11,10 @@ CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRCS    := $(sort $(wildcard src/*.c))
-OBJS    := $(SRCS:src/%.c=build/obj/%.o) build/obj/embedded.o
-AOBJS   := $(SRCS:src/%.c=build/asan/%.o) build/asan/embedded.o
-LIBOBJS := $(filter-out build/obj/main.o,$(OBJS))
-ALIBOBJS:= $(filter-out build/asan/main.o,$(AOBJS))
+OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
+AOBJS   := $(SRCS:src/%.c=$(B)/asan/%.o) $(B)/asan/embedded.o
+LIBOBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
+ALIBOBJS:= $(filter-out $(B)/asan/main.o,$(AOBJS))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 ASAN    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SQL     := $(shell find sql -type f 2>/dev/null)
@@ -22,72 +23,73 @@ PORT    ?= 8080
 DEMO_DB ?= var/demo.db
 
 .PHONY: all deps run test bench check clean asan web unit
-all: build/guatu
+all: $(B)/guatu
 
 deps:
 	@scripts/install-deps.sh build
 
-build/obj build/asan build/unit:
+$(B)/obj $(B)/asan $(B)/unit:
 	@mkdir -p $@
 
 # The web UI: built with Vite from web/, compiled into the binary.
-build/web.stamp: $(WEBSRC)
-	@mkdir -p build
+$(B)/web.stamp: $(WEBSRC)
+	@mkdir -p $(B)
 	@if [ -f web/package.json ]; then \
-	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent; \
+	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && \
+	  npx vite build --logLevel warn --emptyOutDir --outDir $(abspath $(B))/web-dist; \
 	fi
 	@touch $@
 
-build/embed: tools/embed.c | build/obj
+$(B)/embed: tools/embed.c | $(B)/obj
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-build/embedded.c: build/embed build/web.stamp $(SQL)
-	build/embed $@ sql=sql $(if $(wildcard web/dist),web=web/dist)
+$(B)/embedded.c: $(B)/embed $(B)/web.stamp $(SQL)
+	$(B)/embed $@ sql=sql $(if $(wildcard $(B)/web-dist),web=$(B)/web-dist)
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
 	@echo "CC $<"; $(CC) $(CFLAGS) -c -o $@ $<
-build/obj/embedded.o: build/embedded.c | build/obj
+$(B)/obj/embedded.o: $(B)/embedded.c | $(B)/obj
 	@echo "CC $<"; $(CC) $(CFLAGS) -O0 -c -o $@ $<
 
-build/guatu: $(OBJS)
+$(B)/guatu: $(OBJS)
 	@echo "LD $@"; $(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same program under AddressSanitizer + UndefinedBehaviorSanitizer.
-build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
+$(B)/asan/%.o: src/%.c $(wildcard src/*.h) | $(B)/asan
 	@echo "CC (asan) $<"; $(CC) $(CFLAGS) -O1 $(ASAN) -c -o $@ $<
-build/asan/embedded.o: build/embedded.c | build/asan
+$(B)/asan/embedded.o: $(B)/embedded.c | $(B)/asan
 	@echo "CC (asan) $<"; $(CC) $(CFLAGS) -O0 -c -o $@ $<
-build/asan/guatu: $(AOBJS)
+$(B)/asan/guatu: $(AOBJS)
 	@echo "LD $@"; $(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LDLIBS)
-asan: build/asan/guatu
+asan: $(B)/asan/guatu
 
 # C unit tests: one binary per tests/unit/test_*.c, linked with the program
 # minus main.c; each also built under the sanitizers.
-build/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJS) | build/unit
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJS) | $(B)/unit
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS)
-build/unit/asan-%: tests/unit/%.c tests/unit/unit.h $(ALIBOBJS) | build/unit
+$(B)/unit/asan-%: tests/unit/%.c tests/unit/unit.h $(ALIBOBJS) | $(B)/unit
 	$(CC) $(CFLAGS) -O1 $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(LDLIBS)
-unit: $(UNIT:tests/unit/%.c=build/unit/%) $(UNIT:tests/unit/%.c=build/unit/asan-%)
+unit: $(UNIT:tests/unit/%.c=$(B)/unit/%) $(UNIT:tests/unit/%.c=$(B)/unit/asan-%)
 
-run: deps build/guatu
+run: deps $(B)/guatu
 	@mkdir -p var
-	@[ -f $(DEMO_DB) ] || build/guatu demo --db $(DEMO_DB)
-	build/guatu serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+	@[ -f $(DEMO_DB) ] || $(B)/guatu demo --db $(DEMO_DB)
+	$(B)/guatu serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
 
 test:
 	@scripts/install-deps.sh test
-	@$(MAKE) --no-print-directory build/guatu build/asan/guatu unit
+	@$(MAKE) --no-print-directory $(B)/guatu $(B)/asan/guatu unit
 	@scripts/test.sh
 
 bench:
 	@scripts/install-deps.sh bench
-	@$(MAKE) --no-print-directory build/guatu
+	@$(MAKE) --no-print-directory $(B)/guatu
 	@bench/run.sh
 
-check: build/guatu
+check: $(B)/guatu
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability --inline-suppr \
 	  --suppress=missingIncludeSystem --std=c11 -Isrc src tools
 	clang-tidy --quiet src/*.c -- $(CFLAGS) 2>/dev/null
 
 clean:
-	rm -rf build
+	rm -rf $(B)
