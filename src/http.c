@@ -380,6 +380,20 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 }
 
 static volatile sig_atomic_t stop_requested;
+
+static void *ticker(void *arg) {
+  (void)arg;
+  while (!stop_requested) {
+    for (int i = 0; i < nmodules && !stop_requested; i++) {
+      if (!modules[i]->tick) continue;
+      db *d = db_acquire();
+      modules[i]->tick(d);
+      db_release(d);
+    }
+    for (int s = 0; s < 10 && !stop_requested; s++) usleep(100000);
+  }
+  return NULL;
+}
 static void on_signal(int sig) {
   (void)sig;
   stop_requested = 1;
@@ -436,8 +450,11 @@ int server_run(const server_opts *o) {
   sigaction(SIGINT, &act, NULL);
   sigaction(SIGTERM, &act, NULL);
   signal(SIGPIPE, SIG_IGN);
+  pthread_t tick_thread;
+  int ticking = pthread_create(&tick_thread, NULL, ticker, NULL) == 0;
   while (!stop_requested) pause();
   MHD_stop_daemon(srv.daemon);
+  if (ticking) pthread_join(tick_thread, NULL);
   db_pool_close();
   return 0;
 }

@@ -89,6 +89,10 @@ typedef struct module {
   int (*demo)(db *d, FILE *log);
   /* JSON text of OpenAPI components.schemas entries, or NULL. */
   const char *schemas;
+  /* Background work (deliveries, escalations), called about once a second
+   * by every server process with its own connection.  Must be safe when
+   * several processes run it at once: claim rows with a conditional UPDATE. */
+  void (*tick)(db *d);
 } module;
 
 /* Registers a module at program start; use MODULE_REGISTER(var) once per
