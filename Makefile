@@ -6,7 +6,7 @@ B       ?= build
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter libzip expat pangocairo
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -fno-strict-aliasing -Isrc -Ibuild
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -fno-strict-aliasing -Isrc -Ibuild
 CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
