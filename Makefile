@@ -4,7 +4,7 @@
 
 B       ?= build
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter libzip expat pangocairo
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq xlsxwriter libzip expat pangocairo libcurl stb libwebp
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -fno-strict-aliasing -Isrc -Ibuild
 CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -36,9 +36,10 @@ $(B)/web.stamp: $(WEBSRC)
 	@mkdir -p $(B)
 	@if [ -f web/package.json ]; then \
 	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && \
-	  npx vite build --logLevel warn --emptyOutDir --outDir $(abspath $(B))/web-dist; \
+	  npx vite build --logLevel warn --emptyOutDir --outDir $(abspath $(B))/web-dist.new >$(abspath $(B))/web-build.log 2>&1 && \
+	  rm -rf $(abspath $(B))/web-dist && mv $(abspath $(B))/web-dist.new $(abspath $(B))/web-dist && touch $(abspath $@) || \
+	  { echo "web UI build failed (see $(B)/web-build.log); $(if $(STRICT_WEB),stopping,keeping the previous UI)"; tail -20 $(abspath $(B))/web-build.log; $(if $(STRICT_WEB),exit 1,true); }; \
 	fi
-	@touch $@
 
 $(B)/embed: tools/embed.c | $(B)/obj
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
@@ -66,9 +67,9 @@ asan: $(B)/asan/guatu
 # C unit tests: one binary per tests/unit/test_*.c, linked with the program
 # minus main.c; each also built under the sanitizers.
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJS) | $(B)/unit
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS)
+	@echo "LD $@"; $(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBOBJS) $(LDLIBS)
 $(B)/unit/asan-%: tests/unit/%.c tests/unit/unit.h $(ALIBOBJS) | $(B)/unit
-	$(CC) $(CFLAGS) -O1 $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(LDLIBS)
+	@echo "LD $@"; $(CC) $(CFLAGS) -O1 $(ASAN) -Itests/unit -o $@ $< $(ALIBOBJS) $(LDLIBS)
 unit: $(UNIT:tests/unit/%.c=$(B)/unit/%) $(UNIT:tests/unit/%.c=$(B)/unit/asan-%)
 
 run: deps $(B)/guatu

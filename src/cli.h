@@ -17,6 +17,8 @@ typedef struct command {
 } command;
 
 void command_add(const command *c);
+int command_count(void);
+const command *command_at(int i);
 #define COMMAND_REGISTER(var)                                                                      \
   __attribute__((constructor)) static void var##_register(void) { command_add(&var); }
 

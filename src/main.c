@@ -15,51 +15,6 @@
 #include "migrate.h"
 #include "version.h"
 
-static const command *commands[64];
-static int ncommands;
-
-void command_add(const command *c) {
-  if (ncommands < (int)(sizeof commands / sizeof *commands)) commands[ncommands++] = c;
-}
-
-const char *cli_opt(int argc, char **argv, const char *name) {
-  size_t n = strlen(name);
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], name) == 0 && i + 1 < argc) return argv[i + 1];
-    if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
-  }
-  return NULL;
-}
-
-int cli_flag(int argc, char **argv, const char *name) {
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], name) == 0) return 1;
-  return 0;
-}
-
-int cli_wants_help(int argc, char **argv) { return cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h"); }
-
-db *cli_open_db(int argc, char **argv, const char *usage) {
-  const char *url = cli_opt(argc, argv, "--db");
-  if (!url) url = getenv("GUATU_DB");
-  if (!url) {
-    fprintf(stderr, "guatu %s: --db FILE|postgres://… is required\nusage: %s\n", argv[0], usage);
-    return NULL;
-  }
-  char err[1024];
-  db *d = db_open(url, err, sizeof err);
-  if (!d) {
-    fprintf(stderr, "guatu %s: %s\n", argv[0], err);
-    return NULL;
-  }
-  if (migrate_run(d, NULL, err, sizeof err) != 0) {
-    fprintf(stderr, "guatu %s: %s\n", argv[0], err);
-    db_close(d);
-    return NULL;
-  }
-  return d;
-}
-
 /* ---- init ---- */
 
 static const char init_usage[] = "guatu init --db FILE|postgres://…   create the database or upgrade its schema";
@@ -294,8 +249,13 @@ static const command version_cmd = {"version", "guatu version", cmd_version};
 COMMAND_REGISTER(version_cmd)
 
 static void usage(FILE *f) {
+  int ncommands = command_count();
   fprintf(f, "guatu %s — 挂图作战 重点项目管理平台 / key-project platform\n\ncommands:\n", GUATU_VERSION);
-  for (int i = 0; i < ncommands; i++) fprintf(f, "  %s\n", commands[i]->usage);
+  for (int i = 0; i < ncommands; i++) {
+    fputs("  ", f);
+    for (const char *p = command_at(i)->usage; *p; p++) fputs(*p == '\n' ? "\n  " : (char[]){*p, 0}, f);
+    fputc('\n', f);
+  }
   fprintf(f, "\nevery command answers --help\n");
 }
 
@@ -308,8 +268,8 @@ int main(int argc, char **argv) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  for (int i = 0; i < ncommands; i++)
-    if (strcmp(commands[i]->name, argv[1]) == 0) return commands[i]->run(argc - 1, argv + 1);
+  for (int i = 0; i < command_count(); i++)
+    if (strcmp(command_at(i)->name, argv[1]) == 0) return command_at(i)->run(argc - 1, argv + 1);
   fprintf(stderr, "guatu: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return 2;

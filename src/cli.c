@@ -1,0 +1,59 @@
+/*
+ * cli.c — the command registry and the small argument helpers commands
+ * share (kept out of main.c so unit tests can link every module).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate.h"
+
+static const command *commands[64];
+static int ncommands;
+
+int command_count(void) { return ncommands; }
+const command *command_at(int i) { return commands[i]; }
+
+void command_add(const command *c) {
+  if (ncommands < (int)(sizeof commands / sizeof *commands)) commands[ncommands++] = c;
+}
+
+const char *cli_opt(int argc, char **argv, const char *name) {
+  size_t n = strlen(name);
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], name) == 0 && i + 1 < argc) return argv[i + 1];
+    if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
+  }
+  return NULL;
+}
+
+int cli_flag(int argc, char **argv, const char *name) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], name) == 0) return 1;
+  return 0;
+}
+
+int cli_wants_help(int argc, char **argv) { return cli_flag(argc, argv, "--help") || cli_flag(argc, argv, "-h"); }
+
+db *cli_open_db(int argc, char **argv, const char *usage) {
+  const char *url = cli_opt(argc, argv, "--db");
+  if (!url) url = getenv("GUATU_DB");
+  if (!url) {
+    fprintf(stderr, "guatu %s: --db FILE|postgres://… is required\nusage: %s\n", argv[0], usage);
+    return NULL;
+  }
+  char err[1024];
+  db *d = db_open(url, err, sizeof err);
+  if (!d) {
+    fprintf(stderr, "guatu %s: %s\n", argv[0], err);
+    return NULL;
+  }
+  if (migrate_run(d, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "guatu %s: %s\n", argv[0], err);
+    db_close(d);
+    return NULL;
+  }
+  return d;
+}
+

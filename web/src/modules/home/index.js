@@ -1,0 +1,47 @@
+// Home module: the welcome page after login.
+export default {
+  routes: [{ path: '/', name: 'home', component: () => import('./Home.vue'), meta: { titleKey: 'home.title' } }],
+  menu: [{ path: '/', titleKey: 'home.title', icon: 'HomeFilled', roles: ['*'], order: 0 }],
+  messages: {
+    'zh-CN': {
+      home: {
+        title: '首页',
+        morning: '上午好',
+        afternoon: '下午好',
+        evening: '晚上好',
+        greeting: '{when}，{name}',
+        unit: '所属单位',
+        roles: '角色',
+        login: '账号',
+        today: '今天是 {date}，{weekday}',
+        weekdays: { 0: '星期日', 1: '星期一', 2: '星期二', 3: '星期三', 4: '星期四', 5: '星期五', 6: '星期六' },
+        quick: '快捷入口',
+        quickEmpty: '暂无可用的功能模块，请联系系统管理员分配角色。',
+        tips: '温馨提示',
+        tip1: '请妥善保管账号密码，定期修改密码。',
+        tip2: '系统对每一次数据变更留痕，可在审计日志中查询。',
+        tip3: '所有列表均可导出 Excel，导出内容与当前筛选条件一致。',
+      },
+    },
+    en: {
+      home: {
+        title: 'Home',
+        morning: 'Good morning',
+        afternoon: 'Good afternoon',
+        evening: 'Good evening',
+        greeting: '{when}, {name}',
+        unit: 'Unit',
+        roles: 'Roles',
+        login: 'Login',
+        today: 'Today is {weekday}, {date}',
+        weekdays: { 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' },
+        quick: 'Quick links',
+        quickEmpty: 'No modules are open to you yet; ask the administrator for a role.',
+        tips: 'Tips',
+        tip1: 'Keep your password safe and change it from time to time.',
+        tip2: 'Every change of data is recorded and can be looked up in the audit log.',
+        tip3: 'Every list exports to Excel with the filters you have set.',
+      },
+    },
+  },
+}
