@@ -312,7 +312,7 @@ static int cmd_copy(int argc, char **argv) {
   db_stmt *root = db_query0(src, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
   if (root && db_step(root) == DB_ROW) snprintf(district, sizeof district, "%s", db_text(root, 0));
   db_done(root);
-  int64_t first[MAX_TABLES], last[MAX_TABLES];
+  int64_t first[MAX_TABLES] = {0}, last[MAX_TABLES] = {0};
   for (int t = 0; t < ntables; t++) {
     table_info *ti = &tables[t];
     if (!ti->has_id) continue;

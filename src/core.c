@@ -185,7 +185,7 @@ static void openapi(req *r) {
       }
       char method[8];
       size_t i;
-      for (i = 0; rt->method[i] && i < sizeof method - 1; i++) method[i] = (char)(rt->method[i] | 0x20);
+      for (i = 0; i < sizeof method - 1 && rt->method[i]; i++) method[i] = (char)(rt->method[i] | 0x20);
       method[i] = 0;
       json_t *params = json_array();
       for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {

@@ -72,7 +72,7 @@ static void login(req *r) {
   if (!ok || disabled) {
     if (found && !disabled) {
       failed++;
-      const char *until = failed >= LOCK_AFTER ? time_plus(&r->a, LOCK_MINUTES * 60) : NULL;
+      const char *until = failed >= LOCK_AFTER ? time_plus(&r->a, (long)LOCK_MINUTES * 60) : NULL;
       db_begin(r->db);
       db_exec(r->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
               DBI(until ? 0 : failed), DBT(until), DBI(uid));
@@ -100,7 +100,7 @@ static void login(req *r) {
   int rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", DBI(uid));
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                 DBT(token_hash), DBI(uid), DBT(csrf), DBT(r->ip), DBT(now), DBT(time_plus(&r->a, SESSION_HOURS * 3600)));
+                 DBT(token_hash), DBI(uid), DBT(csrf), DBT(r->ip), DBT(now), DBT(time_plus(&r->a, (long)SESSION_HOURS * 3600)));
   /* Expired sessions are swept here rather than by a timer thread. */
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM sessions WHERE expires_at < ?", DBT(now));
   audit_actor who = {uid, login_name, r->ip};

@@ -37,7 +37,7 @@ static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, 
 static void walk(FILE *out, const char *dir, const char *prefix) {
   DIR *d = opendir(dir);
   if (!d) return;
-  char *entries[4096];
+  char *entries[4096] = {0};
   int n = 0;
   struct dirent *e;
   while ((e = readdir(d)) && n < 4096)
