@@ -88,9 +88,11 @@ bench:
 	@bench/run.sh
 
 check: $(B)/guatu
+	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|strtok|gmtime|localtime|atoi|atol)\s*\(' src/*.c tools/*.c || \
+	  { echo "banned functions above: use snprintf, strtok_r, gmtime_r, strtol with checks"; exit 1; }
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability --inline-suppr \
 	  --suppress=missingIncludeSystem --std=c11 -Isrc src tools
-	clang-tidy --quiet src/*.c -- $(CFLAGS) 2>/dev/null
+	clang-tidy --quiet src/*.c tools/*.c -- $(CFLAGS) 2>/dev/null | grep -E 'warning:|error:' && exit 1 || true
 
 clean:
 	rm -rf $(B)

@@ -28,6 +28,22 @@ const char *cli_opt(int argc, char **argv, const char *name) {
   return NULL;
 }
 
+int cli_int(int argc, char **argv, const char *name, long dflt, long min, long max, long *out) {
+  const char *s = cli_opt(argc, argv, name);
+  if (!s) {
+    *out = dflt;
+    return 0;
+  }
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || v < min || v > max) {
+    fprintf(stderr, "guatu %s: %s wants an integer from %ld to %ld, not '%s'\n", argv[0], name, min, max, s);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
 int cli_flag(int argc, char **argv, const char *name) {
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], name) == 0) return 1;

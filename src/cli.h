@@ -25,6 +25,9 @@ const command *command_at(int i);
 /* The value after --name in argv (NULL if absent); `--name=value` works too. */
 const char *cli_opt(int argc, char **argv, const char *name);
 int cli_flag(int argc, char **argv, const char *name);
+/* The integer after --name into *out (dflt when absent); -1 after printing
+ * a clear message when it is not an integer in [min, max]. */
+int cli_int(int argc, char **argv, const char *name, long dflt, long min, long max, long *out);
 int cli_wants_help(int argc, char **argv);
 /* Opens the database named by --db (or GUATU_DB) and brings its schema up
  * to date; prints the reason and returns NULL on failure. */

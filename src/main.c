@@ -52,10 +52,12 @@ static int cmd_serve(int argc, char **argv) {
   if (!o.db_url) o.db_url = getenv("GUATU_DB");
   o.listen = cli_opt(argc, argv, "--listen");
   if (!o.listen) o.listen = "127.0.0.1:8080";
-  const char *t = cli_opt(argc, argv, "--threads");
-  o.threads = t ? atoi(t) : 4; /* NOLINT(cert-err34-c): 0 falls back to the default */
-  const char *mc = cli_opt(argc, argv, "--max-connections");
-  o.max_connections = mc ? atoi(mc) : 256; /* NOLINT(cert-err34-c) */
+  long threads, max_conns;
+  if (cli_int(argc, argv, "--threads", 4, 1, 256, &threads) != 0 ||
+      cli_int(argc, argv, "--max-connections", 256, 1, 100000, &max_conns) != 0)
+    return 2;
+  o.threads = (int)threads;
+  o.max_connections = (int)max_conns;
   o.quiet = cli_flag(argc, argv, "--quiet");
   return server_run(&o);
 }
@@ -205,17 +207,24 @@ static int cmd_calendar(int argc, char **argv) {
       free(text);
     }
   } else if (strcmp(sub, "list") == 0 && cli_opt(argc, argv, "--year")) {
-    int year = atoi(cli_opt(argc, argv, "--year")); /* NOLINT(cert-err34-c): a bad year lists nothing */
-    calendar_foreach_override(cal, print_day, &year);
+    long year;
+    if (cli_int(argc, argv, "--year", 0, 1900, 2200, &year) != 0) {
+      rc = 2;
+    } else {
+      int y = (int)year;
+      calendar_foreach_override(cal, print_day, &y);
+    }
   } else if (strcmp(sub, "add") == 0) {
     int32_t from;
-    const char *f = cli_opt(argc, argv, "--from"), *n = cli_opt(argc, argv, "--days");
-    if (!f || !n || date_parse(f, &from) != 0) {
+    const char *f = cli_opt(argc, argv, "--from");
+    long n = 0;
+    if (!f || !cli_opt(argc, argv, "--days") || date_parse(f, &from) != 0 ||
+        cli_int(argc, argv, "--days", 0, -3660, 3660, &n) != 0) {
       fprintf(stderr, "usage: %s\n", calendar_usage);
       rc = 2;
     } else {
       char out[11];
-      date_format(calendar_add_working_days(cal, from, atoi(n)), out); /* NOLINT(cert-err34-c) */
+      date_format(calendar_add_working_days(cal, from, (int)n), out);
       printf("%s\n", out);
     }
   } else if (strcmp(sub, "between") == 0) {
