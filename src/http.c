@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,6 +81,16 @@ int has_role(const req *r, unsigned roles) { return (r->user.roles & roles) != 0
 /* ---- replies ---- */
 
 void reply_header(req *r, const char *name, const char *value) {
+  /* Setting a header again replaces it (e.g. a handler naming the file of a shared export):
+   * browsers refuse a reply with two Content-Disposition headers.  Set-Cookie may repeat. */
+  if (strcasecmp(name, "Set-Cookie") != 0) {
+    for (int i = 0; i < r->nheaders; i++) {
+      if (strcasecmp(r->headers[i].name, name) == 0) {
+        r->headers[i].value = arena_strdup(&r->a, value);
+        return;
+      }
+    }
+  }
   if (r->nheaders < (int)(sizeof r->headers / sizeof *r->headers)) {
     r->headers[r->nheaders].name = arena_strdup(&r->a, name);
     r->headers[r->nheaders].value = arena_strdup(&r->a, value);
@@ -257,6 +268,7 @@ typedef struct conn_ctx {
   strbuf body;
   size_t limit;
   int too_big;
+  size_t dropped; /* body bytes read and thrown away after too_big */
 } conn_ctx;
 
 static struct {
@@ -319,14 +331,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     sb_init(&cx->body, cx->limit + 1);
     *con_cls = cx;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    /* Announced as too big: still read (and drop) a body of sane size, so
+     * the client gets its 413 instead of a connection reset mid-upload. */
     if (cl && strtoull(cl, NULL, 10) > cx->limit) cx->too_big = 1;
-    if (!cx->too_big) return MHD_YES;
+    if (!cx->too_big || strtoull(cl, NULL, 10) <= 64 * DEFAULT_MAX_BODY) return MHD_YES;
   }
-  if (*upload_size && !cx->too_big) {
-    sb_add(&cx->body, upload, *upload_size);
+  if (*upload_size) {
+    if (!cx->too_big) sb_add(&cx->body, upload, *upload_size);
     if (cx->body.overflow || cx->body.len > cx->limit) cx->too_big = 1;
+    cx->dropped += cx->too_big ? *upload_size : 0;
     *upload_size = 0;
-    return MHD_YES;
+    if (cx->dropped <= 64 * DEFAULT_MAX_BODY) return MHD_YES;
   }
   *upload_size = 0;
 
