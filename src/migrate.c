@@ -83,11 +83,14 @@ int migrate_run(db *d, FILE *log, char *err, size_t errlen) {
     rc = DB_ERROR;
     goto out;
   }
-  for (int v = current + 1; v <= latest; v++) {
+  for (int v = 1; v <= latest; v++) {
     const embedded_file *mf = NULL;
     for (const embedded_file *f = embedded_files; f->name; f++)
       if (migration_number(f->name) == v) mf = f;
     if (!mf) continue; /* numbers are reserved per module; gaps are fine */
+    /* Each migration is applied unless recorded, not only those above the
+     * highest recorded: modules built side by side land out of order. */
+    if (v <= current && db_int1(d, 0, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", DBI(v)) > 0) continue;
     const embedded_file *use = mf;
     if (dialect == DB_PG) {
       char pgname[256];
