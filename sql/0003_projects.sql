@@ -70,3 +70,54 @@ CREATE TABLE nodes (
 CREATE INDEX nodes_project ON nodes(project_id, seq);
 CREATE INDEX nodes_open_due ON nodes(planned_date, actual_date);
 CREATE INDEX nodes_unit ON nodes(unit_id);
+
+-- Additions for the project library (issue 4).  Nothing above is renamed.
+
+-- project categories (项目类别): a small code table the administrator edits
+CREATE TABLE project_categories (
+  name TEXT PRIMARY KEY,
+  sort_order INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO project_categories (name, sort_order) VALUES ('产业项目', 1);
+INSERT INTO project_categories (name, sort_order) VALUES ('基础设施', 2);
+INSERT INTO project_categories (name, sort_order) VALUES ('社会民生', 3);
+INSERT INTO project_categories (name, sort_order) VALUES ('城市更新', 4);
+INSERT INTO project_categories (name, sort_order) VALUES ('其他', 5);
+
+-- administrator-defined custom fields (自定义字段)
+CREATE TABLE project_fields (
+  key TEXT PRIMARY KEY,
+  label TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,                  -- text|number|money|date|choice
+  options_json TEXT,                   -- choice: ["A","B"]
+  required INTEGER NOT NULL DEFAULT 0,
+  sort_order INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+
+-- custom values, one row per field, so that lists can filter on them with
+-- plain SQL on both engines (projects.custom_json keeps the whole object)
+CREATE TABLE project_custom (
+  project_id BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (project_id, key)
+);
+CREATE INDEX project_custom_kv ON project_custom(key, value);
+
+-- node templates per category; steps_json is the ordered list of
+-- {name, kind, duration_days, unit_role}
+CREATE TABLE node_templates (
+  id {{ID}},
+  category TEXT NOT NULL,
+  name TEXT NOT NULL,
+  steps_json TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (category, name)
+);
+
+CREATE INDEX projects_code_name ON projects(name);
+CREATE INDEX projects_hq ON projects(hq_id);
+CREATE INDEX project_plans_year ON project_plans(year, project_id);

@@ -1,0 +1,1258 @@
+/*
+ * projects.c — the project library (项目库): projects with their plans per
+ * year, tags and administrator-defined custom fields; lists with filters,
+ * sorting and export; data scope; history from the audit log; the light
+ * thresholds and the category code table.
+ *
+ * GET    /api/v1/projects?q&level&stage&unit&leader&chain&category&tag&light&year&cf.KEY&page&per_page&sort&format
+ * POST   /api/v1/projects                 office/admin; a unit user for its own units, stage reserve only
+ * GET    /api/v1/projects/{id}            ETag "<version>"
+ * PATCH  /api/v1/projects/{id}            If-Match or version; stale → 409
+ * DELETE /api/v1/projects/{id}            office/admin
+ * GET    /api/v1/projects/{id}/history    audit entries of the project and its nodes
+ * GET    /api/v1/public/projects          published projects, no login
+ * GET/POST /api/v1/project-fields, DELETE /api/v1/project-fields/{key}   custom fields (admin)
+ * GET    /api/v1/project-categories, POST (admin), DELETE /api/v1/project-categories/{name}
+ * GET/PUT /api/v1/settings/lights         {yellow_days, red_lag, yellow_lag}
+ *
+ * Scope decisions: admin/office read and write everything; leaders read
+ * everything; a unit user reads and writes the projects whose responsible
+ * unit or HQ is its unit or a sub-unit, and may create projects for those
+ * units only as reserve (储备) projects — the project office promotes them;
+ * an enterprise reads the projects it owns and may change only their
+ * progress fields (stage, location, coordinates) and node progress; the
+ * public reads only published projects.
+ */
+#include "projects.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "area.h"
+#include "cal.h"
+#include "money.h"
+
+const char *const project_levels[] = {"province", "city", "district", NULL};
+const char *const project_levels_zh[] = {"省重点", "市重点", "区重点", NULL};
+const char *const project_stages[] = {"reserve", "preparation", "construction", "completed", "production", NULL};
+const char *const project_stages_zh[] = {"储备", "前期", "在建", "竣工", "投产", NULL};
+const char *const node_kinds[] = {"land_acquisition", "land_approval", "land_listing", "planning_permit",
+                                  "construction_permit", "start", "topping_out", "completion", "production",
+                                  "other", NULL};
+const char *const custom_types[] = {"text", "number", "money", "date", "choice", NULL};
+
+int code_index(const char *const *list, const char *s) {
+  if (!s) return -1;
+  for (int i = 0; list[i]; i++)
+    if (strcmp(list[i], s) == 0) return i;
+  return -1;
+}
+
+void light_ctx_init(db *d, light_ctx *lc, int year) {
+  lc->today = date_today();
+  /* Tests and demos may pin "today" so that lights are reproducible. */
+  const char *pin = getenv("GUATU_TODAY");
+  int32_t t;
+  if (pin && date_parse(pin, &t) == 0) lc->today = t;
+  int y, m, dd;
+  date_to_ymd(lc->today, &y, &m, &dd);
+  lc->year = year ? year : y;
+  lights_config_load(d, &lc->cfg);
+  lc->cal = cal_get(d);
+}
+
+/* ---- lights and reasons ---- */
+
+/* A malloc'd printf: reasons outlive any request arena (the CLI has none). */
+static char *hprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *hprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0) s = NULL;
+  va_end(ap);
+  return s;
+}
+
+char *node_reason(const char *name, int32_t planned, int light, int32_t today) {
+  char day[11];
+  date_format(planned, day);
+  if (light == LIGHT_RED)
+    return hprintf("节点「%s」计划%s，已逾期%d天", name, day, (int)(today - planned));
+  if (light == LIGHT_YELLOW) {
+    if (planned == today) return hprintf("节点「%s」计划%s，今天到期", name, day);
+    return hprintf("节点「%s」计划%s，还剩%d天到期", name, day, (int)(planned - today));
+  }
+  return NULL;
+}
+
+static void bp_format(int64_t bp, char buf[32]) {
+  int64_t a = bp < 0 ? -bp : bp;
+  snprintf(buf, 32, "%s%lld.%02lld", bp < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+}
+
+char *lag_reason(int64_t ytd, int64_t plan, int year, const light_ctx *lc) {
+  int months = months_closed(year, lc->today);
+  int light = project_light(LIGHT_GREEN, ytd, plan, months, &lc->cfg);
+  if (light == LIGHT_GREEN) return NULL;
+  char rate[32], time_share[32], lag[32], planbuf[32], ytdbuf[32];
+  bp_format((int64_t)((__int128)ytd * 10000 / plan), rate);
+  bp_format((int64_t)months * 10000 / 12, time_share);
+  bp_format(investment_lag_bp(ytd, plan, months), lag);
+  money_format_wan(plan, planbuf);
+  money_format_wan(ytd, ytdbuf);
+  return hprintf("%d年计划投资%s万元，已完成%s万元（%s%%），落后时序进度（%s%%）%s个百分点", year, planbuf,
+                           ytdbuf, rate, time_share, lag);
+}
+
+int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, int64_t *ytd_out) {
+  char horizon[11], from[16], to[16];
+  date_format(lc->today + lc->cfg.yellow_days, horizon);
+  snprintf(from, sizeof from, "%04d-01", lc->year % 10000);
+  snprintf(to, sizeof to, "%04d-12", lc->year % 10000);
+  int worst = LIGHT_GREEN;
+  db_stmt *st = db_query(d,
+                         "SELECT name, planned_date FROM nodes WHERE project_id = ? AND actual_date IS NULL "
+                         "AND planned_date <= ? ORDER BY planned_date, seq",
+                         DBI(id), DBT(horizon));
+  while (st && db_step(st) == DB_ROW) {
+    int32_t planned;
+    if (date_parse(db_text(st, 1), &planned) != 0) continue;
+    int l = node_light(planned, 0, lc->today, &lc->cfg);
+    if (l > worst) worst = l;
+    char *why = node_reason(db_text(st, 0), planned, l, lc->today);
+    if (why && reasons) json_array_append_new(reasons, json_string(why));
+    free(why);
+  }
+  db_done(st);
+  int64_t ytd = db_int1(d, 0,
+                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE project_id = ? AND state = 'approved' "
+                        "AND period >= ? AND period <= ?",
+                        DBI(id), DBT(from), DBT(to));
+  int64_t plan = db_int1(d, 0, "SELECT amount FROM project_plans WHERE project_id = ? AND year = ?", DBI(id), DBI(lc->year));
+  char *why = lag_reason(ytd, plan, lc->year, lc);
+  if (why && reasons) json_array_append_new(reasons, json_string(why));
+  free(why);
+  if (ytd_out) *ytd_out = ytd;
+  return project_light(worst, ytd, plan, months_closed(lc->year, lc->today), &lc->cfg);
+}
+
+/* ---- project JSON ---- */
+
+#define PROJECT_SELECT                                                                                               \
+  "SELECT p.id, p.code, p.name, p.level, p.category, p.chain, p.stage, p.unit_id, u.name AS unit_name, p.leader_id, " \
+  "l.name AS leader_name, p.hq_id, h.name AS hq_name, p.owner_unit_id, o.name AS owner_name, "                       \
+  "p.total_investment AS total_investment__m, p.land_area AS land_area_mu__a, p.location, p.lng, p.lat, "            \
+  "p.flag_top500 AS flag_top500__b, p.published AS published__b, p.custom_json AS custom__j, p.version, "            \
+  "p.created_at, p.updated_at, p.total_investment AS total_fen FROM projects p JOIN units u ON u.id = p.unit_id "    \
+  "LEFT JOIN users l ON l.id = p.leader_id LEFT JOIN units h ON h.id = p.hq_id "                                     \
+  "LEFT JOIN units o ON o.id = p.owner_unit_id "
+
+/* Adds the computed and related fields to a PROJECT_SELECT row. */
+static void project_decorate(db *d, json_t *o, const light_ctx *lc) {
+  int64_t id = json_integer_value(json_object_get(o, "id"));
+  int64_t total = json_integer_value(json_object_get(o, "total_fen"));
+  json_object_del(o, "total_fen");
+  json_object_set_new(o, "flag_100m", json_boolean(total >= 10000000000LL));
+  json_object_set_new(o, "flag_1bn", json_boolean(total >= 100000000000LL));
+  if (!json_is_object(json_object_get(o, "custom"))) json_object_set_new(o, "custom", json_object());
+  json_t *plan = json_object();
+  db_stmt *st = db_query(d, "SELECT year, amount FROM project_plans WHERE project_id = ? ORDER BY year", DBI(id));
+  while (st && db_step(st) == DB_ROW) {
+    char y[16];
+    snprintf(y, sizeof y, "%lld", (long long)db_int(st, 0));
+    json_object_set_new(plan, y, json_money(db_int(st, 1)));
+  }
+  db_done(st);
+  json_object_set_new(o, "annual_plan", plan);
+  json_t *tags = json_array();
+  st = db_query(d, "SELECT tag FROM project_tags WHERE project_id = ? ORDER BY tag", DBI(id));
+  while (st && db_step(st) == DB_ROW) json_array_append_new(tags, json_string(db_text(st, 0)));
+  db_done(st);
+  json_object_set_new(o, "tags", tags);
+  json_t *reasons = json_array();
+  int64_t ytd = 0;
+  int light = project_light_full(d, id, lc, reasons, &ytd);
+  json_object_set_new(o, "light", json_string(light_name(light)));
+  json_object_set_new(o, "light_reasons", reasons);
+  json_object_set_new(o, "ytd_investment", json_money(ytd));
+}
+
+json_t *project_json(db *d, int64_t id, const light_ctx *lc) {
+  db_stmt *st = db_query(d, PROJECT_SELECT "WHERE p.id = ?", DBI(id));
+  json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
+  db_done(st);
+  if (o) project_decorate(d, o, lc);
+  return o;
+}
+
+/* ---- scope ---- */
+
+int project_scope(req *r, int64_t id) {
+  db_stmt *st = db_query(r->db, "SELECT unit_id, hq_id, owner_unit_id, published FROM projects WHERE id = ?", DBI(id));
+  if (!st || db_step(st) != DB_ROW) {
+    db_done(st);
+    return -1;
+  }
+  int64_t unit = db_int(st, 0), hq = db_isnull(st, 1) ? 0 : db_int(st, 1), owner = db_isnull(st, 2) ? 0 : db_int(st, 2);
+  int published = (int)db_int(st, 3);
+  db_done(st);
+  if (scope_writes_all(r)) return PSCOPE_WRITE;
+  if (scope_reads_all(r)) return PSCOPE_READ;
+  if (has_role(r, ROLE_UNIT) && (scope_can_write_unit(r, unit) || (hq && scope_can_write_unit(r, hq)))) return PSCOPE_WRITE;
+  if (has_role(r, ROLE_ENTERPRISE) && owner && owner == r->user.unit_id) return PSCOPE_PROGRESS;
+  if (published && (has_role(r, ROLE_PUBLIC) || !r->user.id)) return PSCOPE_READ;
+  return PSCOPE_NONE;
+}
+
+void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
+  if (scope_reads_all(r)) return;
+  if (has_role(r, ROLE_UNIT)) {
+    sb_adds(sql, " AND (p.unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR p.hq_id IN (SELECT id FROM units WHERE path LIKE ?))");
+    args[(*n)++] = DBT(scope_path_pattern(r));
+    args[(*n)++] = DBT(scope_path_pattern(r));
+  } else if (has_role(r, ROLE_ENTERPRISE)) {
+    sb_adds(sql, " AND p.owner_unit_id = ?");
+    args[(*n)++] = DBI(r->user.unit_id);
+  } else if (has_role(r, ROLE_PUBLIC) || !r->user.id) {
+    sb_adds(sql, " AND p.published = 1");
+  } else {
+    sb_adds(sql, " AND 1 = 0");
+  }
+}
+
+/* ---- custom fields ---- */
+
+int cfields_load(db *d, arena *a, cfields *cf) {
+  cf->n = 0;
+  cf->all = json_array();
+  int cap = 64;
+  cf->f = arena_alloc(a, sizeof *cf->f * (size_t)cap);
+  db_stmt *st = db_query0(d, "SELECT key, label, type, options_json, required FROM project_fields ORDER BY sort_order, key");
+  if (!st) return -1;
+  while (db_step(st) == DB_ROW && cf->n < cap) {
+    cfield *f = &cf->f[cf->n++];
+    f->key = arena_strdup(a, db_text(st, 0));
+    f->label = arena_strdup(a, db_text(st, 1));
+    f->type = arena_strdup(a, db_text(st, 2));
+    f->options = db_isnull(st, 3) ? NULL : json_loads(db_text(st, 3), 0, NULL);
+    if (f->options) json_array_append_new(cf->all, f->options);
+    f->required = (int)db_int(st, 4);
+  }
+  db_done(st);
+  return 0;
+}
+
+const char *cfield_text(arena *a, json_t *v) {
+  if (json_is_string(v)) return json_string_value(v);
+  if (json_is_integer(v)) return arena_printf(a, "%lld", (long long)json_integer_value(v));
+  if (json_is_real(v)) {
+    char *s = arena_printf(a, "%.6f", json_real_value(v));
+    /* trim the trailing zeros a decimal would not have been written with */
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '0') s[--n] = 0;
+    if (n > 0 && s[n - 1] == '.') s[--n] = 0;
+    return s;
+  }
+  return "";
+}
+
+int cfield_value(const cfield *f, json_t *v, json_t **norm, const char **zh, const char **en, arena *a) {
+  *norm = NULL;
+  if (strcmp(f->type, "text") == 0) {
+    if (!json_is_string(v) || strlen(json_string_value(v)) > 500) {
+      *zh = "应为不超过500字节的文字";
+      *en = "must be text of at most 500 bytes";
+      return -1;
+    }
+    *norm = json_incref(v);
+  } else if (strcmp(f->type, "number") == 0) {
+    double x;
+    if (json_is_number(v)) x = json_number_value(v);
+    else if (json_is_string(v)) {
+      char *end;
+      const char *s = json_string_value(v);
+      x = strtod(s, &end);
+      if (!*s || *end) x = NAN;
+    } else
+      x = NAN;
+    if (!isfinite(x)) {
+      *zh = "应为数字";
+      *en = "must be a number";
+      return -1;
+    }
+    *norm = x == (double)(int64_t)x && fabs(x) < 9e15 ? json_integer((json_int_t)x) : json_real(x);
+  } else if (strcmp(f->type, "money") == 0) {
+    int64_t fen = -1;
+    int ok = json_is_string(v) ? money_parse(json_string_value(v), &fen) == 0
+             : json_is_integer(v) ? (fen = (int64_t)json_integer_value(v) * 100, 1)
+             : json_is_real(v)    ? money_from_double(json_real_value(v), &fen) == 0
+                                  : 0;
+    if (!ok || fen < 0) {
+      *zh = "金额格式无法识别（例：5亿、12453万元）";
+      *en = "unrecognised amount (e.g. 5亿, 12453万元)";
+      return -1;
+    }
+    *norm = json_money(fen);
+  } else if (strcmp(f->type, "date") == 0) {
+    int32_t day;
+    if (!json_is_string(v) || date_parse(json_string_value(v), &day) != 0) {
+      *zh = "日期应为YYYY-MM-DD";
+      *en = "must be a date YYYY-MM-DD";
+      return -1;
+    }
+    *norm = json_incref(v);
+  } else {
+    if (json_is_string(v)) {
+      size_t i;
+      json_t *o;
+      json_array_foreach(f->options, i, o) {
+        if (!*norm && json_equal(o, v)) *norm = json_incref(v);
+      }
+    }
+    if (!*norm) {
+      *zh = arena_printf(a, "应为选项之一：%s", f->options ? cfield_text(a, json_array_get(f->options, 0)) : "");
+      *en = "must be one of the field's options";
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Validates the `custom` object against the definitions into a
+ * normalised object; on create (or when required fields are missing from
+ * the merged object) a required field must be present. */
+static json_t *custom_check(req *r, json_t *in, json_t *current, int creating) {
+  cfields cf;
+  cfields_load(r->db, &r->a, &cf);
+  json_t *out = current ? json_deep_copy(current) : json_object();
+  const char *key;
+  json_t *v;
+  void *tmp;
+  /* values of fields the administrator has since deleted are dropped */
+  json_object_foreach_safe(out, tmp, key, v) {
+    int known = 0;
+    for (int i = 0; i < cf.n; i++) known |= strcmp(cf.f[i].key, key) == 0;
+    if (!known) json_object_del(out, key);
+  }
+  if (!json_is_object(in)) {
+    field_error(r, "custom", "应为对象", "must be an object");
+    json_decref(cf.all);
+    return out;
+  }
+  json_object_foreach(in, key, v) {
+    const cfield *f = NULL;
+    for (int i = 0; i < cf.n; i++)
+      if (strcmp(cf.f[i].key, key) == 0) f = &cf.f[i];
+    const char *field = arena_printf(&r->a, "custom.%s", key);
+    if (!f) {
+      field_error(r, field, "未定义的自定义字段", "no such custom field");
+      continue;
+    }
+    if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+      json_object_del(out, key);
+      continue;
+    }
+    json_t *norm;
+    const char *zh, *en;
+    if (cfield_value(f, v, &norm, &zh, &en, &r->a) != 0) field_error(r, field, zh, en);
+    else json_object_set_new(out, key, norm);
+  }
+  (void)creating;
+  for (int i = 0; i < cf.n; i++)
+    if (cf.f[i].required && !json_object_get(out, cf.f[i].key))
+      field_error(r, arena_printf(&r->a, "custom.%s", cf.f[i].key), arena_printf(&r->a, "「%s」必填", cf.f[i].label),
+                  "required");
+  json_decref(cf.all);
+  return out;
+}
+
+/* ---- storing ---- */
+
+int proj_load(db *d, arena *a, int64_t id, proj_in *p) {
+  memset(p, 0, sizeof *p);
+  db_stmt *st = db_query(d,
+                         "SELECT code, name, level, category, chain, stage, location, unit_id, leader_id, hq_id, "
+                         "owner_unit_id, total_investment, land_area, lng, lat, flag_top500, published "
+                         "FROM projects WHERE id = ?",
+                         DBI(id));
+  if (!st || db_step(st) != DB_ROW) {
+    db_done(st);
+    return -1;
+  }
+  const char **s[] = {&p->code, &p->name, &p->level, &p->category, &p->chain, &p->stage, &p->location};
+  for (int i = 0; i < 7; i++) *s[i] = db_isnull(st, i) ? NULL : arena_strdup(a, db_text(st, i));
+  int64_t *n[] = {&p->unit_id, &p->leader_id, &p->hq_id, &p->owner_unit_id, &p->total, &p->land};
+  for (int i = 0; i < 6; i++) *n[i] = db_isnull(st, 7 + i) ? 0 : db_int(st, 7 + i);
+  p->has_lng = !db_isnull(st, 13);
+  p->lng = p->has_lng ? db_real(st, 13) : 0;
+  p->has_lat = !db_isnull(st, 14);
+  p->lat = p->has_lat ? db_real(st, 14) : 0;
+  p->top500 = (int)db_int(st, 15);
+  p->published = (int)db_int(st, 16);
+  db_done(st);
+  return 0;
+}
+
+#define ID_OR_NULL(x) ((x) ? DBI(x) : DBNULL)
+
+int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at) {
+  char *custom = p->custom ? json_dumps(p->custom, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  int rc;
+  if (!id) {
+    db_stmt *st = db_query(d,
+                           "INSERT INTO projects (code, name, level, category, chain, stage, total_investment, land_area, "
+                           "location, lng, lat, owner_unit_id, leader_id, unit_id, hq_id, flag_top500, published, "
+                           "custom_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                           "RETURNING id",
+                           DBT(p->code), DBT(p->name), DBT(p->level), DBT(p->category), DBT(p->chain), DBT(p->stage),
+                           DBI(p->total), DBI(p->land), DBT(p->location), p->has_lng ? DBR(p->lng) : DBNULL,
+                           p->has_lat ? DBR(p->lat) : DBNULL, ID_OR_NULL(p->owner_unit_id), ID_OR_NULL(p->leader_id),
+                           DBI(p->unit_id), ID_OR_NULL(p->hq_id), DBI(p->top500), DBI(p->published), DBT(custom ? custom : "{}"),
+                           DBT(at), DBT(at));
+    if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
+    db_done(st);
+    rc = id ? DB_OK : DB_ERROR;
+  } else {
+    rc = db_exec(d,
+                 "UPDATE projects SET code = ?, name = ?, level = ?, category = ?, chain = ?, stage = ?, total_investment = ?, "
+                 "land_area = ?, location = ?, lng = ?, lat = ?, owner_unit_id = ?, leader_id = ?, unit_id = ?, hq_id = ?, "
+                 "flag_top500 = ?, published = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                 DBT(p->code), DBT(p->name), DBT(p->level), DBT(p->category), DBT(p->chain), DBT(p->stage), DBI(p->total),
+                 DBI(p->land), DBT(p->location), p->has_lng ? DBR(p->lng) : DBNULL, p->has_lat ? DBR(p->lat) : DBNULL,
+                 ID_OR_NULL(p->owner_unit_id), ID_OR_NULL(p->leader_id), DBI(p->unit_id), ID_OR_NULL(p->hq_id),
+                 DBI(p->top500), DBI(p->published), DBT(at), DBI(id));
+    if (rc == DB_OK && custom) rc = db_exec(d, "UPDATE projects SET custom_json = ? WHERE id = ?", DBT(custom), DBI(id));
+  }
+  if (rc == DB_OK && p->plan) {
+    rc = db_exec(d, "DELETE FROM project_plans WHERE project_id = ?", DBI(id));
+    const char *y;
+    json_t *v;
+    json_object_foreach(p->plan, y, v) {
+      if (rc == DB_OK)
+        rc = db_exec(d, "INSERT INTO project_plans (project_id, year, amount) VALUES (?, ?, ?)", DBI(id), DBI(strtol(y, NULL, 10)),
+                     DBI(json_integer_value(v)));
+    }
+  }
+  if (rc == DB_OK && p->tags) {
+    rc = db_exec(d, "DELETE FROM project_tags WHERE project_id = ?", DBI(id));
+    size_t i;
+    json_t *v;
+    json_array_foreach(p->tags, i, v) {
+      if (rc == DB_OK)
+        rc = db_exec(d, "INSERT INTO project_tags (project_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING", DBI(id),
+                     DBT(json_string_value(v)));
+    }
+  }
+  if (rc == DB_OK && p->custom) {
+    rc = db_exec(d, "DELETE FROM project_custom WHERE project_id = ?", DBI(id));
+    arena a;
+    arena_init(&a);
+    const char *k;
+    json_t *v;
+    json_object_foreach(p->custom, k, v) {
+      if (rc == DB_OK)
+        rc = db_exec(d, "INSERT INTO project_custom (project_id, key, value) VALUES (?, ?, ?)", DBI(id), DBT(k),
+                     DBT(cfield_text(&a, v)));
+    }
+    arena_release(&a);
+  }
+  free(custom);
+  return rc == DB_OK ? id : 0;
+}
+
+/* ---- validation ---- */
+
+static const char *const project_fields_all[] = {
+    "code", "name", "level", "category", "chain", "stage", "unit_id", "leader_id", "hq_id", "owner_unit_id",
+    "total_investment", "annual_plan", "land_area_mu", "location", "lng", "lat", "flag_top500", "published", "tags",
+    "custom", "version", NULL};
+/* What an enterprise may change on the projects it owns. */
+static const char *const progress_fields[] = {"stage", "location", "lng", "lat", "version", NULL};
+
+static int unit_kind_is(db *d, int64_t id, const char *kind) {
+  return db_int1(d, 0, "SELECT COUNT(*) FROM units WHERE id = ? AND kind = ?", DBI(id), DBT(kind)) > 0;
+}
+
+static int jreal(req *r, json_t *in, const char *field, double min, double max, double *out, int *has) {
+  json_t *v = json_object_get(in, field);
+  if (!v) return JV_ABSENT;
+  if (json_is_null(v)) {
+    *has = 0;
+    return JV_NULL;
+  }
+  if (!json_is_number(v) || json_number_value(v) < min || json_number_value(v) > max) {
+    field_error(r, field, arena_printf(&r->a, "应为%g到%g之间的数", min, max),
+                arena_printf(&r->a, "must be a number between %g and %g", min, max));
+    return JV_BAD;
+  }
+  *out = json_number_value(v);
+  *has = 1;
+  return JV_SET;
+}
+
+/* annual_plan {"2026": money, …} → {"2026": fen}. */
+static json_t *plan_check(req *r, json_t *v) {
+  if (!json_is_object(v)) {
+    field_error(r, "annual_plan", "应为对象，如{\"2026\":\"1.2亿\"}", "must be an object such as {\"2026\":\"1.2亿\"}");
+    return NULL;
+  }
+  json_t *out = json_object();
+  const char *y;
+  json_t *a;
+  json_object_foreach(v, y, a) {
+    const char *field = arena_printf(&r->a, "annual_plan.%s", y);
+    char *end;
+    long year = strtol(y, &end, 10);
+    if (strlen(y) != 4 || *end || year < 2000 || year > 2100) {
+      field_error(r, field, "年份应为2000到2100", "the year must be 2000–2100");
+      continue;
+    }
+    int64_t fen = -1;
+    int ok = json_is_string(a) ? money_parse(json_string_value(a), &fen) == 0
+             : json_is_integer(a) ? (fen = (int64_t)json_integer_value(a) * 100, 1)
+             : json_is_real(a)    ? money_from_double(json_real_value(a), &fen) == 0
+                                  : 0;
+    if (!ok || fen < 0) {
+      field_error(r, field, "金额格式无法识别（例：5亿、12453万元）", "unrecognised amount (e.g. 5亿, 12453万元)");
+      continue;
+    }
+    json_object_set_new(out, y, json_integer(fen));
+  }
+  return out;
+}
+
+static json_t *tags_check(req *r, json_t *v) {
+  if (!json_is_array(v) || json_array_size(v) > 20) {
+    field_error(r, "tags", "应为不超过20个标签的数组", "must be an array of at most 20 tags");
+    return NULL;
+  }
+  json_t *out = json_array();
+  size_t i;
+  json_t *t;
+  json_array_foreach(v, i, t) {
+    if (!json_is_string(t) || !*json_string_value(t) || strlen(json_string_value(t)) > 48) {
+      field_error(r, "tags", "每个标签应为1到48字节的文字", "each tag must be text of 1–48 bytes");
+      continue;
+    }
+    json_array_append(out, t);
+  }
+  return out;
+}
+
+/* Reads the sent fields over p (which holds the current values on update). */
+static void project_read_input(req *r, json_t *in, proj_in *p, int creating) {
+  int req_ = creating;
+  jstr(r, in, "code", req_, 32, &p->code);
+  jstr(r, in, "name", req_, 200, &p->name);
+  jenum(r, in, "level", req_, project_levels, &p->level);
+  if (jstr(r, in, "category", req_, 32, &p->category) == JV_SET &&
+      db_int1(r->db, 0, "SELECT COUNT(*) FROM project_categories WHERE name = ?", DBT(p->category)) == 0)
+    field_error(r, "category", "没有这个项目类别", "no such project category");
+  if (jstr(r, in, "chain", 0, 32, &p->chain) == JV_NULL) p->chain = NULL;
+  if (creating) p->stage = "reserve";
+  jenum(r, in, "stage", 0, project_stages, &p->stage);
+  if (jint(r, in, "unit_id", req_, 1, INT64_MAX, &p->unit_id) == JV_SET &&
+      db_int1(r->db, 0, "SELECT COUNT(*) FROM units WHERE id = ?", DBI(p->unit_id)) == 0)
+    field_error(r, "unit_id", "责任单位不存在", "no such unit");
+  int st = jint(r, in, "leader_id", 0, 1, INT64_MAX, &p->leader_id);
+  if (st == JV_NULL) p->leader_id = 0;
+  if (st == JV_SET && db_int1(r->db, 0, "SELECT COUNT(*) FROM users WHERE id = ? AND roles LIKE ?", DBI(p->leader_id),
+                              DBT("%leader%")) == 0)
+    field_error(r, "leader_id", "联系领导应为具有领导角色的用户", "the lead leader must be a user with the leader role");
+  st = jint(r, in, "hq_id", 0, 1, INT64_MAX, &p->hq_id);
+  if (st == JV_NULL) p->hq_id = 0;
+  if (st == JV_SET && !unit_kind_is(r->db, p->hq_id, "hq")) field_error(r, "hq_id", "指挥部不存在", "no such HQ");
+  st = jint(r, in, "owner_unit_id", 0, 1, INT64_MAX, &p->owner_unit_id);
+  if (st == JV_NULL) p->owner_unit_id = 0;
+  if (st == JV_SET && !unit_kind_is(r->db, p->owner_unit_id, "enterprise"))
+    field_error(r, "owner_unit_id", "业主单位应为企业", "the owner must be an enterprise unit");
+  if (jmoney(r, in, "total_investment", 0, &p->total) == JV_NULL) p->total = 0;
+  if (jarea(r, in, "land_area_mu", 0, &p->land) == JV_NULL) p->land = 0;
+  if (jstr(r, in, "location", 0, 200, &p->location) == JV_NULL) p->location = NULL;
+  jreal(r, in, "lng", -180, 180, &p->lng, &p->has_lng);
+  jreal(r, in, "lat", -90, 90, &p->lat, &p->has_lat);
+  jbool(r, in, "flag_top500", 0, &p->top500);
+  jbool(r, in, "published", 0, &p->published);
+  json_t *v;
+  if ((v = json_object_get(in, "annual_plan")) && !json_is_null(v)) p->plan = plan_check(r, v);
+  else if (v || creating) p->plan = json_object();
+  if ((v = json_object_get(in, "tags")) && !json_is_null(v)) p->tags = tags_check(r, v);
+  else if (v || creating) p->tags = json_array();
+  if (p->code && !*p->code) field_error(r, "code", "必填", "required");
+  if (p->name && !*p->name) field_error(r, "name", "必填", "required");
+}
+
+static void proj_free(proj_in *p) {
+  json_decref(p->plan);
+  json_decref(p->tags);
+  json_decref(p->custom);
+}
+
+/* ---- handlers ---- */
+
+static void etag(req *r, json_t *o) {
+  reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
+}
+
+/* POST /api/v1/projects {code, name, level, category, …} */
+static void projects_create(req *r) {
+  json_t *in = req_json(r, project_fields_all);
+  if (!in) return;
+  proj_in p;
+  memset(&p, 0, sizeof p);
+  project_read_input(r, in, &p, 1);
+  json_t *empty = json_object();
+  p.custom = custom_check(r, json_object_get(in, "custom") ? json_object_get(in, "custom") : empty, NULL, 1);
+  json_decref(empty);
+  if (!has_errors(r) && !scope_writes_all(r)) {
+    if (!scope_can_write_unit(r, p.unit_id)) {
+      proj_free(&p);
+      return reply_forbidden(r, "只能为本单位或下级单位新建项目", "you may create projects only for your own units");
+    }
+    if (strcmp(p.stage, "reserve") != 0)
+      field_error(r, "stage", "责任单位新建的项目只能是储备项目，由项目办转入前期", "units create reserve projects only; the project office promotes them");
+    if (p.published) field_error(r, "published", "只有项目办可以公开项目", "only the project office publishes projects");
+  }
+  if (has_errors(r)) {
+    proj_free(&p);
+    return reply_invalid(r);
+  }
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE code = ?", DBT(p.code)) > 0) {
+    proj_free(&p);
+    field_error(r, "code", "项目编号已存在", "the project code exists");
+    return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
+  }
+  light_ctx lc;
+  light_ctx_init(r->db, &lc, 0);
+  db_begin(r->db);
+  int64_t id = proj_store(r->db, &p, 0, now_rfc3339(&r->a));
+  proj_free(&p);
+  json_t *after = id ? project_json(r->db, id, &lc) : NULL;
+  int rc = after ? audit_log(r, "create", "project", id, NULL, after) : DB_ERROR;
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  etag(r, after);
+  reply_json(r, 201, after);
+}
+
+/* GET /api/v1/projects/{id} */
+static void projects_get(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  int sc = project_scope(r, id);
+  if (sc < 0) return reply_not_found(r, "项目", "Project");
+  if (sc == PSCOPE_NONE) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
+  light_ctx lc;
+  light_ctx_init(r->db, &lc, (int)qint(r, "year", 2000, 2100, 0));
+  json_t *o = project_json(r->db, id, &lc);
+  if (!o) return reply_db_error(r);
+  json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
+  etag(r, o);
+  reply_json(r, 200, o);
+}
+
+/* The version the client read: If-Match "N" or the version field; 0 if none. */
+int64_t req_version(req *r, json_t *in) {
+  int64_t v = 0;
+  const char *im = req_header(r, "If-Match");
+  if (im) {
+    while (*im == 'W' || *im == '/' || *im == '"' || *im == ' ') im++;
+    v = strtoll(im, NULL, 10);
+  }
+  int64_t fv;
+  if (in && jint(r, in, "version", 0, 1, INT64_MAX, &fv) == JV_SET) v = fv;
+  return v;
+}
+
+/* PATCH /api/v1/projects/{id} {any project field, version} */
+static void projects_update(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  int sc = project_scope(r, id);
+  if (sc < 0) return reply_not_found(r, "项目", "Project");
+  if (sc < PSCOPE_PROGRESS) return reply_forbidden(r, "只能修改本单位的项目", "you may change only your units' projects");
+  json_t *in = req_json(r, project_fields_all);
+  if (!in) return;
+  if (sc == PSCOPE_PROGRESS) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(in, key, v) {
+      (void)v;
+      if (code_index(progress_fields, key) < 0) field_error(r, key, "企业只能修改项目进度相关字段", "an enterprise may change only progress fields");
+    }
+    if (has_errors(r)) return reply_problem(r, 403, "无权修改 / Forbidden", "企业只能修改阶段、地点和坐标 / An enterprise may change only stage, location and coordinates");
+  }
+  int64_t version = req_version(r, in);
+  if (has_errors(r)) return reply_invalid(r);
+  if (!version)
+    return reply_problem(r, 428, "需要版本号 / Version required",
+                         "请在If-Match头或version字段中给出读取时的版本 / Send the version you read as If-Match or the version field");
+  proj_in p;
+  if (proj_load(r->db, &r->a, id, &p) != 0) return reply_not_found(r, "项目", "Project");
+  int64_t old_unit = p.unit_id;
+  project_read_input(r, in, &p, 0);
+  json_t *cin = json_object_get(in, "custom");
+  if (cin && !json_is_null(cin)) {
+    json_t *cur = NULL;
+    db_stmt *st = db_query(r->db, "SELECT custom_json FROM projects WHERE id = ?", DBI(id));
+    if (st && db_step(st) == DB_ROW && !db_isnull(st, 0)) cur = json_loads(db_text(st, 0), 0, NULL);
+    db_done(st);
+    p.custom = custom_check(r, cin, cur, 0);
+    json_decref(cur);
+  }
+  if (!has_errors(r) && !scope_writes_all(r) && sc == PSCOPE_WRITE) {
+    if (p.unit_id != old_unit && !scope_can_write_unit(r, p.unit_id))
+      field_error(r, "unit_id", "不能把项目交给本单位范围以外的单位", "you cannot hand the project to a unit outside your scope");
+    if (json_object_get(in, "published")) field_error(r, "published", "只有项目办可以公开项目", "only the project office publishes projects");
+  }
+  if (has_errors(r)) {
+    proj_free(&p);
+    return reply_invalid(r);
+  }
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE code = ? AND id <> ?", DBT(p.code), DBI(id)) > 0) {
+    proj_free(&p);
+    field_error(r, "code", "项目编号已存在", "the project code exists");
+    return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
+  }
+  light_ctx lc;
+  light_ctx_init(r->db, &lc, 0);
+  db_begin(r->db);
+  json_t *before = project_json(r->db, id, &lc);
+  int64_t cur = before ? json_integer_value(json_object_get(before, "version")) : 0;
+  if (cur != version) {
+    db_rollback(r->db);
+    json_decref(before);
+    proj_free(&p);
+    return reply_problem(r, 409, "数据已被他人修改 / Conflict",
+                         arena_printf(&r->a, "当前版本为%lld，请刷新后再改 / The project is at version %lld; reload and retry",
+                                      (long long)cur, (long long)cur));
+  }
+  int rc = proj_store(r->db, &p, id, now_rfc3339(&r->a)) ? DB_OK : DB_ERROR;
+  proj_free(&p);
+  json_t *after = rc == DB_OK ? project_json(r->db, id, &lc) : NULL;
+  if (rc == DB_OK) rc = after ? audit_log(r, "update", "project", id, before, after) : DB_ERROR;
+  if (rc == DB_OK) rc = db_commit(r->db);
+  json_decref(before);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  etag(r, after);
+  reply_json(r, 200, after);
+}
+
+/* DELETE /api/v1/projects/{id} — office/admin; its nodes, plans and tags go with it. */
+static void projects_delete(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  light_ctx lc;
+  light_ctx_init(r->db, &lc, 0);
+  db_begin(r->db);
+  json_t *before = project_json(r->db, id, &lc);
+  if (!before) {
+    db_rollback(r->db);
+    return reply_not_found(r, "项目", "Project");
+  }
+  /* Children are deleted explicitly: SQLite enforces ON DELETE CASCADE
+   * only with foreign_keys on, and dependencies between nodes must go first. */
+  int rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE project_id = ?", DBI(id));
+  static const char *const children[] = {"DELETE FROM nodes WHERE project_id = ?", "DELETE FROM project_plans WHERE project_id = ?",
+                                         "DELETE FROM project_tags WHERE project_id = ?",
+                                         "DELETE FROM project_custom WHERE project_id = ?", "DELETE FROM projects WHERE id = ?"};
+  for (size_t i = 0; rc == DB_OK && i < sizeof children / sizeof *children; i++) rc = db_exec(r->db, children[i], DBI(id));
+  if (rc == DB_OK) rc = audit_log(r, "delete", "project", id, before, NULL);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  json_decref(before);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+/* ---- the list ---- */
+
+static const char *const project_sorts[] = {
+    "id", "p.id", "code", "p.code", "name", "p.name", "total_investment", "p.total_investment",
+    "stage", "CASE p.stage WHEN 'reserve' THEN 1 WHEN 'preparation' THEN 2 WHEN 'construction' THEN 3 WHEN 'completed' THEN 4 ELSE 5 END",
+    "level", "CASE p.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END", "updated_at", "p.updated_at",
+    "light", "p.id", /* placeholder: light sorts in C */
+    NULL};
+
+/* realloc that gives up the way the arena does: out of memory is fatal. */
+static void *grow(void *p, size_t n) {
+  void *q = realloc(p, n);
+  if (!q) abort();
+  return q;
+}
+
+typedef struct lrow {
+  int64_t id;
+  int light;
+  int pos;
+} lrow;
+
+static int light_sign;
+static int lrow_cmp(const void *a, const void *b) {
+  const lrow *x = a, *y = b;
+  if (x->light != y->light) return light_sign * (x->light - y->light);
+  return x->pos - y->pos;
+}
+
+/* Builds the WHERE clause of the list from the filters. */
+static const char *list_where(req *r, db_val *args, int *n, int public_only) {
+  strbuf w = STRBUF_INIT;
+  sb_adds(&w, " WHERE 1 = 1");
+  if (public_only) sb_adds(&w, " AND p.published = 1");
+  else project_scope_sql(r, &w, args, n);
+  const char *q = req_arg(r, "q");
+  if (q && *q) {
+    sb_adds(&w, " AND (p.code LIKE ? OR p.name LIKE ?)");
+    args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
+    args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
+  }
+  const char *level = qenum(r, "level", project_levels);
+  if (level) {
+    sb_adds(&w, " AND p.level = ?");
+    args[(*n)++] = DBT(level);
+  }
+  const char *stage = qenum(r, "stage", project_stages);
+  if (stage) {
+    sb_adds(&w, " AND p.stage = ?");
+    args[(*n)++] = DBT(stage);
+  }
+  int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
+  if (unit) {
+    db_stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = ?", DBI(unit));
+    const char *path = st && db_step(st) == DB_ROW ? arena_printf(&r->a, "%s%%", db_text(st, 0)) : NULL;
+    db_done(st);
+    if (!path) field_error(r, "unit", "单位不存在", "no such unit");
+    else {
+      sb_adds(&w, " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?)");
+      args[(*n)++] = DBT(path);
+    }
+  }
+  int64_t leader = qint(r, "leader", 1, INT64_MAX, 0);
+  if (leader) {
+    sb_adds(&w, " AND p.leader_id = ?");
+    args[(*n)++] = DBI(leader);
+  }
+  const char *chain = req_arg(r, "chain");
+  if (chain && *chain) {
+    sb_adds(&w, " AND p.chain = ?");
+    args[(*n)++] = DBT(chain);
+  }
+  const char *category = req_arg(r, "category");
+  if (category && *category) {
+    sb_adds(&w, " AND p.category = ?");
+    args[(*n)++] = DBT(category);
+  }
+  const char *tag = req_arg(r, "tag");
+  if (tag && *tag) {
+    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)");
+    args[(*n)++] = DBT(tag);
+  }
+  int64_t year = qint(r, "year", 2000, 2100, 0);
+  if (year) {
+    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)");
+    args[(*n)++] = DBI(year);
+  }
+  cfields cf;
+  cfields_load(r->db, &r->a, &cf);
+  for (int i = 0; i < cf.n && *n < 40; i++) {
+    const char *v = req_arg(r, arena_printf(&r->a, "cf.%s", cf.f[i].key));
+    if (!v || !*v) continue;
+    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_custom c WHERE c.project_id = p.id AND c.key = ? AND c.value = ?)");
+    args[(*n)++] = DBT(cf.f[i].key);
+    args[(*n)++] = DBT(v);
+  }
+  json_decref(cf.all);
+  const char *out = arena_strdup(&r->a, sb_str(&w));
+  sb_release(&w);
+  return out;
+}
+
+static void projects_list_impl(req *r, int public_only) {
+  static const char *const light_names[] = {"green", "yellow", "red", NULL};
+  page p;
+  req_page(r, &p);
+  db_val args[48];
+  int n = 0;
+  const char *where = list_where(r, args, &n, public_only);
+  const char *lf = qenum(r, "light", light_names);
+  const char *order = req_sort(r, project_sorts, "p.code");
+  const char *sort = req_arg(r, "sort");
+  int light_sort = sort && (strcmp(sort, "light") == 0 || strcmp(sort, "-light") == 0 || strncmp(sort, "light,", 6) == 0 ||
+                            strncmp(sort, "-light,", 7) == 0);
+  if (has_errors(r)) return reply_invalid(r);
+  light_ctx lc;
+  light_ctx_init(r->db, &lc, 0);
+  json_t *items = json_array();
+  int64_t total;
+  if (!lf && !light_sort) {
+    total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
+    db_val a2[50];
+    memcpy(a2, args, sizeof *args * (size_t)n);
+    a2[n] = DBI(p.per_page);
+    a2[n + 1] = DBI(p.offset);
+    db_stmt *st = db_prepare(r->db, arena_printf(&r->a, PROJECT_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), n + 2, a2);
+    if (!st || total < 0) {
+      db_done(st);
+      json_decref(items);
+      return reply_db_error(r);
+    }
+    while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+    db_done(st);
+  } else {
+    /* The light is computed, so filtering and sorting by it happen here,
+     * on the light columns of every matching row (ids only). */
+    char from[16], to[16];
+    snprintf(from, sizeof from, "%04d-01", lc.year);
+    snprintf(to, sizeof to, "%04d-12", lc.year);
+    db_val a2[52];
+    a2[0] = DBT(from);
+    a2[1] = DBT(to);
+    a2[2] = DBI(lc.year);
+    memcpy(a2 + 3, args, sizeof *args * (size_t)n);
+    db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT p.id, " LIGHTS_COLUMNS " FROM projects p%s ORDER BY %s", where, order),
+                             n + 3, a2);
+    if (!st) {
+      json_decref(items);
+      return reply_db_error(r);
+    }
+    int cap = 1024, cnt = 0;
+    lrow *rows = grow(NULL, sizeof *rows * (size_t)cap);
+    int want = lf ? light_parse(lf) : -1;
+    while (db_step(st) == DB_ROW) {
+      int l = light_from_columns(db_text(st, 1), db_int(st, 2), db_int(st, 3), lc.year, lc.today, &lc.cfg);
+      if (want >= 0 && l != want) continue;
+      if (cnt == cap) rows = grow(rows, sizeof *rows * (size_t)(cap *= 2));
+      rows[cnt] = (lrow){db_int(st, 0), l, cnt};
+      cnt++;
+    }
+    db_done(st);
+    if (light_sort) {
+      light_sign = sort[0] == '-' ? -1 : 1;
+      qsort(rows, (size_t)cnt, sizeof *rows, lrow_cmp);
+    }
+    total = cnt;
+    for (int64_t i = p.offset; i < cnt && i < p.offset + p.per_page; i++) {
+      st = db_query(r->db, PROJECT_SELECT "WHERE p.id = ?", DBI(rows[i].id));
+      if (st && db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+      db_done(st);
+    }
+    free(rows);
+  }
+  size_t i;
+  json_t *o;
+  json_array_foreach(items, i, o) {
+    project_decorate(r->db, o, &lc);
+    /* custom fields flattened as cf.KEY so that exports can name them */
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(o, "custom"), k, v) {
+      json_object_set(o, arena_printf(&r->a, "cf.%s", k), v);
+    }
+  }
+  reply_list(r, items, total, &p);
+}
+
+/* GET /api/v1/projects?q&level&stage&unit&leader&chain&category&tag&light&year&cf.KEY&page&per_page&sort&format */
+static void projects_list(req *r) { projects_list_impl(r, 0); }
+/* GET /api/v1/public/projects — published projects for everybody */
+static void projects_public(req *r) { projects_list_impl(r, 1); }
+
+/* GET /api/v1/projects/{id}/history?page&per_page */
+static void projects_history(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  int sc = project_scope(r, id);
+  if (sc < 0) return reply_not_found(r, "项目", "Project");
+  if (sc == PSCOPE_NONE || has_role(r, ROLE_PUBLIC)) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
+  page p;
+  req_page(r, &p);
+  if (has_errors(r)) return reply_invalid(r);
+  static const char where[] =
+      " FROM audit_log WHERE (entity = 'project' AND entity_id = ?) OR (entity = 'node' AND entity_id IN "
+      "(SELECT id FROM nodes WHERE project_id = ?))";
+  int64_t total = db_int1(r->db, 0, arena_printf(&r->a, "SELECT COUNT(*)%s", where), DBI(id), DBI(id));
+  db_stmt *st = db_query(r->db,
+                         arena_printf(&r->a,
+                                      "SELECT id, at, user_id, user_login, action, entity, entity_id, before_json AS before__j, "
+                                      "after_json AS after__j%s ORDER BY id DESC LIMIT ? OFFSET ?",
+                                      where),
+                         DBI(id), DBI(id), DBI(p.per_page), DBI(p.offset));
+  if (!st) return reply_db_error(r);
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  reply_list(r, items, total, &p);
+}
+
+/* ---- custom field definitions ---- */
+
+/* GET /api/v1/project-fields — every logged-in user (forms and filters need them) */
+static void fields_list(req *r) {
+  db_stmt *st = db_query0(r->db,
+                          "SELECT key, label, type, options_json AS options__j, required AS required__b, sort_order "
+                          "FROM project_fields ORDER BY sort_order, key");
+  if (!st) return reply_db_error(r);
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) {
+    json_t *o = db_row_json(st);
+    if (json_is_null(json_object_get(o, "options"))) json_object_set_new(o, "options", json_array());
+    json_array_append_new(items, o);
+  }
+  db_done(st);
+  page p = {1, (int64_t)json_array_size(items), 0};
+  reply_list(r, items, (int64_t)json_array_size(items), &p);
+}
+
+static int key_valid(const char *k) {
+  size_t n = strlen(k);
+  if (n < 1 || n > 32 || !(k[0] >= 'a' && k[0] <= 'z')) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_')) return 0;
+  return 1;
+}
+
+/* POST /api/v1/project-fields {key, label, type, options, required, sort_order} — admin; an existing key is replaced */
+static void fields_create(req *r) {
+  static const char *const fields[] = {"key", "label", "type", "options", "required", "sort_order", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *key = NULL, *label = NULL, *type = NULL;
+  int required = 0;
+  int64_t sort_order = 0;
+  if (jstr(r, in, "key", 1, 32, &key) == JV_SET && !key_valid(key))
+    field_error(r, "key", "应为小写字母开头的字母、数字和下划线（最多32个）", "must be a–z, 0–9 and _ starting with a letter (≤32)");
+  jstr(r, in, "label", 1, 64, &label);
+  jenum(r, in, "type", 1, custom_types, &type);
+  jbool(r, in, "required", 0, &required);
+  jint(r, in, "sort_order", 0, -100000, 100000, &sort_order);
+  json_t *opts = json_object_get(in, "options");
+  char *opts_text = NULL;
+  if (type && strcmp(type, "choice") == 0) {
+    int ok = json_is_array(opts) && json_array_size(opts) > 0 && json_array_size(opts) <= 100;
+    size_t i;
+    json_t *o;
+    json_array_foreach(opts, i, o) {
+      if (!json_is_string(o) || !*json_string_value(o)) ok = 0;
+    }
+    if (!ok) field_error(r, "options", "选择型字段需要1到100个文字选项", "a choice field needs 1–100 text options");
+    else opts_text = json_dumps(opts, JSON_COMPACT);
+  } else if (opts && !json_is_null(opts) && !(json_is_array(opts) && json_array_size(opts) == 0)) {
+    field_error(r, "options", "只有选择型字段有选项", "only choice fields have options");
+  }
+  if (has_errors(r)) {
+    free(opts_text);
+    return reply_invalid(r);
+  }
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM project_fields WHERE label = ? AND key <> ?", DBT(label), DBT(key)) > 0) {
+    free(opts_text);
+    field_error(r, "label", "已有同名字段", "another field has this label");
+    return reply_invalid(r);
+  }
+  db_begin(r->db);
+  int rc = db_exec(r->db,
+                   "INSERT INTO project_fields (key, label, type, options_json, required, sort_order, created_at) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label, type = excluded.type, "
+                   "options_json = excluded.options_json, required = excluded.required, sort_order = excluded.sort_order",
+                   DBT(key), DBT(label), DBT(type), DBT(opts_text), DBI(required), DBI(sort_order), DBT(now_rfc3339(&r->a)));
+  json_t *after = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}", "key", key, "label", label, "type", type, "options",
+                            opts_text ? json_loads(opts_text, 0, NULL) : json_array(), "required", required,
+                            "sort_order", (json_int_t)sort_order);
+  free(opts_text);
+  if (rc == DB_OK) rc = audit_log(r, "update", "project_field", 0, NULL, after);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, 201, after);
+}
+
+/* DELETE /api/v1/project-fields/{key} — admin; the values stay in custom_json history */
+static void fields_delete(req *r) {
+  const char *key = r->nparams ? r->params[0] : "";
+  db_begin(r->db);
+  int rc = db_exec(r->db, "DELETE FROM project_fields WHERE key = ?", DBT(key));
+  if (rc == DB_OK && db_changes(r->db) == 0) {
+    db_rollback(r->db);
+    return reply_not_found(r, "自定义字段", "Custom field");
+  }
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_custom WHERE key = ?", DBT(key));
+  json_t *before = json_pack("{s:s}", "key", key);
+  if (rc == DB_OK) rc = audit_log(r, "delete", "project_field", 0, before, NULL);
+  json_decref(before);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+/* ---- categories ---- */
+
+/* GET /api/v1/project-categories */
+static void categories_list(req *r) {
+  db_stmt *st = db_query0(r->db, "SELECT name, sort_order FROM project_categories ORDER BY sort_order, name");
+  if (!st) return reply_db_error(r);
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  page p = {1, (int64_t)json_array_size(items), 0};
+  reply_list(r, items, (int64_t)json_array_size(items), &p);
+}
+
+/* POST /api/v1/project-categories {name, sort_order} — admin */
+static void categories_create(req *r) {
+  static const char *const fields[] = {"name", "sort_order", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *name = NULL;
+  int64_t so = 0;
+  jstr(r, in, "name", 1, 32, &name);
+  jint(r, in, "sort_order", 0, -100000, 100000, &so);
+  if (has_errors(r)) return reply_invalid(r);
+  db_begin(r->db);
+  int rc = db_exec(r->db,
+                   "INSERT INTO project_categories (name, sort_order) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+                   "sort_order = excluded.sort_order",
+                   DBT(name), DBI(so));
+  json_t *after = json_pack("{s:s, s:I}", "name", name, "sort_order", (json_int_t)so);
+  if (rc == DB_OK) rc = audit_log(r, "update", "project_category", 0, NULL, after);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, 201, after);
+}
+
+/* DELETE /api/v1/project-categories/{name} — admin; 409 while projects use it */
+static void categories_delete(req *r) {
+  const char *name = r->nparams ? r->params[0] : "";
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE category = ?", DBT(name)) > 0)
+    return reply_problem(r, 409, "类别使用中 / In use", "仍有项目属于该类别 / Projects still use this category");
+  db_begin(r->db);
+  int rc = db_exec(r->db, "DELETE FROM project_categories WHERE name = ?", DBT(name));
+  if (rc == DB_OK && db_changes(r->db) == 0) {
+    db_rollback(r->db);
+    return reply_not_found(r, "项目类别", "Category");
+  }
+  json_t *before = json_pack("{s:s}", "name", name);
+  if (rc == DB_OK) rc = audit_log(r, "delete", "project_category", 0, before, NULL);
+  json_decref(before);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+/* ---- light thresholds ---- */
+
+static json_t *cfg_json(const light_cfg *c) {
+  return json_pack("{s:i, s:i, s:i}", "yellow_days", c->yellow_days, "red_lag", c->red_lag, "yellow_lag", c->yellow_lag);
+}
+
+/* GET /api/v1/settings/lights */
+static void lights_get(req *r) {
+  light_cfg c;
+  lights_config_load(r->db, &c);
+  reply_json(r, 200, cfg_json(&c));
+}
+
+/* PUT /api/v1/settings/lights {yellow_days, red_lag, yellow_lag} — admin */
+static void lights_put(req *r) {
+  static const char *const fields[] = {"yellow_days", "red_lag", "yellow_lag", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  light_cfg c;
+  lights_config_load(r->db, &c);
+  light_cfg before = c;
+  int64_t v;
+  if (jint(r, in, "yellow_days", 0, 0, 90, &v) == JV_SET) c.yellow_days = (int)v;
+  if (jint(r, in, "red_lag", 0, 0, 100, &v) == JV_SET) c.red_lag = (int)v;
+  if (jint(r, in, "yellow_lag", 0, 0, 100, &v) == JV_SET) c.yellow_lag = (int)v;
+  if (!has_errors(r) && c.yellow_lag > c.red_lag)
+    field_error(r, "yellow_lag", "黄灯滞后阈值不能大于红灯阈值", "the yellow lag may not exceed the red lag");
+  if (has_errors(r)) return reply_invalid(r);
+  db_begin(r->db);
+  int rc = lights_config_save(r->db, &c);
+  json_t *b = cfg_json(&before), *a = cfg_json(&c);
+  if (rc == DB_OK) rc = audit_log(r, "update", "settings", 0, b, a);
+  json_decref(b);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(a);
+    return reply_db_error(r);
+  }
+  reply_json(r, 200, a);
+}
+
+static const route project_routes[] = {
+    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0},
+    {"POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0},
+    {"GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0},
+    {"PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,
+     "修改项目 / Change a project", 0},
+    {"DELETE", "/api/v1/projects/{id}", projects_delete, ROLE_ADMIN | ROLE_OFFICE, "删除项目 / Delete a project", 0},
+    {"GET", "/api/v1/projects/{id}/history", projects_history, ROLES_ANY, "项目变更历史 / Project history", 0},
+    {"GET", "/api/v1/public/projects", projects_public, ROLES_NONE, "公开项目 / Published projects", 0},
+    {"GET", "/api/v1/project-fields", fields_list, ROLES_ANY, "自定义字段 / Custom fields", 0},
+    {"POST", "/api/v1/project-fields", fields_create, ROLE_ADMIN, "定义自定义字段 / Define a custom field", 0},
+    {"DELETE", "/api/v1/project-fields/{key}", fields_delete, ROLE_ADMIN, "删除自定义字段 / Delete a custom field", 0},
+    {"GET", "/api/v1/project-categories", categories_list, ROLES_ANY, "项目类别 / Project categories", 0},
+    {"POST", "/api/v1/project-categories", categories_create, ROLE_ADMIN, "新增项目类别 / Add a category", 0},
+    {"DELETE", "/api/v1/project-categories/{name}", categories_delete, ROLE_ADMIN, "删除项目类别 / Delete a category", 0},
+    {"GET", "/api/v1/settings/lights", lights_get, ROLES_ANY, "红黄绿灯阈值 / Light thresholds", 0},
+    {"PUT", "/api/v1/settings/lights", lights_put, ROLE_ADMIN, "设置红黄绿灯阈值 / Set light thresholds", 0},
+    {0},
+};
+
+/* OpenAPI components for the project library (also used by nodes.c,
+ * battlemap.c and project_import.c). */
+static const char project_schemas[] =
+    "{\"Project\":{\"type\":\"object\",\"description\":\"A project of the library (项目). Detail answers ETag \\\"<ve"
+    "rsion>\\\"; PATCH needs If-Match or version (stale → 409, none → 428).\",\"properties\":{\"id\":{\"type\":\"in"
+    "teger\"},\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"level\":{\"enum\":[\"province\",\"cit"
+    "y\",\"district\"]},\"category\":{\"type\":\"string\",\"description\":\"a name from /project-categories\"},\"ch"
+    "ain\":{\"type\":[\"string\",\"null\"],\"description\":\"产业链\"},\"stage\":{\"enum\":[\"reserve\",\"preparation\",\"construction\",\"completed\",\"production\"]},\"unit_id\":{\"type\":\"integer\"},\"unit_name\":{\"type\":\"string\"},\"leader_id\":{\"type\":[\"integer\",\"null\"]},\"leader_name\":{\"type\":[\"string\",\"null\"]},\""
+    "hq_id\":{\"type\":[\"integer\",\"null\"]},\"hq_name\":{\"type\":[\"string\",\"null\"]},\"owner_unit_id\":{\"ty"
+    "pe\":[\"integer\",\"null\"]},\"owner_name\":{\"type\":[\"string\",\"null\"]},\"total_investment\":{\"type\":\""
+    "string\",\"description\":\"yuan with two decimals, e.g. \\\"366000000.00\\\"\"},\"annual_plan\":{\"type\":\"ob"
+    "ject\",\"additionalProperties\":{\"type\":\"string\",\"description\":\"yuan with two decimals, e.g. \\\"366000"
+    "000.00\\\"\"},\"description\":\"year → money\"},\"land_area_mu\":{\"type\":\"string\",\"description\":\"亩 with"
+    " two decimals\"},\"location\":{\"type\":[\"string\",\"null\"]},\"lng\":{\"type\":[\"number\",\"null\"]},\"lat\":{\"type\":[\"number\",\"null\"]},\"flag_100m\":{\"type\":\"boolean\",\"description\":\"total ≥ ¥1e8 (compute"
+    "d)\"},\"flag_1bn\":{\"type\":\"boolean\",\"description\":\"total ≥ ¥1e9 (computed)\"},\"flag_top500\":{\"type\":\"boolean\"},\"published\":{\"type\":\"boolean\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"custom\":{\"type\":\"object\",\"description\":\"custom field values by key (/project-fields)\"},\"light\":{\"enum\":[\"red\",\"yellow\",\"green\"]},\"light_reasons\":{\"type\":\"array\",\"items\":{\"type\":\"string"
+    "\"}},\"ytd_investment\":{\"type\":\"string\",\"description\":\"yuan with two decimals, e.g. \\\"366000000.00\\\"\"},\"version\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"strin"
+    "g\"},\"can_edit\":{\"enum\":[\"all\",\"progress\",\"none\"],\"description\":\"detail only: what the caller may"
+    " change\"}}},\"Node\":{\"type\":\"object\",\"description\":\"A milestone node (节点). slip_days: working days fr"
+    "om baseline to planned (or actual when done), positive = late; null without a baseline.\",\"properties\":{\"id"
+    "\":{\"type\":\"integer\"},\"project_id\":{\"type\":\"integer\"},\"seq\":{\"type\":\"integer\"},\"name\":{\"typ"
+    "e\":\"string\"},\"kind\":{\"enum\":[\"land_acquisition\",\"land_approval\",\"land_listing\",\"planning_permit\",\"construction_permit\",\"start\",\"topping_out\",\"completion\",\"production\",\"other\"]},\"unit_id\":{\"t"
+    "ype\":[\"integer\",\"null\"]},\"unit_name\":{\"type\":[\"string\",\"null\"]},\"person\":{\"type\":[\"string\","
+    "\"null\"]},\"planned_date\":{\"type\":\"string\"},\"baseline_date\":{\"type\":[\"string\",\"null\"]},\"actual_"
+    "date\":{\"type\":[\"string\",\"null\"]},\"note\":{\"type\":[\"string\",\"null\"]},\"depends_on\":{\"type\":[\""
+    "integer\",\"null\"]},\"light\":{\"enum\":[\"red\",\"yellow\",\"green\"]},\"slip_days\":{\"type\":[\"integer\","
+    "\"null\"]},\"version\":{\"type\":\"integer\"}}},\"NodeTemplate\":{\"type\":\"object\",\"properties\":{\"id\":{"
+    "\"type\":\"integer\"},\"category\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"steps\":{\"type\":\""
+    "array\",\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"kind\":{\"type\":\"str"
+    "ing\"},\"duration_days\":{\"type\":\"integer\",\"description\":\"working days after the previous step (the fir"
+    "st: after start)\"},\"unit_role\":{\"enum\":[\"responsible\",\"hq\",\"owner\",null]}}}},\"version\":{\"type\":"
+    "\"integer\"}}},\"BattleMap\":{\"type\":\"object\",\"properties\":{\"today\":{\"type\":\"string\"},\"year\":{\""
+    "type\":\"integer\"},\"group\":{\"enum\":[\"unit\",\"leader\",\"chain\"]},\"groups\":{\"type\":\"array\",\"item"
+    "s\":{\"type\":\"object\",\"properties\":{\"key\":{},\"label\":{\"type\":\"string\"},\"projects\":{\"type\":\"a"
+    "rray\",\"items\":{\"type\":\"object\",\"description\":\"id, code, name, level, stage, unit_id, unit_name, lead"
+    "er_id, leader_name, chain, total_investment, light, light_reasons, nodes[Node]\"}}}}},\"total\":{\"type\":\"in"
+    "teger\"},\"lights\":{\"type\":\"object\",\"properties\":{\"red\":{\"type\":\"integer\"},\"yellow\":{\"type\":\"integer\"},\"green\":{\"type\":\"integer\"}}}}},\"ProjectImport\":{\"type\":\"object\",\"description\":\"POST"
+    " /projects/import: dry_run → total, create, update, unchanged, rows (first 200), errors; otherwise created, up"
+    "dated, unchanged (200) or errors (422, nothing written). Columns: 项目编号 项目名称 项目级别 项目类别 产业链 项目阶段 总投资 年度计划投资 占地面积"
+    "(亩) 建设地点 责任单位 联系领导 指挥部 业主单位 标签 + custom fields by label.\",\"properties\":{\"errors\":{\"type\":\"array\",\"it"
+    "ems\":{\"type\":\"object\",\"properties\":{\"row\":{\"type\":\"integer\"},\"column\":{\"type\":\"string\"},\"f"
+    "ield\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"}}}}}}}";
+
+static const module projects_module = {"projects", 30, project_routes, NULL, project_schemas, NULL};
+MODULE_REGISTER(projects_module)

@@ -1,0 +1,106 @@
+/*
+ * projects.h — what the project-library files (projects.c, nodes.c,
+ * battlemap.c, project_import.c, demo_projects.c) share: the code lists of
+ * levels and stages with their Chinese names, the project and node JSON,
+ * scope checks and the light reasons.  Other modules use the tables
+ * directly (see sql/0003_projects.sql) and lights.h for the rule.
+ */
+#ifndef GUATU_PROJECTS_H
+#define GUATU_PROJECTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "calendar.h"
+#include "http.h"
+#include "lights.h"
+
+extern const char *const project_levels[];   /* province city district */
+extern const char *const project_levels_zh[]; /* 省重点 市重点 区重点 */
+extern const char *const project_stages[];   /* reserve … production */
+extern const char *const project_stages_zh[]; /* 储备 前期 在建 竣工 投产 */
+extern const char *const node_kinds[];
+extern const char *const custom_types[]; /* text number money date choice */
+
+/* Index of s in a NULL-terminated list, or -1. */
+int code_index(const char *const *list, const char *s);
+
+/* The context every light needs: today, the year and the thresholds. */
+typedef struct light_ctx {
+  int32_t today;
+  int year;
+  light_cfg cfg;
+  const calendar *cal;
+} light_ctx;
+void light_ctx_init(db *d, light_ctx *lc, int year);
+
+/* The full project JSON (contract fields), or NULL when absent.  The caller
+ * checks scope first. */
+json_t *project_json(db *d, int64_t id, const light_ctx *lc);
+/* Node JSON from a row of NODE_SELECT. */
+#define NODE_SELECT                                                                                                 \
+  "SELECT n.id, n.project_id, n.seq, n.name, n.kind, n.unit_id, u.name, n.person, n.planned_date, n.baseline_date, " \
+  "n.actual_date, n.note, n.depends_on, n.version FROM nodes n LEFT JOIN units u ON u.id = n.unit_id "
+json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out);
+json_t *node_json(db *d, int64_t id, const light_ctx *lc);
+/* Appends the reasons of a project's light to `reasons` (Chinese sentences
+ * with figures) from its open nodes and its investment figures; returns the
+ * light. */
+int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, int64_t *ytd_out);
+/* A reason sentence for one node (red or yellow), or NULL when green. */
+char *node_reason(const char *name, int32_t planned, int light, int32_t today);
+/* A reason for the investment lag, or NULL when it is within thresholds. */
+char *lag_reason(int64_t ytd, int64_t plan, int year, const light_ctx *lc);
+
+/* Scope: may the user read / change this project?  Loads its unit and
+ * owner; 0 when the project is absent or out of scope. */
+enum { PSCOPE_NONE = 0, PSCOPE_READ = 1, PSCOPE_PROGRESS = 2, PSCOPE_WRITE = 3 };
+int project_scope(req *r, int64_t id);
+/* " AND …" fragment limiting `projects p` to what the user may read. */
+void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n);
+
+/* A project's writable fields after validation.  For an update the
+ * current values are loaded first and the sent fields laid over them. */
+typedef struct proj_in {
+  const char *code, *name, *level, *category, *chain, *stage, *location;
+  int64_t unit_id, leader_id, hq_id, owner_unit_id, total, land;
+  double lng, lat;
+  int has_lng, has_lat, top500, published;
+  json_t *plan;   /* {"2026": fen as integer}; NULL: leave as is */
+  json_t *tags;   /* ["省市重点", …]; NULL: leave as is */
+  json_t *custom; /* normalised custom values; NULL: leave as is */
+} proj_in;
+/* Loads a project's current values (strings into the arena); 0 or -1. */
+int proj_load(db *d, arena *a, int64_t id, proj_in *p);
+/* Inserts (id 0, returns the new id) or updates the row, its plans, tags
+ * and custom values; returns the id or 0 on a DB error.  Inside the
+ * caller's transaction; no audit, no version check (the caller's job). */
+int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at);
+
+/* The version the client read: If-Match "N" or the version field; 0 if none. */
+int64_t req_version(req *r, json_t *in);
+
+/* Appends a template's steps as nodes laid out in working days from start
+ * (nodes.c).  unit_role picks the node's unit among the three ids. */
+int nodes_apply_template(db *d, int64_t project_id, json_t *steps, int32_t start, const calendar *cal, const char *at,
+                         int64_t unit_id, int64_t hq_id, int64_t owner_id);
+
+/* Custom field definitions. */
+typedef struct cfield {
+  const char *key, *label, *type;
+  json_t *options; /* choice: array of strings (borrowed from `all`) */
+  int required;
+} cfield;
+typedef struct cfields {
+  cfield *f;
+  int n;
+  json_t *all; /* owns the option arrays; json_decref when done */
+} cfields;
+int cfields_load(db *d, arena *a, cfields *cf);
+/* Checks and normalises one value; 0, or -1 with a bilingual reason. */
+int cfield_value(const cfield *f, json_t *v, json_t **norm, const char **zh, const char **en, arena *a);
+/* Text form of a normalised value (for filters and exports). */
+const char *cfield_text(arena *a, json_t *v);
+
+#endif
