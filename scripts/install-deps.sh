@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libpq-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
-      libxlsxwriter-dev libzip-dev libexpat1-dev nodejs npm)
+      libxlsxwriter-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libstb-dev libwebp-dev nodejs npm)
 case "$what" in
   test)  pkgs+=(postgresql chromium poppler-utils curl) ;;
   bench) pkgs+=(postgresql wrk nginx-light curl) ;;

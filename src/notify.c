@@ -1,0 +1,578 @@
+/*
+ * notify.c — in-app notifications and outgoing webhooks (see notify.h).
+ *
+ * GET    /api/v1/notifications?unread=1&page&per_page   my notifications, newest first
+ * GET    /api/v1/notifications/unread-count             {"count":N} (the bell)
+ * POST   /api/v1/notifications/{id}/read                mark one read
+ * POST   /api/v1/notifications/read-all                 mark all read → {"count":N}
+ * GET    /api/v1/webhooks?unit                          admin
+ * POST   /api/v1/webhooks {unit_id,kind,url,enabled,name}  admin
+ * PATCH  /api/v1/webhooks/{id} {kind,url,enabled,name,version}  admin
+ * DELETE /api/v1/webhooks/{id}                          admin
+ * POST   /api/v1/webhooks/{id}/test                     admin: queue a test message
+ * GET    /api/v1/webhooks/{id}/deliveries               admin: the delivery log with attempts
+ *
+ * Delivery: the tick picks due rows, claims each with a conditional UPDATE
+ * (state pending → sending, or a stale claim whose sender died), posts with
+ * libcurl under short timeouts outside any transaction, then records the
+ * attempt and schedules the retry.  A robot answers HTTP 200 with
+ * {"errcode":N} on errors, so a non-zero errcode counts as a failure.
+ */
+#include "notify.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "http.h"
+
+/* ---- time ---- */
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void fmt_ms(int64_t ms, char out[32]) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+           tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, (int)(ms % 1000));
+}
+
+/* The retry schedule in multiples of the first delay: 5 s, 30 s, 2 min,
+ * 10 min, 1 h.  After the last retry fails the delivery is failed. */
+static const int backoff_steps[] = {1, 6, 24, 120, 720};
+#define MAX_ATTEMPTS 6
+
+static int64_t backoff_base_ms(void) {
+  const char *e = getenv("GUATU_WEBHOOK_BACKOFF_MS");
+  long v = e ? strtol(e, NULL, 10) : 0;
+  return v > 0 && v <= 3600000 ? v : 5000;
+}
+
+/* ---- writing notifications ---- */
+
+int notify_user(db *d, int64_t user_id, const notice *n) {
+  char at[32];
+  fmt_ms(now_ms(), at);
+  return db_exec(d,
+                 "INSERT INTO notifications (user_id, kind, title, body, link, entity, entity_id, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 DBI(user_id), DBT(n->kind), DBT(n->title), DBT(n->body), DBT(n->link), DBT(n->entity),
+                 n->entity_id ? DBI(n->entity_id) : DBNULL, DBT(at));
+}
+
+int notify_unit_users(db *d, int64_t unit_id, const notice *n, int64_t except_user) {
+  char at[32];
+  fmt_ms(now_ms(), at);
+  return db_exec(d,
+                 "INSERT INTO notifications (user_id, kind, title, body, link, entity, entity_id, created_at) "
+                 "SELECT id, ?, ?, ?, ?, ?, ?, ? FROM users WHERE unit_id = ? AND disabled = 0 AND id <> ?",
+                 DBT(n->kind), DBT(n->title), DBT(n->body), DBT(n->link), DBT(n->entity),
+                 n->entity_id ? DBI(n->entity_id) : DBNULL, DBT(at), DBI(unit_id), DBI(except_user));
+}
+
+/* Markdown text for the robots: a heading, the body, the link. */
+static void robot_text(strbuf *sb, const char *title, const char *body, const char *link) {
+  sb_addf(sb, "### %s\n", title);
+  if (body && *body) sb_addf(sb, "%s\n", body);
+  if (link && *link) sb_addf(sb, "> 挂图作战平台：%s\n", link);
+}
+
+char *webhook_payload(const char *kind, const char *title, const char *body, const char *link) {
+  strbuf sb = STRBUF_INIT;
+  robot_text(&sb, title, body, link);
+  json_t *o;
+  if (strcmp(kind, "dingtalk") == 0)
+    o = json_pack("{s:s, s:{s:s, s:s}}", "msgtype", "markdown", "markdown", "title", title, "text", sb_str(&sb));
+  else
+    o = json_pack("{s:s, s:{s:s}}", "msgtype", "markdown", "markdown", "content", sb_str(&sb));
+  sb_release(&sb);
+  char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  return s;
+}
+
+int notify_webhooks(db *d, int64_t unit_id, const notice *n) {
+  db_stmt *st = db_query(d, "SELECT id, kind FROM webhooks WHERE unit_id = ? AND enabled = 1 ORDER BY id", DBI(unit_id));
+  if (!st) return DB_ERROR;
+  int64_t ids[32];
+  char kinds[32][16];
+  int cnt = 0, rc;
+  while ((rc = db_step(st)) == DB_ROW && cnt < 32) {
+    ids[cnt] = db_int(st, 0);
+    snprintf(kinds[cnt], sizeof kinds[cnt], "%s", db_text(st, 1));
+    cnt++;
+  }
+  db_done(st);
+  if (rc != DB_ROW && rc != DB_DONE) return rc;
+  char at[32];
+  fmt_ms(now_ms(), at);
+  for (int i = 0; i < cnt; i++) {
+    char *payload = webhook_payload(kinds[i], n->title, n->body, n->link);
+    if (!payload) return DB_ERROR;
+    rc = db_exec(d,
+                 "INSERT INTO webhook_deliveries (webhook_id, kind, title, payload, state, attempts, next_at, created_at, "
+                 "updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+                 DBI(ids[i]), DBT(n->kind), DBT(n->title), DBT(payload), DBT(at), DBT(at), DBT(at));
+    free(payload);
+    if (rc != DB_OK) return rc;
+  }
+  return DB_OK;
+}
+
+int notify_unit(db *d, int64_t unit_id, const notice *n, int64_t except_user) {
+  int rc = notify_unit_users(d, unit_id, n, except_user);
+  return rc == DB_OK ? notify_webhooks(d, unit_id, n) : rc;
+}
+
+/* ---- delivery ---- */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+static size_t collect(void *data, size_t size, size_t nmemb, void *ctx) {
+  strbuf *sb = ctx;
+  size_t n = size * nmemb;
+  if (sb->len < 4096) sb_add(sb, data, n < 4096 ? n : 4096);
+  return n;
+}
+
+/* Posts once.  Returns 1 on success; sets *status (0 without an HTTP
+ * answer) and err (a short reason) otherwise. */
+static int post_once(const char *url, const char *payload, long *status, char *err, size_t errlen) {
+  pthread_once(&curl_once, curl_init_once);
+  CURL *c = curl_easy_init();
+  if (!c) {
+    snprintf(err, errlen, "curl_easy_init failed");
+    return 0;
+  }
+  strbuf resp = STRBUF_INIT;
+  char cerr[CURL_ERROR_SIZE] = "";
+  struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "guatu-webhook/1");
+  CURLcode cc = curl_easy_perform(c);
+  *status = 0;
+  int ok = 0;
+  if (cc != CURLE_OK) {
+    snprintf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+  } else {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    if (*status < 200 || *status > 299) {
+      snprintf(err, errlen, "HTTP %ld: %.200s", *status, sb_str(&resp));
+    } else {
+      /* WeCom and DingTalk say "errcode":0 when they took the message. */
+      json_t *j = json_loads(sb_str(&resp), 0, NULL);
+      json_t *ec = j ? json_object_get(j, "errcode") : NULL;
+      json_int_t code = json_is_integer(ec) ? json_integer_value(ec) : 0;
+      if (code != 0) {
+        json_t *em = json_object_get(j, "errmsg");
+        snprintf(err, errlen, "errcode %lld: %.200s", (long long)code,
+                 json_is_string(em) ? json_string_value(em) : "");
+      } else {
+        ok = 1;
+      }
+      json_decref(j);
+    }
+  }
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  sb_release(&resp);
+  return ok;
+}
+
+/* Sends one claimed delivery and records the outcome. */
+static void deliver(db *d, int64_t id) {
+  db_stmt *st = db_query(d,
+                         "SELECT w.url, w.enabled, x.payload, x.attempts FROM webhook_deliveries x "
+                         "JOIN webhooks w ON w.id = x.webhook_id WHERE x.id = ?",
+                         DBI(id));
+  if (!st || db_step(st) != DB_ROW) {
+    db_done(st);
+    return;
+  }
+  char *url = strdup(db_text(st, 0));
+  int enabled = (int)db_int(st, 1);
+  char *payload = strdup(db_text(st, 2));
+  int attempt = (int)db_int(st, 3);
+  db_done(st);
+  if (!url || !payload) {
+    free(url);
+    free(payload);
+    return;
+  }
+  long status = 0;
+  char err[300] = "";
+  int64_t t0 = now_ms();
+  int ok = 0;
+  if (enabled)
+    ok = post_once(url, payload, &status, err, sizeof err);
+  else
+    snprintf(err, sizeof err, "webhook disabled");
+  int64_t t1 = now_ms();
+  char at[32], next[32];
+  fmt_ms(t1, at);
+  const char *state = "delivered";
+  if (!ok) {
+    if (!enabled || attempt >= MAX_ATTEMPTS) {
+      state = "failed";
+      fmt_ms(t1, next);
+    } else {
+      state = "pending";
+      fmt_ms(t1 + backoff_base_ms() * backoff_steps[attempt - 1 < 0 ? 0 : attempt - 1], next);
+    }
+  } else {
+    fmt_ms(t1, next);
+  }
+  db_begin(d);
+  int rc = db_exec(d, "INSERT INTO webhook_attempts (delivery_id, attempt, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                   DBI(id), DBI(attempt), DBT(at), status ? DBI(status) : DBNULL, DBT(ok ? NULL : err), DBI(t1 - t0));
+  if (rc == DB_OK)
+    rc = db_exec(d,
+                 "UPDATE webhook_deliveries SET state = ?, next_at = ?, claimed_until = NULL, last_status = ?, "
+                 "last_error = ?, delivered_at = ?, updated_at = ? WHERE id = ?",
+                 DBT(state), DBT(next), status ? DBI(status) : DBNULL, DBT(ok ? NULL : err), DBT(ok ? at : NULL),
+                 DBT(at), DBI(id));
+  if (rc == DB_OK)
+    db_commit(d);
+  else
+    db_rollback(d);
+  free(url);
+  free(payload);
+}
+
+static void notify_tick(db *d) {
+  char now[32], until[32];
+  int64_t t = now_ms();
+  fmt_ms(t, now);
+  /* A claim outlives the longest attempt (5 s) with margin; after that a
+   * process that died mid-send lets another one retry. */
+  fmt_ms(t + 60000, until);
+  db_stmt *st = db_query(d,
+                         "SELECT id FROM webhook_deliveries WHERE (state = 'pending' AND next_at <= ?) "
+                         "OR (state = 'sending' AND claimed_until < ?) ORDER BY next_at, id LIMIT 10",
+                         DBT(now), DBT(now));
+  if (!st) return;
+  int64_t ids[10];
+  int n = 0;
+  while (n < 10 && db_step(st) == DB_ROW) ids[n++] = db_int(st, 0);
+  db_done(st);
+  for (int i = 0; i < n; i++) {
+    int rc = db_exec(d,
+                     "UPDATE webhook_deliveries SET state = 'sending', attempts = attempts + 1, claimed_until = ?, "
+                     "updated_at = ? WHERE id = ? AND ((state = 'pending' AND next_at <= ?) OR "
+                     "(state = 'sending' AND claimed_until < ?))",
+                     DBT(until), DBT(now), DBI(ids[i]), DBT(now), DBT(now));
+    if (rc == DB_OK && db_changes(d) == 1) deliver(d, ids[i]);
+  }
+}
+
+/* ---- notification endpoints ---- */
+
+/* GET /api/v1/notifications?unread=1&page&per_page */
+static void notifications_list(req *r) {
+  page p;
+  req_page(r, &p);
+  int64_t unread = qint(r, "unread", 0, 1, 0);
+  if (has_errors(r)) return reply_invalid(r);
+  const char *w = unread ? "WHERE user_id = ? AND read_at IS NULL" : "WHERE user_id = ?";
+  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM notifications %s", w), 1,
+                           (db_val[]){DBI(r->user.id)});
+  db_stmt *st = db_query(r->db,
+                         arena_printf(&r->a,
+                                      "SELECT id, kind, title, body, link, entity, entity_id, read_at, "
+                                      "CASE WHEN read_at IS NULL THEN 0 ELSE 1 END AS read__b, created_at "
+                                      "FROM notifications %s ORDER BY id DESC LIMIT ? OFFSET ?",
+                                      w),
+                         DBI(r->user.id), DBI(p.per_page), DBI(p.offset));
+  if (!st || total < 0) {
+    db_done(st);
+    return reply_db_error(r);
+  }
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  reply_list(r, items, total, &p);
+}
+
+/* GET /api/v1/notifications/unread-count */
+static void notifications_unread(req *r) {
+  int64_t n = db_int1(r->db, -1, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DBI(r->user.id));
+  if (n < 0) return reply_db_error(r);
+  reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)n));
+}
+
+/* POST /api/v1/notifications/{id}/read — only one's own; another's is 404. */
+static void notification_read(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  int64_t owner = db_int1(r->db, 0, "SELECT user_id FROM notifications WHERE id = ?", DBI(id));
+  if (owner != r->user.id) return reply_not_found(r, "通知", "notification");
+  int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",
+                   DBT(now_rfc3339(&r->a)), DBI(id));
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+/* POST /api/v1/notifications/read-all */
+static void notifications_read_all(req *r) {
+  int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+                   DBT(now_rfc3339(&r->a)), DBI(r->user.id));
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)db_changes(r->db)));
+}
+
+/* ---- webhook endpoints (admin) ---- */
+
+static const char *const hook_kinds[] = {"wecom", "dingtalk", NULL};
+
+#define HOOK_SELECT                                                                                               \
+  "SELECT w.id, w.unit_id, u.name AS unit_name, w.kind, w.url, w.enabled AS enabled__b, w.name, w.version, "     \
+  "w.created_at, w.updated_at, "                                                                                 \
+  "(SELECT COUNT(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.state = 'delivered') AS delivered, " \
+  "(SELECT COUNT(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.state = 'failed') AS failed, "       \
+  "(SELECT COUNT(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.state IN ('pending','sending')) AS pending " \
+  "FROM webhooks w JOIN units u ON u.id = w.unit_id "
+
+static json_t *hook_load(db *d, int64_t id) {
+  db_stmt *st = db_query(d, HOOK_SELECT "WHERE w.id = ?", DBI(id));
+  json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
+  db_done(st);
+  return o;
+}
+
+/* GET /api/v1/webhooks?unit&page&per_page */
+static void hooks_list(req *r) {
+  page p;
+  req_page(r, &p);
+  int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
+  if (has_errors(r)) return reply_invalid(r);
+  const char *w = unit ? "WHERE w.unit_id = ?" : "WHERE 1 = 1";
+  db_val args[3];
+  int n = 0;
+  if (unit) args[n++] = DBI(unit);
+  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM webhooks w %s", w), n, args);
+  args[n++] = DBI(p.per_page);
+  args[n++] = DBI(p.offset);
+  db_stmt *st = db_prepare(r->db, arena_printf(&r->a, HOOK_SELECT "%s ORDER BY u.name, w.id LIMIT ? OFFSET ?", w), n, args);
+  if (!st || total < 0) {
+    db_done(st);
+    return reply_db_error(r);
+  }
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  reply_list(r, items, total, &p);
+}
+
+static int url_ok(const char *u) {
+  return (strncmp(u, "http://", 7) == 0 && u[7]) || (strncmp(u, "https://", 8) == 0 && u[8]);
+}
+
+/* POST /api/v1/webhooks {unit_id, kind, url, enabled, name} */
+static void hook_create(req *r) {
+  static const char *const fields[] = {"unit_id", "kind", "url", "enabled", "name", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  int64_t unit_id = 0;
+  const char *kind = NULL, *url = NULL, *name = NULL;
+  int enabled = 1;
+  if (jint(r, in, "unit_id", 1, 1, INT64_MAX, &unit_id) == JV_SET &&
+      !db_int1(r->db, 0, "SELECT 1 FROM units WHERE id = ?", DBI(unit_id)))
+    field_error(r, "unit_id", "单位不存在", "no such unit");
+  jenum(r, in, "kind", 1, hook_kinds, &kind);
+  if (jstr(r, in, "url", 1, 1000, &url) == JV_SET && !url_ok(url))
+    field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
+  jbool(r, in, "enabled", 0, &enabled);
+  jstr(r, in, "name", 0, 100, &name);
+  if (has_errors(r)) return reply_invalid(r);
+  const char *now = now_rfc3339(&r->a);
+  db_begin(r->db);
+  db_stmt *st = db_query(r->db,
+                         "INSERT INTO webhooks (unit_id, kind, url, enabled, name, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         DBI(unit_id), DBT(kind), DBT(url), DBI(enabled ? 1 : 0), DBT(name), DBT(now), DBT(now));
+  int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  json_t *after = id ? hook_load(r->db, id) : NULL;
+  int rc = id && after ? audit_log(r, "create", "webhook", id, NULL, after) : DB_ERROR;
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, 201, after);
+}
+
+/* PATCH /api/v1/webhooks/{id} {kind, url, enabled, name, version} */
+static void hook_update(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  static const char *const fields[] = {"kind", "url", "enabled", "name", "version", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *kind = NULL, *url = NULL, *name = NULL;
+  int enabled = 0;
+  int64_t version = 0;
+  int has_kind = jenum(r, in, "kind", 0, hook_kinds, &kind) == JV_SET;
+  int has_url = jstr(r, in, "url", 0, 1000, &url) == JV_SET;
+  if (has_url && !url_ok(url)) field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
+  int has_enabled = jbool(r, in, "enabled", 0, &enabled) == JV_SET;
+  int name_state = jstr(r, in, "name", 0, 100, &name);
+  int has_version = jint(r, in, "version", 0, 1, INT64_MAX, &version) == JV_SET;
+  if (!has_version) {
+    const char *im = req_header(r, "If-Match");
+    if (im) version = strtoll(im + (*im == '"'), NULL, 10);
+  }
+  if (has_errors(r)) return reply_invalid(r);
+  json_t *before = hook_load(r->db, id);
+  if (!before) return reply_not_found(r, "推送地址", "webhook");
+  if (!version) version = json_integer_value(json_object_get(before, "version"));
+  db_begin(r->db);
+  int rc = db_exec(r->db,
+                   "UPDATE webhooks SET kind = ?, url = ?, enabled = ?, name = ?, version = version + 1, updated_at = ? "
+                   "WHERE id = ? AND version = ?",
+                   DBT(has_kind ? kind : json_string_value(json_object_get(before, "kind"))),
+                   DBT(has_url ? url : json_string_value(json_object_get(before, "url"))),
+                   DBI(has_enabled ? enabled : json_is_true(json_object_get(before, "enabled"))),
+                   DBT(name_state == JV_SET ? name : name_state == JV_NULL ? NULL : json_string_value(json_object_get(before, "name"))),
+                   DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
+  if (rc == DB_OK && db_changes(r->db) == 0) {
+    db_rollback(r->db);
+    json_decref(before);
+    return reply_problem(r, 409, "版本冲突 / Version conflict", "该推送地址已被他人修改，请刷新后重试 / The webhook was changed by someone else; reload and retry");
+  }
+  json_t *after = rc == DB_OK ? hook_load(r->db, id) : NULL;
+  if (rc == DB_OK) rc = audit_log(r, "update", "webhook", id, before, after);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  json_decref(before);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, 200, after);
+}
+
+/* DELETE /api/v1/webhooks/{id} — its delivery log goes with it. */
+static void hook_delete(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  json_t *before = hook_load(r->db, id);
+  if (!before) return reply_not_found(r, "推送地址", "webhook");
+  db_begin(r->db);
+  int rc = db_exec(r->db, "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)", DBI(id));
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", DBI(id));
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM webhooks WHERE id = ?", DBI(id));
+  if (rc == DB_OK) rc = audit_log(r, "delete", "webhook", id, before, NULL);
+  if (rc == DB_OK) rc = db_commit(r->db);
+  json_decref(before);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_no_content(r);
+}
+
+/* POST /api/v1/webhooks/{id}/test — queues one message to this webhook only. */
+static void hook_test(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  json_t *h = hook_load(r->db, id);
+  if (!h) return reply_not_found(r, "推送地址", "webhook");
+  const char *kind = arena_strdup(&r->a, json_string_value(json_object_get(h, "kind")));
+  const char *unit = arena_strdup(&r->a, json_string_value(json_object_get(h, "unit_name")));
+  json_decref(h);
+  const char *title = arena_printf(&r->a, "测试消息：%s", unit);
+  char *payload = webhook_payload(kind, title, "这是一条来自挂图作战平台的测试消息。", NULL);
+  const char *now = now_rfc3339(&r->a);
+  db_begin(r->db);
+  db_stmt *st = db_query(r->db,
+                         "INSERT INTO webhook_deliveries (webhook_id, kind, title, payload, state, attempts, next_at, "
+                         "created_at, updated_at) VALUES (?, 'test', ?, ?, 'pending', 0, ?, ?, ?) RETURNING id",
+                         DBI(id), DBT(title), DBT(payload), DBT(now), DBT(now), DBT(now));
+  free(payload);
+  int64_t did = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  int rc = did ? audit_log(r, "test", "webhook", id, NULL, NULL) : DB_ERROR;
+  if (rc == DB_OK) rc = db_commit(r->db);
+  if (rc != DB_OK) return reply_db_error(r);
+  reply_json(r, 202, json_pack("{s:I, s:s}", "delivery_id", (json_int_t)did, "state", "pending"));
+}
+
+/* GET /api/v1/webhooks/{id}/deliveries?state&page&per_page — newest first,
+ * each with its attempts. */
+static void hook_deliveries(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  page p;
+  req_page(r, &p);
+  static const char *const states[] = {"pending", "sending", "delivered", "failed", NULL};
+  const char *state = qenum(r, "state", states);
+  if (has_errors(r)) return reply_invalid(r);
+  if (!db_int1(r->db, 0, "SELECT 1 FROM webhooks WHERE id = ?", DBI(id))) return reply_not_found(r, "推送地址", "webhook");
+  const char *w = state ? "WHERE webhook_id = ? AND state = ?" : "WHERE webhook_id = ?";
+  db_val args[4];
+  int n = 0;
+  args[n++] = DBI(id);
+  if (state) args[n++] = DBT(state);
+  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM webhook_deliveries %s", w), n, args);
+  args[n++] = DBI(p.per_page);
+  args[n++] = DBI(p.offset);
+  db_stmt *st = db_prepare(r->db,
+                           arena_printf(&r->a,
+                                        "SELECT id, kind, title, payload AS payload__j, state, attempts, next_at, last_status, "
+                                        "last_error, delivered_at, created_at FROM webhook_deliveries %s "
+                                        "ORDER BY id DESC LIMIT ? OFFSET ?",
+                                        w),
+                           n, args);
+  if (!st || total < 0) {
+    db_done(st);
+    return reply_db_error(r);
+  }
+  json_t *items = json_array();
+  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  size_t i;
+  json_t *it;
+  json_array_foreach(items, i, it) {
+    json_t *log = json_array();
+    db_stmt *a = db_query(r->db,
+                          "SELECT attempt, at, http_status, error, duration_ms FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt",
+                          DBI(json_integer_value(json_object_get(it, "id"))));
+    while (a && db_step(a) == DB_ROW) json_array_append_new(log, db_row_json(a));
+    db_done(a);
+    json_object_set_new(it, "log", log);
+  }
+  reply_list(r, items, total, &p);
+}
+
+static const route notify_routes[] = {
+    {"GET", "/api/v1/notifications", notifications_list, ROLES_ANY, "我的通知 / My notifications", 0},
+    {"GET", "/api/v1/notifications/unread-count", notifications_unread, ROLES_ANY, "未读通知数 / Unread count", 0},
+    {"POST", "/api/v1/notifications/read-all", notifications_read_all, ROLES_ANY, "全部标为已读 / Mark all read", 0},
+    {"POST", "/api/v1/notifications/{id}/read", notification_read, ROLES_ANY, "标为已读 / Mark read", 0},
+    {"GET", "/api/v1/webhooks", hooks_list, ROLE_ADMIN, "推送地址列表 / Webhooks", 0},
+    {"POST", "/api/v1/webhooks", hook_create, ROLE_ADMIN, "新增推送地址 / Add a webhook", 0},
+    {"PATCH", "/api/v1/webhooks/{id}", hook_update, ROLE_ADMIN, "修改推送地址 / Change a webhook", 0},
+    {"DELETE", "/api/v1/webhooks/{id}", hook_delete, ROLE_ADMIN, "删除推送地址 / Delete a webhook", 0},
+    {"POST", "/api/v1/webhooks/{id}/test", hook_test, ROLE_ADMIN, "发送测试消息 / Send a test message", 0},
+    {"GET", "/api/v1/webhooks/{id}/deliveries", hook_deliveries, ROLE_ADMIN, "推送记录 / Delivery log", 0},
+    {0},
+};
+
+static const module notify_module = {"notify", 45, notify_routes, NULL, NULL, notify_tick};
+MODULE_REGISTER(notify_module)

@@ -1,0 +1,544 @@
+/*
+ * weekly_report.c — the weekly dispatch report (调度周报) for an ISO week:
+ * cover summary, KPI table, red/yellow projects with reasons, overdue
+ * nodes, problems by state and by unit (with a bar chart), the overdue
+ * problems, and the decisions of the last meeting with their status.  The
+ * same tables go to a PDF (pdfdoc.h, A4, Chinese) and to an XLSX workbook
+ * (one sheet per table), so the paper and the spreadsheet always agree.
+ *
+ * GET /api/v1/reports/weekly?week=2022-W39&format=pdf|xlsx     (default: this week, pdf)
+ * guatu report weekly --week 2022-W39 --format pdf|xlsx --out FILE --db DB
+ *
+ * The week's figures are as of its Sunday (or today for the current week):
+ * lights use that day, problems raised after it are left out, and a problem
+ * counts as closed only if it was closed by then.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "auth.h"
+#include "cal.h"
+#include "cli.h"
+#include "dispatch.h"
+#include "escalation.h"
+#include "http.h"
+#include "lights.h"
+#include "pdfdoc.h"
+#include "problems.h"
+
+#define MAX_TABLES 12
+
+typedef struct wtable {
+  const char *sheet, *title, *empty;
+  int ncols, nrows, cap;
+  const char *heads[10];
+  double widths[10];
+  int right[10];
+  const char **cells;
+} wtable;
+
+typedef struct weekly {
+  arena *a;
+  int year, week;
+  char monday[11], sunday[11], asof[11], generated[11];
+  const char *district, *summary;
+  wtable t[MAX_TABLES];
+  int nt;
+  /* the chart: problems per unit */
+  int nbars;
+  const char *bar_labels[12];
+  double bar_values[12 * 3];
+} weekly;
+
+static wtable *table(weekly *w, const char *sheet, const char *title, const char *empty, int ncols, const char *const *heads,
+                     const double *widths, const int *right) {
+  wtable *t = &w->t[w->nt++];
+  memset(t, 0, sizeof *t);
+  t->sheet = sheet;
+  t->title = title;
+  t->empty = empty;
+  t->ncols = ncols;
+  for (int c = 0; c < ncols; c++) {
+    t->heads[c] = heads[c];
+    t->widths[c] = widths ? widths[c] : 1;
+    t->right[c] = right ? right[c] : 0;
+  }
+  return t;
+}
+
+static void row(weekly *w, wtable *t, ...) {
+  if (t->nrows == t->cap) {
+    int cap = t->cap ? t->cap * 2 : 16;
+    const char **nc = arena_alloc(w->a, sizeof(char *) * (size_t)(cap * t->ncols));
+    if (t->nrows) memcpy(nc, t->cells, sizeof(char *) * (size_t)(t->nrows * t->ncols));
+    t->cells = nc;
+    t->cap = cap;
+  }
+  va_list ap;
+  va_start(ap, t);
+  for (int c = 0; c < t->ncols; c++) {
+    const char *s = va_arg(ap, const char *);
+    t->cells[t->nrows * t->ncols + c] = arena_strdup(w->a, s ? s : "");
+  }
+  va_end(ap);
+  t->nrows++;
+}
+
+/* 123456789 fen → "1234567.89" 万元 with two decimals: "123.46" */
+static const char *wan(arena *a, int64_t fen) {
+  /* 1 万元 = 1,000,000 fen; round half up to 0.01 万元 = 10,000 fen */
+  int64_t units = (fen + 5000) / 10000, whole = units / 100;
+  char digits[32], grouped[48];
+  int n = snprintf(digits, sizeof digits, "%lld", (long long)whole), k = 0;
+  for (int i = 0; i < n; i++) {
+    if (i && (n - i) % 3 == 0) grouped[k++] = ',';
+    grouped[k++] = digits[i];
+  }
+  grouped[k] = 0;
+  return arena_printf(a, "%s.%02lld", grouped, (long long)(units % 100));
+}
+static const char *pct(arena *a, int64_t num, int64_t den) {
+  if (den <= 0) return "—";
+  int64_t bp = (num * 10000 * 2 + den) / (den * 2);
+  return arena_printf(a, "%lld.%02lld%%", (long long)(bp / 100), (long long)(bp % 100));
+}
+static const char *num(arena *a, int64_t v) { return arena_printf(a, "%lld", (long long)v); }
+
+/* "2022-W39" → year and week, with the week checked against the year. */
+static int parse_week(const char *s, int *year, int *week, int32_t *monday) {
+  if (!s || strlen(s) < 7 || strlen(s) > 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w')) return -1;
+  for (int i = 0; i < 4; i++)
+    if (s[i] < '0' || s[i] > '9') return -1;
+  char *end;
+  long wk = strtol(s + 6, &end, 10);
+  if (*end || wk < 1 || wk > 53) return -1;
+  int y = (int)strtol(s, NULL, 10); /* the four digits were checked above */
+  if (y < 2000 || y > 2100) return -1;
+  int32_t jan4 = date_from_ymd(y, 1, 4);
+  int32_t mon = jan4 - (date_weekday(jan4) - 1) + (int32_t)(wk - 1) * 7;
+  int yy, mm, dd;
+  date_to_ymd(mon + 3, &yy, &mm, &dd); /* the week's Thursday is in its ISO year */
+  if (yy != y) return -1;
+  *year = y;
+  *week = (int)wk;
+  *monday = mon;
+  return 0;
+}
+
+static void current_week(char out[16]) {
+  int32_t t = date_today(), thu = t + 4 - date_weekday(t);
+  int y, m, d;
+  date_to_ymd(thu, &y, &m, &d);
+  snprintf(out, 16, "%04d-W%02d", y % 10000, ((thu - date_from_ymd(y, 1, 1)) / 7 + 1) % 100);
+}
+
+/* Gathers every figure of the report.  0, or -1 on a database error. */
+static int weekly_build(db *d, weekly *w, int32_t monday) {
+  arena *a = w->a;
+  int32_t sunday = monday + 6, today = date_today();
+  int32_t asof = sunday < today ? sunday : today;
+  date_format(monday, w->monday);
+  date_format(sunday, w->sunday);
+  date_format(asof, w->asof);
+  date_format(today, w->generated);
+  const calendar *cal = cal_get(d);
+  db_stmt *st = db_query0(d, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
+  w->district = st && db_step(st) == DB_ROW ? arena_strdup(a, db_text(st, 0)) : "";
+  db_done(st);
+
+  int y, m, dd;
+  date_to_ymd(asof, &y, &m, &dd);
+  /* projects and lights */
+  int64_t nproj = db_int1(d, 0, "SELECT COUNT(*) FROM projects WHERE stage IN ('preparation','construction')");
+  int64_t nall = db_int10(d, 0, "SELECT COUNT(*) FROM projects");
+  dispatch_red *reds;
+  int nred = dispatch_red_projects(d, a, w->asof, &reds);
+  if (nred < 0) return -1;
+  int red = 0, yellow = 0;
+  for (int i = 0; i < nred; i++) reds[i].light == LIGHT_RED ? red++ : yellow++;
+  char first[16], last[16];
+  snprintf(first, sizeof first, "%04d-01", y % 10000);
+  snprintf(last, sizeof last, "%04d-%02d", y % 10000, (m > 1 ? m - 1 : 0) % 100);
+  int64_t plan = db_int1(d, 0, "SELECT COALESCE(SUM(amount), 0) FROM project_plans WHERE year = ?", DBI(y));
+  int64_t ytd = db_int1(d, 0,
+                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE state = 'approved' AND period >= ? AND period <= ?",
+                        DBT(first), DBT(last));
+  /* problems as of the day */
+  const char *A = w->asof, *M = w->monday;
+  int64_t raised = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE raised_on <= ?", DBT(A));
+  int64_t open = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE raised_on <= ? AND (closed_on IS NULL OR closed_on > ?)",
+                         DBT(A), DBT(A));
+  int64_t overdue = db_int1(d, 0,
+                            "SELECT COUNT(*) FROM problems WHERE raised_on <= ? AND (closed_on IS NULL OR closed_on > ?) AND due_date < ?",
+                            DBT(A), DBT(A), DBT(A));
+  int64_t esc2 = db_int1(d, 0,
+                         "SELECT COUNT(*) FROM problems WHERE raised_on <= ? AND (closed_on IS NULL OR closed_on > ?) AND escalate2_date < ?",
+                         DBT(A), DBT(A), DBT(A));
+  int64_t new_week = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE raised_on >= ? AND raised_on <= ?", DBT(M), DBT(A));
+  int64_t closed_week = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE closed_on >= ? AND closed_on <= ?", DBT(M), DBT(A));
+  int64_t closed_all = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE closed_on IS NOT NULL AND closed_on <= ?", DBT(A));
+  int64_t onodes = db_int1(d, 0,
+                           "SELECT COUNT(*) FROM nodes WHERE planned_date < ? AND (actual_date IS NULL OR actual_date > ?)",
+                           DBT(A), DBT(A));
+  /* the last meeting held by the end of the week */
+  int64_t meeting = 0;
+  const char *mtitle = NULL, *mdate = NULL;
+  st = db_query(d, "SELECT id, title, date FROM meetings WHERE date <= ? ORDER BY date DESC, id DESC LIMIT 1", DBT(w->sunday));
+  if (st && db_step(st) == DB_ROW) {
+    meeting = db_int(st, 0);
+    mtitle = arena_strdup(a, db_text(st, 1));
+    mdate = arena_strdup(a, db_text(st, 2));
+  }
+  db_done(st);
+  json_t *dec = meeting ? dispatch_decisions_json(d, meeting, w->asof) : json_array();
+  int ndone = 0;
+  size_t i;
+  json_t *o;
+  json_array_foreach(dec, i, o) {
+    ndone += !strcmp(json_string_value(json_object_get(o, "status")), "done");
+  }
+
+  w->summary = arena_printf(
+      a,
+      "本周（%s至%s）全区纳入调度的在建及前期重点项目%lld个（项目库共%lld个），其中红灯%d个、黄灯%d个、绿灯%lld个。"
+      "%d年计划投资%s万元，截至%d月累计完成%s万元，完成率%s。"
+      "本周新提出问题%lld个、办结%lld个；截至%s在办问题%lld个，其中超期%lld个（提级至指挥长%lld个），逾期未完成节点%lld个。"
+      "%s",
+      w->monday, w->sunday, (long long)nproj, (long long)nall, red, yellow, (long long)(nproj - red - yellow), y,
+      wan(a, plan), m > 1 ? m - 1 : 0, wan(a, ytd), pct(a, ytd, plan), (long long)new_week, (long long)closed_week, w->asof,
+      (long long)open, (long long)overdue, (long long)esc2, (long long)onodes,
+      meeting ? arena_printf(a, "上次调度会（%s，%s）作出决定%zu项，已完成%d项。", mdate, mtitle, json_array_size(dec), ndone)
+              : "本周前尚未召开调度会。");
+
+  /* 1 KPI */
+  static const char *const kh[] = {"指标", "数值", "说明"};
+  static const double kw[] = {3, 2, 5};
+  static const int kr[] = {0, 1, 0};
+  wtable *t = table(w, "主要指标", "一、主要指标", NULL, 3, kh, kw, kr);
+  row(w, t, "调度项目数（个）", num(a, nproj), "在建及前期项目");
+  row(w, t, "红灯项目（个）", num(a, red), "节点逾期或投资进度落后超过阈值");
+  row(w, t, "黄灯项目（个）", num(a, yellow), "节点临期或投资进度落后");
+  row(w, t, "绿灯项目（个）", num(a, nproj - red - yellow), "");
+  row(w, t, arena_printf(a, "%d年计划投资（万元）", y), wan(a, plan), "");
+  row(w, t, "累计完成投资（万元）", wan(a, ytd), arena_printf(a, "已审核月报，1—%d月", m > 1 ? m - 1 : 0));
+  row(w, t, "投资完成率", pct(a, ytd, plan), "");
+  row(w, t, "逾期未完成节点（个）", num(a, onodes), "");
+  row(w, t, "累计交办问题（个）", num(a, raised), "");
+  row(w, t, "累计办结问题（个）", num(a, closed_all), pct(a, closed_all, raised));
+  row(w, t, "在办问题（个）", num(a, open), "");
+  row(w, t, "超期问题（个）", num(a, overdue), "已提级至项目联系领导");
+  row(w, t, "提级至指挥长（个）", num(a, esc2), "超期达办结时限两倍");
+  row(w, t, "本周新提出问题（个）", num(a, new_week), "");
+  row(w, t, "本周办结问题（个）", num(a, closed_week), "");
+
+  /* 2 red / yellow projects */
+  static const char *const rh[] = {"序号", "项目名称", "责任单位", "灯色", "原因"};
+  static const double rw[] = {0.9, 3.2, 2.2, 0.9, 5};
+  t = table(w, "红黄灯项目", "二、红黄灯项目", "本周无红灯、黄灯项目。", 5, rh, rw, NULL);
+  int k = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (int j = 0; j < nred; j++)
+      if ((pass == 0) == (reds[j].light == LIGHT_RED))
+        row(w, t, num(a, ++k), reds[j].name, reds[j].unit, reds[j].light == LIGHT_RED ? "红灯" : "黄灯", reds[j].reason);
+
+  /* 3 overdue nodes */
+  static const char *const nh[] = {"序号", "项目名称", "节点", "责任单位", "计划完成", "逾期（天）"};
+  static const double nw[] = {0.9, 3.4, 2, 2.4, 1.6, 1.2};
+  static const int nr[] = {0, 0, 0, 0, 0, 1};
+  t = table(w, "逾期节点", "三、逾期未完成节点", "本周无逾期节点。", 6, nh, nw, nr);
+  st = db_query(d,
+                "SELECT p.name, n.name, COALESCE(u.name, ''), n.planned_date FROM nodes n JOIN projects p ON p.id = n.project_id "
+                "LEFT JOIN units u ON u.id = n.unit_id WHERE n.planned_date < ? AND (n.actual_date IS NULL OR n.actual_date > ?) "
+                "ORDER BY n.planned_date, p.code, n.seq LIMIT 300",
+                DBT(A), DBT(A));
+  k = 0;
+  while (st && db_step(st) == DB_ROW) {
+    int32_t pd = 0;
+    date_parse(db_text(st, 3), &pd);
+    row(w, t, num(a, ++k), db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3), num(a, asof - pd));
+  }
+  db_done(st);
+
+  /* 4 problems by state */
+  static const char *const sh[] = {"状态", "问题数", "占比"};
+  static const double sw[] = {3, 2, 2};
+  static const int sr[] = {0, 1, 1};
+  t = table(w, "问题按状态", "四、问题办理情况（按状态）", "暂无问题。", 3, sh, sw, sr);
+  static const char *const st_codes[] = {"open", "accepted", "in_progress", "replied", "reopened", "closed"};
+  for (int s = 0; s < 6; s++) {
+    int64_t c = s == 5 ? closed_all
+                       : db_int1(d, 0,
+                                 "SELECT COUNT(*) FROM problems WHERE raised_on <= ? AND (closed_on IS NULL OR closed_on > ?) "
+                                 "AND (CASE WHEN state = 'closed' THEN 'replied' ELSE state END) = ?",
+                                 DBT(A), DBT(A), DBT(st_codes[s]));
+    row(w, t, problem_state_zh(st_codes[s]), num(a, c), pct(a, c, raised));
+  }
+  row(w, t, "合计", num(a, raised), raised ? "100.00%" : "—");
+
+  /* 5 problems by unit, and the chart of the busiest units */
+  static const char *const uh[] = {"牵头单位", "交办", "在办", "超期", "提级指挥长", "已办结", "办结率"};
+  static const double uw[] = {3.4, 1, 1, 1, 1.3, 1, 1.3};
+  static const int ur[] = {0, 1, 1, 1, 1, 1, 1};
+  t = table(w, "问题按单位", "五、问题办理情况（按牵头单位）", "暂无问题。", 7, uh, uw, ur);
+  st = db_query(d,
+                "SELECT u.name, COUNT(*), "
+                "SUM(CASE WHEN pr.closed_on IS NULL OR pr.closed_on > ? THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN (pr.closed_on IS NULL OR pr.closed_on > ?) AND pr.due_date < ? THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN (pr.closed_on IS NULL OR pr.closed_on > ?) AND pr.escalate2_date < ? THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN pr.closed_on IS NOT NULL AND pr.closed_on <= ? THEN 1 ELSE 0 END) "
+                "FROM problems pr JOIN units u ON u.id = pr.unit_id WHERE pr.raised_on <= ? "
+                "GROUP BY u.name ORDER BY COUNT(*) DESC, u.name",
+                DBT(A), DBT(A), DBT(A), DBT(A), DBT(A), DBT(A), DBT(A));
+  while (st && db_step(st) == DB_ROW) {
+    int64_t tot = db_int(st, 1), op = db_int(st, 2), od = db_int(st, 3), e2 = db_int(st, 4), cl = db_int(st, 5);
+    row(w, t, db_text(st, 0), num(a, tot), num(a, op), num(a, od), num(a, e2), num(a, cl), pct(a, cl, tot));
+    if (w->nbars < 10) {
+      const char *name = arena_strdup(a, db_text(st, 0));
+      /* shorten "荷塘区xx局" to "xx局" so the axis labels stay readable */
+      if (strncmp(name, w->district, strlen(w->district)) == 0 && strlen(name) > strlen(w->district))
+        name += strlen(w->district);
+      w->bar_labels[w->nbars] = name;
+      double *bv = &w->bar_values[(size_t)w->nbars * 3];
+      bv[0] = (double)op;
+      bv[1] = (double)od;
+      bv[2] = (double)cl;
+      w->nbars++;
+    }
+  }
+  db_done(st);
+
+  /* 6 overdue problems */
+  static const char *const oh[] = {"序号", "项目", "问题", "牵头单位", "办结时限", "超期（工作日）", "督办"};
+  static const double ow[] = {0.9, 2.4, 3.2, 2, 1.4, 1.1, 1.2};
+  static const int orr[] = {0, 0, 0, 0, 0, 1, 0};
+  t = table(w, "超期问题", "六、超期问题清单", "本周无超期问题。", 7, oh, ow, orr);
+  st = db_query(d,
+                "SELECT p.name, pr.title, u.name, pr.due_date, pr.escalate2_date FROM problems pr "
+                "JOIN projects p ON p.id = pr.project_id JOIN units u ON u.id = pr.unit_id "
+                "WHERE pr.raised_on <= ? AND (pr.closed_on IS NULL OR pr.closed_on > ?) AND pr.due_date < ? "
+                "ORDER BY pr.due_date, pr.id LIMIT 300",
+                DBT(A), DBT(A), DBT(A));
+  k = 0;
+  while (st && db_step(st) == DB_ROW) {
+    int32_t due = 0;
+    date_parse(db_text(st, 3), &due);
+    int lvl2 = strcmp(db_text(st, 4), A) < 0;
+    row(w, t, num(a, ++k), db_text(st, 0), db_text(st, 1), db_text(st, 2), db_text(st, 3),
+        num(a, problem_days_overdue(cal, due, asof)), lvl2 ? "指挥长" : "联系领导");
+  }
+  db_done(st);
+
+  /* 7 decisions of the last meeting */
+  static const char *const dh[] = {"序号", "决定事项", "项目", "责任单位", "时限", "落实情况"};
+  static const double dw[] = {0.9, 4, 2.4, 2, 1.4, 1.2};
+  t = table(w, "调度决定",
+            meeting ? arena_printf(a, "七、上次调度会决定落实情况（%s %s）", mdate, mtitle) : "七、上次调度会决定落实情况",
+            "本周前尚未召开调度会或会议未作出决定。", 6, dh, dw, NULL);
+  k = 0;
+  json_array_foreach(dec, i, o) {
+    row(w, t, num(a, ++k), json_string_value(json_object_get(o, "text")),
+        json_string_value(json_object_get(o, "project_name")), json_string_value(json_object_get(o, "unit_name")),
+        json_string_value(json_object_get(o, "deadline")), json_string_value(json_object_get(o, "status_name")));
+  }
+  json_decref(dec);
+  return 0;
+}
+
+static const char *report_title(weekly *w) { return arena_printf(w->a, "%s重点项目调度周报", w->district); }
+
+static unsigned char *weekly_pdf(weekly *w, size_t *len) {
+  arena *a = w->a;
+  pdfdoc *d = pdfdoc_new(report_title(w), arena_printf(a, "%s重点项目建设指挥部办公室 · 生成于 %s", w->district, w->generated));
+  if (!d) return NULL;
+  pdfdoc_title(d, report_title(w),
+               arena_printf(a, "%d年第%d周（%s 至 %s）　数据截至 %s", w->year, w->week, w->monday, w->sunday, w->asof));
+  pdfdoc_heading(d, "本周概况");
+  pdfdoc_paragraph(d, w->summary);
+  for (int i = 0; i < w->nt; i++) {
+    wtable *t = &w->t[i];
+    pdfdoc_heading(d, t->title);
+    pdfdoc_table(d, t->ncols, t->heads, t->widths, t->right, t->nrows, t->cells, t->empty);
+    if (i == 4 && w->nbars > 0) {
+      static const char *const series[] = {"在办", "超期", "已办结"};
+      pdfdoc_bars(d, "图：各牵头单位问题办理情况（前10位）", w->nbars, w->bar_labels, 3, series, w->bar_values);
+    }
+  }
+  unsigned char *out = pdfdoc_render(d, len);
+  pdfdoc_free(d);
+  return out;
+}
+
+static int weekly_xlsx_file(weekly *w, const char *path) {
+  lxw_workbook *wb = workbook_new(path);
+  if (!wb) return -1;
+  lxw_format *head = workbook_add_format(wb);
+  format_set_bold(head);
+  format_set_bg_color(head, 0xDDEBF7);
+  format_set_border(head, LXW_BORDER_THIN);
+  format_set_text_wrap(head);
+  lxw_format *cell = workbook_add_format(wb);
+  format_set_border(cell, LXW_BORDER_THIN);
+  format_set_text_wrap(cell);
+  format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
+  lxw_format *title = workbook_add_format(wb);
+  format_set_bold(title);
+  format_set_font_size(title, 14);
+  /* the summary sheet first: title, week, summary text */
+  lxw_worksheet *ws = workbook_add_worksheet(wb, "周报概况");
+  worksheet_set_column(ws, 0, 0, 100, NULL);
+  worksheet_write_string(ws, 0, 0, report_title(w), title);
+  worksheet_write_string(ws, 1, 0,
+                         arena_printf(w->a, "%d年第%d周（%s 至 %s），数据截至 %s，生成于 %s", w->year, w->week, w->monday,
+                                      w->sunday, w->asof, w->generated),
+                         NULL);
+  lxw_format *wrap = workbook_add_format(wb);
+  format_set_text_wrap(wrap);
+  worksheet_set_row(ws, 3, 120, NULL);
+  worksheet_write_string(ws, 3, 0, w->summary, wrap);
+  for (int i = 0; i < w->nt; i++) {
+    wtable *t = &w->t[i];
+    ws = workbook_add_worksheet(wb, t->sheet);
+    worksheet_write_string(ws, 0, 0, t->title, title);
+    for (int c = 0; c < t->ncols; c++) {
+      worksheet_write_string(ws, 2, (lxw_col_t)c, t->heads[c], head);
+      worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, t->widths[c] * 8 < 6 ? 6 : t->widths[c] * 8, NULL);
+    }
+    for (int r = 0; r < t->nrows; r++)
+      for (int c = 0; c < t->ncols; c++) {
+        const char *s = t->cells[r * t->ncols + c];
+        /* numbers as numbers, so the sheet can be summed ("1,234.50" too);
+         * "12.50%" stays text */
+        char plain[64];
+        size_t k = 0;
+        for (const char *p = s; *p && k < sizeof plain - 1; p++)
+          if (*p != ',') plain[k++] = *p;
+        plain[k] = 0;
+        char *end;
+        double v = strtod(plain, &end);
+        if (t->right[c] && *plain && !*end)
+          worksheet_write_number(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, v, cell);
+        else
+          worksheet_write_string(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, s, cell);
+      }
+    if (t->nrows == 0) worksheet_write_string(ws, 3, 0, t->empty, NULL);
+    worksheet_freeze_panes(ws, 3, 0);
+  }
+  return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
+static char *read_file_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  struct stat sb;
+  if (!f || fstat(fileno(f), &sb) != 0) {
+    if (f) fclose(f);
+    return NULL;
+  }
+  char *data = malloc((size_t)sb.st_size + 1);
+  *len = data ? fread(data, 1, (size_t)sb.st_size, f) : 0;
+  fclose(f);
+  return data;
+}
+
+/* GET /api/v1/reports/weekly?week=&format=pdf|xlsx */
+static void weekly_get(req *r) {
+  static const char *const formats[] = {"pdf", "xlsx", NULL};
+  const char *format = qenum(r, "format", formats);
+  const char *wk = req_arg(r, "week");
+  char cur[16];
+  if (!wk || !*wk) {
+    current_week(cur);
+    wk = cur;
+  }
+  weekly w = {.a = &r->a};
+  int32_t monday = 0;
+  if (parse_week(wk, &w.year, &w.week, &monday) != 0)
+    field_error(r, "week", "周次格式应为 YYYY-Www，如 2022-W39", "must be an ISO week such as 2022-W39");
+  else if (monday > date_today())
+    field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
+  if (has_errors(r)) return reply_invalid(r);
+  if (!format) format = "pdf";
+  if (weekly_build(r->db, &w, monday) != 0) return reply_db_error(r);
+  const char *fname = arena_printf(&r->a, "weekly-%04d-W%02d.%s", w.year, w.week, format);
+  const char *cd = arena_printf(&r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fname, fname);
+  if (!strcmp(format, "pdf")) {
+    size_t len = 0;
+    unsigned char *pdf = weekly_pdf(&w, &len);
+    if (!pdf) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法生成PDF / Cannot render the PDF");
+    reply_bytes(r, 200, "application/pdf", pdf, len);
+    free(pdf);
+  } else {
+    char path[] = "/tmp/guatu-weekly-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法创建临时文件 / Cannot create a temporary file");
+    close(fd);
+    size_t len = 0;
+    char *data = weekly_xlsx_file(&w, path) == 0 ? read_file_all(path, &len) : NULL;
+    unlink(path);
+    if (!data) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法写入XLSX / Cannot write the XLSX file");
+    reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
+    free(data);
+  }
+  reply_header(r, "Content-Disposition", cd);
+}
+
+/* ---- CLI ---- */
+
+static const char report_usage[] =
+    "guatu report weekly --week YYYY-Www --format pdf|xlsx --out FILE [--db DB]   调度周报 / the weekly dispatch report";
+
+static int cmd_report(int argc, char **argv) {
+  if (cli_wants_help(argc, argv)) return printf("%s\n", report_usage), 0;
+  if (argc < 2 || strcmp(argv[1], "weekly") != 0) return fprintf(stderr, "usage: %s\n", report_usage), 2;
+  const char *wk = cli_opt(argc, argv, "--week"), *format = cli_opt(argc, argv, "--format"), *out = cli_opt(argc, argv, "--out");
+  if (!format) format = "pdf";
+  if (!out || (strcmp(format, "pdf") != 0 && strcmp(format, "xlsx") != 0)) return fprintf(stderr, "usage: %s\n", report_usage), 2;
+  char cur[16];
+  if (!wk) {
+    current_week(cur);
+    wk = cur;
+  }
+  arena a;
+  arena_init(&a);
+  weekly w = {.a = &a};
+  int32_t monday;
+  if (parse_week(wk, &w.year, &w.week, &monday) != 0) {
+    arena_release(&a);
+    return fprintf(stderr, "guatu report: --week wants an ISO week such as 2022-W39, not '%s'\n", wk), 2;
+  }
+  db *d = cli_open_db(argc, argv, report_usage);
+  if (!d) {
+    arena_release(&a);
+    return 1;
+  }
+  int rc = weekly_build(d, &w, monday);
+  if (rc == 0 && !strcmp(format, "pdf")) {
+    size_t len = 0;
+    unsigned char *pdf = weekly_pdf(&w, &len);
+    FILE *f = pdf ? fopen(out, "wb") : NULL;
+    rc = f && fwrite(pdf, 1, len, f) == len ? 0 : -1;
+    if (f && fclose(f) != 0) rc = -1;
+    free(pdf);
+  } else if (rc == 0) {
+    rc = weekly_xlsx_file(&w, out);
+  }
+  db_close(d);
+  arena_release(&a);
+  if (rc != 0) return fprintf(stderr, "guatu report: cannot write %s\n", out), 1;
+  printf("weekly report %04d-W%02d written to %s\n", w.year, w.week, out);
+  return 0;
+}
+
+static const command report_cmd = {"report", report_usage, cmd_report};
+COMMAND_REGISTER(report_cmd)
+
+static const route weekly_routes[] = {
+    {"GET", "/api/v1/reports/weekly", weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+     "调度周报（PDF/XLSX）/ Weekly dispatch report", 0},
+    {0},
+};
+/* Ordered before the reports module so /reports/weekly is not taken for /reports/{id}. */
+static const module weekly_module = {"weekly-report", 39, weekly_routes, NULL, NULL, NULL};
+MODULE_REGISTER(weekly_module)

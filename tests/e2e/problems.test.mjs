@@ -1,0 +1,153 @@
+// Problems and dispatch in a real browser: the project office raises a problem on a project
+// of 金山街道, the street's staff find it through the bell, accept and reply, and the office
+// closes and rates it; then the office prepares a dispatch meeting, adds an item, records a
+// decision that assigns a problem, and downloads the weekly report.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { OFFICE, UNIT_STAFF, PHONE, startServer, launchBrowser, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
+
+let server
+let browser
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const TITLE = '进场道路未打通（浏览器测试）'
+
+async function pickTree(page, testid, name) {
+  await page.getByTestId(testid).first().click()
+  await page.keyboard.type(name.slice(0, 2))
+  await page
+    .locator('.unit-select-popper .el-tree-node__content:visible')
+    .filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) })
+    .first()
+    .click()
+}
+
+test('raise a problem, reply as the assigned unit, close as the raiser', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const mine = await (await page.request.get('/api/v1/me')).json()
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const unitId = (await (await page.request.get('/api/v1/units?per_page=500')).json()).items?.find((u) => u.name === UNIT_STAFF.unit)?.id
+  const project = projects.find((p) => p.unit_name === UNIT_STAFF.unit && (!unitId || p.unit_id === unitId))
+  assert.ok(project, 'a project of 金山街道')
+  assert.ok(mine.user)
+
+  await navigate(page, '/dispatching', '/problems')
+  await tableLoaded(page)
+  await shot(page, 'problems-list')
+  await page.getByTestId('raise-problem').click()
+  const form = page.getByTestId('raise-form')
+  await form.waitFor()
+  // the project, by name; its responsible unit becomes the lead unit
+  await page.getByTestId('raise-project').click()
+  await page.keyboard.type(project.name)
+  await page.locator('.el-select-dropdown__item', { hasText: project.name }).first().click()
+  await page.getByTestId('raise-title').fill(TITLE)
+  await page.getByTestId('raise-description').fill('施工车辆无法进场，影响场平。')
+  await page.getByTestId('raise-submit').click()
+  await page.waitForURL((u) => /^\/problems\/\d+$/.test(u.pathname))
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  await page.getByTestId('problem-state').filter({ hasText: '待受理' }).waitFor()
+  assert.equal(await page.getByTestId('problem-title').textContent(), TITLE)
+  const due = await page.getByTestId('problem-due').textContent()
+  const api = await (await page.request.get(`/api/v1/problems/${id}`)).json()
+  assert.equal(api.unit_name, UNIT_STAFF.unit)
+  assert.equal(due, api.due_date)
+  await shot(page, 'problem-raised')
+  await logout(page)
+
+  // the street's staff: the bell has it
+  await login(page, UNIT_STAFF.login, UNIT_STAFF.password)
+  const bell = page.getByTestId('notification-bell')
+  await bell.waitFor()
+  await bell.click()
+  const list = page.getByTestId('notification-list')
+  await list.getByText(TITLE).first().click()
+  await page.waitForURL((u) => u.pathname === `/problems/${id}`)
+  await page.getByTestId('act-accept').click()
+  await page.getByTestId('problem-state').filter({ hasText: '已受理' }).waitFor()
+  // a site photo as evidence
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  await page.locator('.el-upload input[type=file]').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: png })
+  await page.getByTestId('problem-photo').first().waitFor()
+  await page.getByTestId('reply-text').fill('已协调交通运输局，临时便道本周贯通。')
+  await page.getByTestId('act-reply').click()
+  await page.getByTestId('problem-state').filter({ hasText: '已答复' }).waitFor()
+  // the unit cannot close its own problem
+  assert.equal(await page.getByTestId('act-close').count(), 0)
+  await shot(page, 'problem-replied')
+  await logout(page)
+
+  // the raiser closes and rates
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto(`/problems/${id}`)
+  await page.getByTestId('act-close').click()
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+  await page.getByTestId('problem-state').filter({ hasText: '已办结' }).waitFor()
+  await page.getByTestId('rate').locator('.el-rate__item').nth(4).click()
+  await page.getByTestId('act-rate').click()
+  await page.getByTestId('problem-timeline').getByText('评价').first().waitFor()
+  const done = await (await page.request.get(`/api/v1/problems/${id}`)).json()
+  assert.equal(done.state, 'closed')
+  assert.equal(done.rating, 5)
+  assert.deepEqual(done.events.map((e) => e.type), ['create', 'accept', 'reply', 'close', 'rate'])
+  await shot(page, 'problem-closed')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('a dispatch meeting: prepared, minuted with a decision, weekly report downloaded', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await navigate(page, '/dispatching', '/dispatch')
+  await tableLoaded(page)
+  await page.getByTestId('meeting-add').click()
+  await page.getByTestId('meeting-create').click()
+  await page.waitForURL((u) => /^\/dispatch\/\d+$/.test(u.pathname))
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  await page.getByTestId('meeting-title').filter({ hasText: '重点项目调度会' }).waitFor()
+  await page.getByText('红灯项目（').first().waitFor()
+  // a custom item
+  await page.getByTestId('agenda-add').click()
+  await page.getByTestId('agenda-title').fill('专题：进场道路建设')
+  await page.getByTestId('agenda-save').click()
+  await page.getByText('专题：进场道路建设').first().waitFor()
+  await shot(page, 'meeting-agenda')
+  // a decision on the first red project: assign a problem to 金山街道
+  await page.getByTestId('decide').first().click()
+  await page.getByTestId('decision-text').fill('由金山街道牵头，5个工作日内完成征拆扫尾')
+  await pickTree(page, 'decision-unit', UNIT_STAFF.unit)
+  await page.getByTestId('decision-save').click()
+  await page.getByText('由金山街道牵头，5个工作日内完成征拆扫尾').first().waitFor()
+  const m = await (await page.request.get(`/api/v1/dispatch/meetings/${id}`)).json()
+  assert.equal(m.decisions.length, 1)
+  assert.ok(m.decisions[0].problem_id)
+  assert.equal(m.decisions[0].unit_name, UNIT_STAFF.unit)
+  assert.equal(m.state, 'held')
+  // the weekly report as PDF
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('weekly-pdf').first().click()])
+  assert.match(download.suggestedFilename(), /调度周报-\d{4}-W\d{2}\.pdf/)
+  await shot(page, 'meeting-minuted')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('the problem list on a phone', async () => {
+  const page = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(page, UNIT_STAFF.login, UNIT_STAFF.password)
+  await page.goto('/problems?mine=1')
+  await tableLoaded(page)
+  await shot(page, 'problems-phone')
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= PHONE.width + 1, `no horizontal scroll (${width})`)
+  await page.context().close()
+})
