@@ -1,0 +1,109 @@
+// Progress reports in a real browser: a unit user on a phone picks a project from the
+// "not reported" list, fills the report with a photo and submits it; the project office
+// approves it from the review queue; the dashboard's year-to-date figure moves by exactly
+// the amount reported, and its drill-down lists the report; the big screen renders.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { OFFICE, UNIT_STAFF, PHONE, startServer, launchBrowser, newPage, login, shot } from './lib.mjs'
+import { makePng } from '../api/reports_helpers.mjs'
+
+let server
+let browser
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const toFen = (s) => BigInt(String(s).replace('.', ''))
+
+test('unit submits with a photo, office approves, the dashboard moves', async () => {
+  // --- the unit user, on a phone ---
+  const phone = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(phone, UNIT_STAFF.login, UNIT_STAFF.password)
+  await phone.goto('/progress/missing')
+  const table = phone.getByTestId('missing-table')
+  await table.waitFor()
+  const link = table.locator('.el-link').first()
+  await link.waitFor()
+  const projectName = (await link.textContent()).trim()
+  await link.click()
+  await phone.waitForURL((u) => u.pathname === '/progress/fill')
+  const form = phone.getByTestId('report-form')
+  await form.waitFor()
+  await phone.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="report-project"]')
+    return el && el.textContent.trim().length > 0 && !el.querySelector('.is-transparent')
+  })
+  // a bad amount is caught in the form before anything is sent
+  await phone.getByTestId('report-investment').fill('一百万')
+  await phone.getByTestId('report-submit').click()
+  await phone.getByText('金额格式无法识别').first().waitFor()
+  await phone.getByTestId('report-investment').fill('888.88万')
+  await phone.getByTestId('report-image').fill('主体结构施工至第6层')
+  await phone.getByTestId('report-photo-input').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: makePng(320, 240) })
+  await phone.locator('.photo img').first().waitFor()
+  await shot(phone, 'report-form-phone')
+  await phone.getByTestId('report-submit').click()
+  await phone.waitForURL((u) => u.pathname === '/progress/reports')
+  const reportId = new URL(phone.url()).searchParams.get('highlight')
+  assert.ok(reportId, 'the new report id is in the URL')
+  const rep = await (await phone.request.get(`/api/v1/reports/${reportId}`)).json()
+  assert.equal(rep.state, 'submitted')
+  assert.equal(rep.investment, '8888800.00')
+  assert.equal(rep.project_name, projectName.replace(/（.*$/, ''))
+  assert.equal(rep.photos.length, 1)
+  assert.deepEqual(phone.problems, [])
+
+  // --- the project office, on a desktop ---
+  const office = await newPage(browser, server)
+  await login(office, OFFICE.login, OFFICE.password)
+  const q = `year=${rep.period.slice(0, 4)}&month=${Number(rep.period.slice(5))}`
+  const before = await (await office.request.get(`/api/v1/dashboard?${q}`)).json()
+  await office.goto('/dashboard')
+  const kpi = office.getByTestId('kpi-ytd-value')
+  await kpi.waitFor()
+  const shownBefore = (await kpi.textContent()).trim()
+
+  await office.goto(`/progress/review?id=${reportId}`)
+  const card = office.getByTestId(`review-card-${reportId}`)
+  await card.waitFor()
+  await card.getByTestId('report-photo').first().waitFor()
+  await shot(office, 'review-queue')
+  await office.getByTestId(`approve-${reportId}`).click()
+  await card.waitFor({ state: 'detached' })
+
+  const afterD = await (await office.request.get(`/api/v1/dashboard?${q}`)).json()
+  assert.equal(toFen(afterD.ytd_investment) - toFen(before.ytd_investment), 888880000n)
+
+  await office.goto('/dashboard')
+  await kpi.waitFor()
+  await office.waitForFunction((old) => {
+    const el = document.querySelector('[data-testid="kpi-ytd-value"]')
+    return el && el.textContent.trim() !== old
+  }, shownBefore)
+  const shownAfter = (await kpi.textContent()).trim()
+  assert.notEqual(shownAfter, shownBefore)
+  assert.ok(parseFloat(shownAfter) > parseFloat(shownBefore))
+  await office.getByTestId('chart-monthly').locator('canvas').first().waitFor()
+  await shot(office, 'dashboard')
+
+  // the figure drills down to the projects behind it
+  await office.getByTestId('kpi-ytd').click()
+  const drillTotal = office.getByTestId('drill-total-ytd')
+  await drillTotal.waitFor()
+  const wan = (await drillTotal.textContent()).replace(/,/g, '').trim()
+  // shown in 万元 with two decimals: within half a hundredth of 万 (50 yuan) of the exact total
+  assert.ok(Math.abs(Number(wan) * 10000 - Number(afterD.ytd_investment)) <= 50, `${wan} 万 vs ${afterD.ytd_investment}`)
+  await office.keyboard.press('Escape')
+
+  // the big screen
+  await office.goto('/bigscreen')
+  await office.getByTestId('bigscreen').locator('canvas').first().waitFor()
+  await shot(office, 'bigscreen')
+  assert.deepEqual(office.problems, [])
+})
