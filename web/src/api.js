@@ -66,12 +66,14 @@ function showError(err) {
 /**
  * Sends one request.
  * opts: params (query), body (JSON), silent (no error message), noAuthRedirect (401 is
- * just an error), raw (return the Response, e.g. for downloads).
+ * just an error), raw (return the Response, e.g. for downloads), upload (a Blob/File sent
+ * as the body as it is, with its own type, e.g. an XLSX to import).
  */
 export async function request(method, path, opts = {}) {
-  const { params, body, silent = false, noAuthRedirect = false, raw = false } = opts
+  const { params, body, upload, silent = false, noAuthRedirect = false, raw = false } = opts
   const headers = { Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (upload !== undefined) headers['Content-Type'] = upload.type || 'application/octet-stream'
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   let res
   try {
@@ -79,7 +81,7 @@ export async function request(method, path, opts = {}) {
       method,
       headers,
       credentials: 'include',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: upload !== undefined ? upload : body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
     const err = new ApiError(0, { title: t('common.networkError') })

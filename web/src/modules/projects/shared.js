@@ -5,6 +5,9 @@
 import { ref } from 'vue'
 import { api, fetchAll } from '../../api.js'
 import { session, hasRole } from '../../session.js'
+import { parseMoney, parseArea } from './money.js'
+
+export { parseMoney, fenToYuan, parseArea } from './money.js'
 
 export const LEVELS = ['province', 'city', 'district']
 export const STAGES = ['reserve', 'preparation', 'construction', 'completed', 'production']
@@ -31,45 +34,6 @@ export const LIGHT_COLORS = { red: '#e5484d', yellow: '#f5a524', green: '#30a46c
 /** Roles that keep the library (create, import, templates, baselines). */
 export function isOffice(user = session.user) {
   return hasRole(['admin', 'office'], user)
-}
-
-const UNIT_POW = { '': 0n, 元: 0n, 万: 4n, 万元: 4n, 亿: 8n, 亿元: 8n }
-// Digits (plain, or grouped by commas in threes), an optional fraction with digits on both
-// sides of the point, then an optional unit — exactly src/money.c's grammar.
-const MONEY_RE = /^[ \t]*(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?[ \t]*(元|万元|万|亿元|亿)?[ \t]*$/
-
-/**
- * Parses money in the forms people write (5亿, 3.66亿元, 12453万元, 39.625万元, 1,234.56) into
- * BigInt fen, or null when the form is not recognised or is not a whole number of fen.
- */
-export function parseMoney(input) {
-  if (typeof input === 'number') input = Number.isFinite(input) ? String(input) : ''
-  if (typeof input !== 'string') return null
-  const m = MONEY_RE.exec(input)
-  if (!m) return null
-  const pow = UNIT_POW[m[4] || ''] + 2n // fen per unit, as a power of ten
-  const frac = (m[3] || '').replace(/0+$/, '')
-  if (BigInt(frac.length) > pow) return null
-  const digits = m[2].replace(/,/g, '') + frac.padEnd(Number(pow), '0')
-  const fen = BigInt(digits)
-  if (fen > 9223372036854775807n) return null
-  return m[1] ? -fen : fen
-}
-
-/** BigInt fen → the wire form "366000000.00". */
-export function fenToYuan(fen) {
-  const neg = fen < 0n
-  const s = (neg ? -fen : fen).toString().padStart(3, '0')
-  return (neg ? '-' : '') + s.slice(0, -2) + '.' + s.slice(-2)
-}
-
-const AREA_RE = /^[ \t]*(\d+)(?:\.(\d{1,2}))?[ \t]*(亩)?[ \t]*$/
-/** Area in 亩 with at most two decimals ("4191.26", "229亩"), or null. */
-export function parseArea(input) {
-  if (typeof input === 'number') input = String(input)
-  if (typeof input !== 'string') return null
-  const m = AREA_RE.exec(input)
-  return m ? `${m[1]}.${(m[2] || '').padEnd(2, '0')}` : null
 }
 
 /** Element Plus form rule for a money field (required or not). */
@@ -133,6 +97,19 @@ export async function loadCustomFields() {
     customFields.value = []
   }
   return customFields.value
+}
+
+export const categories = ref([...CATEGORIES])
+/** Project categories from the server's code table (admin-editable), the built-in list until then. */
+export async function loadCategories() {
+  try {
+    const r = await api.get('/project-categories', {}, { silent: true })
+    const names = (Array.isArray(r) ? r : r?.items || []).map((c) => (typeof c === 'string' ? c : c.name)).filter(Boolean)
+    if (names.length) categories.value = names
+  } catch {
+    /* keep the built-in list */
+  }
+  return categories.value
 }
 
 export const templates = ref([])
