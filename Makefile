@@ -38,7 +38,7 @@ $(B)/web.stamp: $(WEBSRC)
 	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && \
 	  NO_COLOR=1 npx vite build --logLevel warn --emptyOutDir --outDir $(abspath $(B))/web-dist.new >$(abspath $(B))/web-build.log 2>&1 && \
 	  rm -rf $(abspath $(B))/web-dist && mv $(abspath $(B))/web-dist.new $(abspath $(B))/web-dist && touch $(abspath $@) || \
-	  { echo "web UI build failed (see $(B)/web-build.log); $(if $(STRICT_WEB),stopping,keeping the previous UI)"; tail -20 $(abspath $(B))/web-build.log; $(if $(STRICT_WEB),exit 1,true); }; \
+	  { echo "web UI build failed (see $(B)/web-build.log)"; tail -30 $(abspath $(B))/web-build.log; exit 1; }; \
 	fi
 
 $(B)/embed: tools/embed.c | $(B)/obj
