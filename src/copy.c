@@ -47,8 +47,9 @@ static int find_table(const char *name) {
 }
 
 static int load_schema(db *src) {
+  /* Sessions are not moved: people log in again on the shared server. */
   db_stmt *st = db_query0(src, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                               "AND name <> 'schema_migrations' ORDER BY name");
+                               "AND name NOT IN ('schema_migrations', 'sessions') ORDER BY name");
   if (!st) return -1;
   while (db_step(st) == DB_ROW && ntables < MAX_TABLES) snprintf(tables[ntables++].name, 64, "%s", db_text(st, 0));
   db_done(st);
@@ -164,10 +165,13 @@ static void read_row(db_stmt *st, table_info *ti, db_val *vals, arena *a, int un
 
 static const struct {
   const char *table, *column, *format;
+  const char *also; /* a second column of the unique key, or NULL */
 } renames[] = {
-    {"units", "name", "%s（%s）"},
-    {"users", "login", "%s@%s"},
-    {"projects", "code", "%s-%s"},
+    {"units", "name", "%s（%s）", NULL},
+    {"users", "login", "%s@%s", NULL},
+    {"projects", "code", "%s-%s", NULL},
+    {"node_templates", "name", "%s（%s）", "category"},
+    {"project_fields", "label", "%s（%s）", NULL},
 };
 
 static int copy_table(db *src, db *dst, table_info *ti, int units_t, const char *district, int *renamed) {
@@ -200,9 +204,14 @@ static int copy_table(db *src, db *dst, table_info *ti, int units_t, const char 
       if (strcmp(ti->name, renames[k].table) != 0) continue;
       for (int c = 0; c < ti->ncols; c++) {
         if (strcmp(ti->cols[c], renames[k].column) != 0 || vals[c].type != DBV_TEXT) continue;
-        char sql[160];
-        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = ?", renames[k].table, renames[k].column);
-        if (db_int1(dst, 0, sql, vals[c]) == 0) continue;
+        char sql[200];
+        db_val key[2] = {vals[c], DBNULL};
+        int nkey = 1;
+        for (int a2 = 0; renames[k].also && a2 < ti->ncols; a2++)
+          if (strcmp(ti->cols[a2], renames[k].also) == 0) key[nkey++] = vals[a2];
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = ?%s%s%s", renames[k].table, renames[k].column,
+                 nkey > 1 ? " AND " : "", nkey > 1 ? renames[k].also : "", nkey > 1 ? " = ?" : "");
+        if (db_int1v(dst, 0, sql, nkey, key) == 0) continue;
         const char *renamed_to = arena_printf(&a, renames[k].format, vals[c].s, district);
         printf("  renamed %s.%s %s → %s\n", renames[k].table, renames[k].column, vals[c].s, renamed_to);
         vals[c] = DBT(renamed_to);
