@@ -1,0 +1,3 @@
+-- auth.lua: GET with the Bearer token from $GUATU_TOKEN (wrk -s bench/auth.lua URL).
+wrk.headers["Authorization"] = "Bearer " .. (os.getenv("GUATU_TOKEN") or "")
+wrk.headers["Accept"] = "application/json"
