@@ -36,7 +36,7 @@ static int sq_open(db *d, const char *url, char *err, size_t errlen) {
   char *msg = NULL;
   rc = sqlite3_exec(h,
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                    "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;",
                     NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot set up %s: %s", url, msg ? msg : sqlite3_errstr(rc));

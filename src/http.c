@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "calendar.h"
 #include "embedded.h"
 
 #define DEFAULT_MAX_BODY ((size_t)1 << 20)
@@ -226,6 +227,151 @@ static int is_unsafe(const char *method) {
   return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }
 
+
+/* ---- response cache ----
+ * Expensive GETs marked `cacheable` (whole-district figures) keep their last
+ * answers in process memory.  An answer is reused only while the newest
+ * audit entry is the same as when it was made: every change to the data is
+ * audited in its own transaction, so the highest audit id is a version of
+ * the whole database that every server process reads from the database
+ * itself.  The cache is therefore safe to lose and correct across several
+ * instances.  Keys include the user (answers follow data scope) and the day
+ * (lights change at midnight). */
+
+#define CACHE_SLOTS 64
+#define CACHE_BYTES ((size_t)96 << 20)
+
+typedef struct cache_entry {
+  char *key;
+  int64_t version;
+  int32_t day;
+  char *body;
+  size_t len;
+  const char *type;
+  uint64_t used;
+} cache_entry;
+
+static struct {
+  pthread_mutex_t lock;
+  cache_entry slot[CACHE_SLOTS];
+  size_t bytes;
+  uint64_t clock;
+} rcache = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0, 0};
+
+typedef struct key_builder {
+  strbuf sb;
+} key_builder;
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v) {
+  (void)kind;
+  key_builder *kb = cls;
+  sb_addf(&kb->sb, "&%s=%s", k, v ? v : "");
+  return MHD_YES;
+}
+
+static char *cache_key(req *r) {
+  key_builder kb;
+  sb_init(&kb.sb, 8192);
+  sb_addf(&kb.sb, "%lld|%s?", (long long)r->user.id, r->path);
+  if (r->conn) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &kb);
+  if (kb.sb.overflow) {
+    sb_release(&kb.sb);
+    return NULL;
+  }
+  return sb_detach(&kb.sb, NULL);
+}
+
+static void cache_drop(cache_entry *e) {
+  rcache.bytes -= e->len;
+  free(e->key);
+  free(e->body);
+  memset(e, 0, sizeof *e);
+}
+
+/* Replies from the cache and returns 1, or returns 0 on a miss. */
+static int cache_lookup(req *r, const char *key, int64_t version, int32_t day) {
+  int hit = 0;
+  pthread_mutex_lock(&rcache.lock);
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    cache_entry *e = &rcache.slot[i];
+    if (!e->key || strcmp(e->key, key) != 0) continue;
+    if (e->version == version && e->day == day) {
+      reply_bytes(r, 200, e->type, e->body, e->len);
+      e->used = ++rcache.clock;
+      hit = 1;
+    } else {
+      cache_drop(e);
+    }
+    break;
+  }
+  pthread_mutex_unlock(&rcache.lock);
+  if (hit) reply_header(r, "X-Cache", "hit");
+  return hit;
+}
+
+static void cache_store(req *r, char *key, int64_t version, int32_t day) {
+  if (r->status != 200 || !r->out || r->out_len > CACHE_BYTES / 4) {
+    free(key);
+    return;
+  }
+  pthread_mutex_lock(&rcache.lock);
+  cache_entry *victim = &rcache.slot[0];
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    cache_entry *e = &rcache.slot[i];
+    if (e->key && strcmp(e->key, key) == 0) {
+      victim = e;
+      break;
+    }
+    if (!e->key || e->used < victim->used) victim = e;
+  }
+  if (victim->key) cache_drop(victim);
+  while (rcache.bytes + r->out_len > CACHE_BYTES) { /* evict the least recently used */
+    cache_entry *old = NULL;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+      if (rcache.slot[i].key && (!old || rcache.slot[i].used < old->used)) old = &rcache.slot[i];
+    if (!old) break;
+    cache_drop(old);
+  }
+  victim->body = malloc(r->out_len);
+  if (victim->body) {
+    memcpy(victim->body, r->out, r->out_len);
+    victim->key = key;
+    key = NULL;
+    victim->len = r->out_len;
+    victim->type = r->out_type;
+    victim->version = version;
+    victim->day = day;
+    victim->used = ++rcache.clock;
+    rcache.bytes += r->out_len;
+  }
+  pthread_mutex_unlock(&rcache.lock);
+  free(key);
+}
+
+static void cache_clear(void) {
+  pthread_mutex_lock(&rcache.lock);
+  for (int i = 0; i < CACHE_SLOTS; i++)
+    if (rcache.slot[i].key) cache_drop(&rcache.slot[i]);
+  pthread_mutex_unlock(&rcache.lock);
+}
+
+static void run_handler(req *r, const route *rt) {
+  char *key = NULL;
+  int64_t version = 0;
+  int32_t day = 0;
+  if (rt->cacheable && strcmp(r->method, "GET") == 0 && !req_arg(r, "format")) {
+    key = cache_key(r);
+    version = db_int10(r->db, -1, "SELECT MAX(id) FROM audit_log");
+    day = date_today();
+    if (key && version >= 0 && cache_lookup(r, key, version, day)) {
+      free(key);
+      return;
+    }
+  }
+  rt->fn(r);
+  if (key) cache_store(r, key, version, day);
+}
+
 void route_dispatch(req *r) {
   int known;
   const route *rt = find_route(r, &known);
@@ -254,7 +400,7 @@ void route_dispatch(req *r) {
       goto done;
     }
   }
-  rt->fn(r);
+  run_handler(r, rt);
   if (!r->status)
     reply_problem(r, 500, "内部错误 / Internal error", "处理程序未作答 / The handler gave no answer");
 done:
@@ -319,6 +465,27 @@ static void access_log(const req *r, double ms) {
           r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
 }
 
+/* Connections beyond the limit are marked when they open and get a 503 on
+ * every request, so the connections already admitted keep being served
+ * instead of everyone being turned away while the server is over the limit. */
+static char shed_marker;
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code) {
+  (void)cls;
+  (void)c;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    int open = atomic_fetch_add(&srv.open_connections, 1) + 1;
+    *socket_ctx = srv.max_connections && open > srv.max_connections ? &shed_marker : NULL;
+  } else {
+    atomic_fetch_sub(&srv.open_connections, 1);
+  }
+}
+
+static int connection_is_shed(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci && ci->socket_context == &shed_marker;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)cls;
@@ -355,10 +522,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (cx->too_big) {
     reply_problem(&r, 413, "请求体过大 / Request body too large",
                   arena_printf(&r.a, "请求体不得超过 %zu 字节 / The body may not exceed %zu bytes", cx->limit, cx->limit));
-  } else if (srv.max_connections && atomic_load(&srv.open_connections) > srv.max_connections) {
+  } else if (connection_is_shed(c)) {
     /* Shed load early and cheaply instead of queueing without bound. */
     reply_problem(&r, 503, "系统繁忙 / Overloaded", "请稍后重试 / Please retry shortly");
     reply_header(&r, "Retry-After", "1");
+    reply_header(&r, "Connection", "close");
   } else {
     r.body = cx->body.buf;
     r.body_len = cx->body.len;
@@ -386,13 +554,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   *con_cls = NULL;
 }
 
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code) {
-  (void)cls;
-  (void)c;
-  (void)socket_ctx;
-  if (code == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&srv.open_connections, 1);
-  else atomic_fetch_sub(&srv.open_connections, 1);
-}
 
 static volatile sig_atomic_t stop_requested;
 
@@ -470,6 +631,7 @@ int server_run(const server_opts *o) {
   while (!stop_requested) pause();
   MHD_stop_daemon(srv.daemon);
   if (ticking) pthread_join(tick_thread, NULL);
+  cache_clear();
   db_pool_close();
   return 0;
 }

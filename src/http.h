@@ -79,6 +79,10 @@ typedef struct route {
   unsigned roles;      /* ROLES_NONE, ROLES_ANY or the roles allowed */
   const char *summary; /* one line for the OpenAPI document, "中文 / English" */
   size_t max_body;     /* 0: 1 MiB */
+  /* A GET whose answer depends only on the data, the day and who asks
+   * (dashboards, the battle map, rankings): answers are kept in process and
+   * reused until any change is audited (see response cache in http.c). */
+  int cacheable;
 } route;
 
 typedef struct module {
@@ -150,6 +154,10 @@ int64_t qint(req *r, const char *name, int64_t min, int64_t max, int64_t dflt);
 const char *qdate(req *r, const char *name);
 const char *qmonth(req *r, const char *name);
 const char *qenum(req *r, const char *name, const char *const *values);
+/* The version a PATCH was based on (optimistic concurrency): its `version`
+ * field (in may be NULL) or else the If-Match header ("N" or W/"N"); 0 when
+ * neither was sent or If-Match holds no positive number. */
+int64_t req_version(req *r, json_t *in);
 
 /* --- JSON output --------------------------------------------------------- */
 json_t *json_money(int64_t fen);  /* "366000000.00" */
@@ -173,6 +181,12 @@ const char *req_sort(req *r, const char *const *allowed, const char *dflt);
 /* {"items":…, "total":…, "page":…, "per_page":…}; or, with format=xlsx|csv
  * and columns=key:标签,…, the same items as a spreadsheet. */
 void reply_list(req *r, json_t *items, int64_t total, const page *p);
+/* The tail of most list handlers: every row of `st` through db_row_json,
+ * then db_done.  A NULL `st`, a negative `total` (a failed COUNT) or a
+ * failed step replies reply_db_error and returns NULL. */
+json_t *db_rows_json(req *r, db_stmt *st, int64_t total);
+/* db_rows_json, then reply_list with the rows. */
+void reply_rows(req *r, db_stmt *st, int64_t total, const page *p);
 
 /* --- the server ---------------------------------------------------------- */
 typedef struct server_opts {
