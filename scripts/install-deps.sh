@@ -8,7 +8,7 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libxlsxwriter-dev libzip-dev libexpat1-dev libcurl4-openssl-dev libstb-dev libwebp-dev nodejs npm)
 case "$what" in
   test)  pkgs+=(postgresql chromium poppler-utils curl sqlite3 unzip libxml2-utils libreoffice-calc-nogui) ;;
-  bench) pkgs+=(postgresql wrk nginx-light curl) ;;
+  bench) pkgs+=(postgresql wrk nginx-light curl sqlite3) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
