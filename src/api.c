@@ -353,3 +353,37 @@ void reply_list(req *r, json_t *items, int64_t total, const page *p) {
   json_object_set_new(o, "per_page", json_integer(p->per_page));
   reply_json(r, 200, o);
 }
+
+int64_t req_version(req *r, json_t *in) {
+  int64_t v = 0;
+  if (in && jint(r, in, "version", 0, 1, INT64_MAX, &v) == JV_SET) return v;
+  const char *im = req_header(r, "If-Match");
+  if (im) {
+    while (*im == 'W' || *im == '/' || *im == '"' || *im == ' ') im++; /* W/"3" or "3" */
+    v = strtoll(im, NULL, 10);
+  }
+  return v > 0 ? v : 0;
+}
+
+json_t *db_rows_json(req *r, db_stmt *st, int64_t total) {
+  if (!st || total < 0) {
+    db_done(st);
+    reply_db_error(r);
+    return NULL;
+  }
+  json_t *items = json_array();
+  int rc;
+  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(items, db_row_json(st));
+  db_done(st);
+  if (rc != DB_DONE) {
+    json_decref(items);
+    reply_db_error(r);
+    return NULL;
+  }
+  return items;
+}
+
+void reply_rows(req *r, db_stmt *st, int64_t total, const page *p) {
+  json_t *items = db_rows_json(r, st, total);
+  if (items) reply_list(r, items, total, p);
+}

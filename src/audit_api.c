@@ -80,19 +80,7 @@ static void audit_list(req *r) {
                                         "ORDER BY id DESC LIMIT ? OFFSET ?",
                                         w),
                            n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  if (rc != DB_DONE) {
-    json_decref(items);
-    return reply_db_error(r);
-  }
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 static const route audit_routes[] = {

@@ -328,14 +328,7 @@ static void meetings_list(req *r) {
   args[n++] = DBI(p.per_page);
   args[n++] = DBI(p.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, MEETING_SELECT "%s ORDER BY m.date DESC, m.id DESC LIMIT ? OFFSET ?", where), n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* POST /api/v1/dispatch/meetings */
@@ -424,10 +417,7 @@ static void meeting_patch(req *r) {
   int regen = 0;
   int64_t version = 0;
   jbool(r, in, "regenerate", 0, &regen);
-  if (jint(r, in, "version", 0, 1, INT64_MAX, &version) != JV_SET) {
-    const char *im = req_header(r, "If-Match");
-    if (im) version = strtoll(im + (*im == '"'), NULL, 10);
-  }
+  version = req_version(r, in);
   if (set[0] == JV_SET && !*v[0]) field_error(r, "title", "不能为空", "must not be empty");
   if (set[0] == JV_NULL) field_error(r, "title", "不能为空", "must not be empty");
   if (set[1] == JV_NULL) field_error(r, "date", "必填", "required");

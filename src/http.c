@@ -310,7 +310,9 @@ static int cache_lookup(req *r, const char *key, int64_t version, int32_t day) {
 }
 
 static void cache_store(req *r, char *key, int64_t version, int32_t day) {
-  if (r->status != 200 || !r->out || r->out_len > CACHE_BYTES / 4) {
+  /* Only plain bodies are kept: an answer with its own headers (ETag,
+   * Content-Disposition) is never cached. */
+  if (r->status != 200 || !r->out || r->nheaders > 0 || r->out_len > CACHE_BYTES / 4) {
     free(key);
     return;
   }

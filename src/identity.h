@@ -25,10 +25,6 @@ json_t *unit_json(db *d, int64_t id);
  * Runs inside the caller's transaction. */
 int64_t unit_insert(db *d, const char *name, const char *kind, int64_t parent_id, const char *at);
 
-/* The version a PATCH was based on: its `version` field or If-Match: "N";
- * 0 when neither was sent. */
-int64_t identity_version(req *r, json_t *in);
-
 /* Login names: 2–32 of A-Z a-z 0-9 _ . - */
 int user_login_valid(const char *login);
 /* Mainland China mobile number: 1[3-9] and nine more digits. */

@@ -249,9 +249,8 @@ static void templates_delete(req *r) {
 static void nodes_list(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_scope(r, id);
-  if (sc < 0) return reply_not_found(r, "项目", "Project");
-  if (sc == PSCOPE_NONE) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
+  int sc = project_open(r, id, PSCOPE_READ);
+  if (sc < 0) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, 0);
   json_t *items = project_nodes(r->db, id, &lc);
@@ -329,9 +328,7 @@ static int64_t unit_or_error(req *r, json_t *in, int64_t dflt) {
 static void nodes_create(req *r) {
   int64_t pid = req_id(r, 0);
   if (!pid) return;
-  int sc = project_scope(r, pid);
-  if (sc < 0) return reply_not_found(r, "项目", "Project");
-  if (sc < PSCOPE_WRITE) return reply_forbidden(r, "只能修改本单位的项目", "you may change only your units' projects");
+  if (project_open(r, pid, PSCOPE_WRITE) < 0) return;
   json_t *in = req_json(r, node_fields);
   if (!in) return;
   light_ctx lc;
@@ -589,7 +586,7 @@ static const route node_routes[] = {
     {"POST", "/api/v1/node-templates", templates_create, ROLE_ADMIN | ROLE_OFFICE, "新建节点模板 / Create a node template", 0},
     {"PATCH", "/api/v1/node-templates/{id}", templates_update, ROLE_ADMIN | ROLE_OFFICE, "修改节点模板 / Change a node template", 0},
     {"DELETE", "/api/v1/node-templates/{id}", templates_delete, ROLE_ADMIN | ROLE_OFFICE, "删除节点模板 / Delete a node template", 0},
-    {"GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0},
+    {"GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0, 1},
     {"POST", "/api/v1/projects/{id}/nodes", nodes_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
      "新增节点或套用模板 / Add a node or apply a template", 0},
     {"PATCH", "/api/v1/nodes/{id}", nodes_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE, "修改节点 / Change a node", 0},

@@ -302,14 +302,7 @@ static void notifications_list(req *r) {
                                       "FROM notifications %s ORDER BY id DESC LIMIT ? OFFSET ?",
                                       w),
                          DBI(r->user.id), DBI(p.per_page), DBI(p.offset));
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* GET /api/v1/notifications/unread-count */
@@ -372,14 +365,7 @@ static void hooks_list(req *r) {
   args[n++] = DBI(p.per_page);
   args[n++] = DBI(p.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, HOOK_SELECT "%s ORDER BY u.name, w.id LIMIT ? OFFSET ?", w), n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 static int url_ok(const char *u) {
@@ -436,11 +422,7 @@ static void hook_update(req *r) {
   if (has_url && !url_ok(url)) field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
   int has_enabled = jbool(r, in, "enabled", 0, &enabled) == JV_SET;
   int name_state = jstr(r, in, "name", 0, 100, &name);
-  int has_version = jint(r, in, "version", 0, 1, INT64_MAX, &version) == JV_SET;
-  if (!has_version) {
-    const char *im = req_header(r, "If-Match");
-    if (im) version = strtoll(im + (*im == '"'), NULL, 10);
-  }
+  version = req_version(r, in);
   if (has_errors(r)) return reply_invalid(r);
   json_t *before = hook_load(r->db, id);
   if (!before) return reply_not_found(r, "推送地址", "webhook");
@@ -539,13 +521,8 @@ static void hook_deliveries(req *r) {
                                         "ORDER BY id DESC LIMIT ? OFFSET ?",
                                         w),
                            n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
+  json_t *items = db_rows_json(r, st, total);
+  if (!items) return;
   size_t i;
   json_t *it;
   json_array_foreach(items, i, it) {

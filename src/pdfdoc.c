@@ -14,8 +14,9 @@
 
 #include "arena.h"
 
-#define PAGE_W 595.28
-#define PAGE_H 841.89
+/* A4 */
+#define A4_SHORT 595.28
+#define A4_LONG 841.89
 #define MARGIN_X 50.0
 #define MARGIN_TOP 52.0
 #define MARGIN_BOTTOM 64.0
@@ -35,6 +36,7 @@ typedef struct block {
 struct pdfdoc {
   arena a;
   const char *title, *footer;
+  double pw, ph; /* page size: A4 portrait unless pdfdoc_landscape() */
   block *b;
   int n, cap;
   /* render state */
@@ -63,9 +65,16 @@ pdfdoc *pdfdoc_new(const char *title, const char *footer) {
   pdfdoc *d = calloc(1, sizeof *d);
   if (!d) return NULL;
   arena_init(&d->a);
+  d->pw = A4_SHORT;
+  d->ph = A4_LONG;
   d->title = sdup(d, title);
   d->footer = sdup(d, footer);
   return d;
+}
+
+void pdfdoc_landscape(pdfdoc *d) {
+  d->pw = A4_LONG;
+  d->ph = A4_SHORT;
 }
 
 void pdfdoc_free(pdfdoc *d) {
@@ -98,7 +107,7 @@ void pdfdoc_table(pdfdoc *d, int ncols, const char *const *heads, const double *
     b->right[c] = right ? right[c] : 0;
     sum += b->widths[c];
   }
-  for (int c = 0; c < ncols; c++) b->widths[c] = b->widths[c] / sum * (PAGE_W - 2 * MARGIN_X);
+  for (int c = 0; c < ncols; c++) b->widths[c] = b->widths[c] / sum * (d->pw - 2 * MARGIN_X);
   b->cells = arena_alloc(&d->a, sizeof(char *) * (size_t)(nrows * ncols + 1));
   for (int i = 0; i < nrows * ncols; i++) b->cells[i] = sdup(d, cells[i]);
   b->empty = sdup(d, empty ? empty : "（无）");
@@ -155,11 +164,11 @@ static void draw(cairo_t *cr, PangoLayout *l, double x, double y) {
 
 static void footer(pdfdoc *d) {
   cairo_t *cr = d->cr;
-  double fy = PAGE_H - MARGIN_BOTTOM + 24;
+  double fy = d->ph - MARGIN_BOTTOM + 24;
   cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
   cairo_set_line_width(cr, 0.5);
   cairo_move_to(cr, MARGIN_X, fy - 6);
-  cairo_line_to(cr, PAGE_W - MARGIN_X, fy - 6);
+  cairo_line_to(cr, d->pw - MARGIN_X, fy - 6);
   cairo_stroke(cr);
   cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
   PangoLayout *l = lay(cr, d->footer, 8, 0, 0, 0);
@@ -168,7 +177,7 @@ static void footer(pdfdoc *d) {
   char buf[64];
   snprintf(buf, sizeof buf, "第 %d 页 / 共 %d 页", d->page, d->pages > 0 ? d->pages : d->page);
   l = lay(cr, buf, 8, 0, 0, 0);
-  draw(cr, l, PAGE_W - MARGIN_X - lay_w(l), fy);
+  draw(cr, l, d->pw - MARGIN_X - lay_w(l), fy);
   g_object_unref(l);
   if (d->page > 1) {
     /* a running head on continuation pages */
@@ -177,7 +186,7 @@ static void footer(pdfdoc *d) {
     g_object_unref(l);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_move_to(cr, MARGIN_X, MARGIN_TOP - 12);
-    cairo_line_to(cr, PAGE_W - MARGIN_X, MARGIN_TOP - 12);
+    cairo_line_to(cr, d->pw - MARGIN_X, MARGIN_TOP - 12);
     cairo_stroke(cr);
   }
   cairo_set_source_rgb(cr, 0, 0, 0);
@@ -190,7 +199,7 @@ static void new_page(pdfdoc *d) {
   d->y = MARGIN_TOP;
 }
 
-static int fits(pdfdoc *d, double h) { return d->y + h <= PAGE_H - MARGIN_BOTTOM; }
+static int fits(pdfdoc *d, double h) { return d->y + h <= d->ph - MARGIN_BOTTOM; }
 static void need(pdfdoc *d, double h) {
   if (!fits(d, h) && d->y > MARGIN_TOP) new_page(d);
 }
@@ -215,7 +224,7 @@ static void table_row(pdfdoc *d, const block *b, const char *const *row, double 
     cairo_set_source_rgb(cr, 0.97, 0.97, 0.97);
   else
     cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_rectangle(cr, MARGIN_X, d->y, PAGE_W - 2 * MARGIN_X, h);
+  cairo_rectangle(cr, MARGIN_X, d->y, d->pw - 2 * MARGIN_X, h);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 0.55, 0.60, 0.68);
   cairo_set_line_width(cr, 0.5);
@@ -278,7 +287,7 @@ static void fmt_value(double v, char *buf, size_t n) {
 static void render_bars(pdfdoc *d, const block *b) {
   static const double colors[][3] = {{0.20, 0.45, 0.75}, {0.85, 0.30, 0.25}, {0.95, 0.65, 0.15}, {0.30, 0.65, 0.35}};
   cairo_t *cr = d->cr;
-  const double H = 230, plot_h = 150, left = MARGIN_X + 30, width = PAGE_W - 2 * MARGIN_X - 40;
+  const double H = 230, plot_h = 150, left = MARGIN_X + 30, width = d->pw - 2 * MARGIN_X - 40;
   need(d, H);
   PangoLayout *l = lay(cr, b->text, 10, 1, 0, 0);
   draw(cr, l, MARGIN_X, d->y);
@@ -369,14 +378,14 @@ static void layout_all(pdfdoc *d) {
     PangoLayout *l;
     switch (b->type) {
     case B_TITLE:
-      l = lay(cr, b->text, 20, 1, PAGE_W - 2 * MARGIN_X, 0);
+      l = lay(cr, b->text, 20, 1, d->pw - 2 * MARGIN_X, 0);
       pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
       cairo_set_source_rgb(cr, 0.70, 0.08, 0.08);
       draw(cr, l, MARGIN_X, d->y + 10);
       d->y += 10 + lay_h(l) + 6;
       g_object_unref(l);
       if (b->sub) {
-        l = lay(cr, b->sub, 10.5, 0, PAGE_W - 2 * MARGIN_X, 0);
+        l = lay(cr, b->sub, 10.5, 0, d->pw - 2 * MARGIN_X, 0);
         pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
         draw(cr, l, MARGIN_X, d->y);
@@ -387,13 +396,13 @@ static void layout_all(pdfdoc *d) {
       cairo_set_source_rgb(cr, 0.78, 0.1, 0.1);
       cairo_set_line_width(cr, 1.6);
       cairo_move_to(cr, MARGIN_X, d->y + 4);
-      cairo_line_to(cr, PAGE_W - MARGIN_X, d->y + 4);
+      cairo_line_to(cr, d->pw - MARGIN_X, d->y + 4);
       cairo_stroke(cr);
       cairo_set_source_rgb(cr, 0, 0, 0);
       d->y += 18;
       break;
     case B_HEADING:
-      l = lay(cr, b->text, 13, 1, PAGE_W - 2 * MARGIN_X - 10, 0);
+      l = lay(cr, b->text, 13, 1, d->pw - 2 * MARGIN_X - 10, 0);
       /* keep a heading with at least a few lines of what follows */
       need(d, lay_h(l) + 70);
       cairo_set_source_rgb(cr, 0.70, 0.08, 0.08);
@@ -406,11 +415,11 @@ static void layout_all(pdfdoc *d) {
       g_object_unref(l);
       break;
     case B_PARA: {
-      l = lay(cr, b->text, 10.5, 0, PAGE_W - 2 * MARGIN_X, 0);
+      l = lay(cr, b->text, 10.5, 0, d->pw - 2 * MARGIN_X, 0);
       pango_layout_set_spacing(l, 4 * PANGO_SCALE);
       pango_layout_set_indent(l, 21 * PANGO_SCALE); /* 首行缩进两字 */
       double h = lay_h(l);
-      if (!fits(d, h) && h < PAGE_H / 2) need(d, h);
+      if (!fits(d, h) && h < d->ph / 2) need(d, h);
       draw(cr, l, MARGIN_X, d->y);
       d->y += h + 10;
       g_object_unref(l);
@@ -460,7 +469,7 @@ unsigned char *pdfdoc_render(pdfdoc *d, size_t *len) {
   membuf m = {0};
   for (int pass = 0; pass < 2; pass++) {
     m.discard = pass == 0;
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &m, PAGE_W, PAGE_H);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &m, d->pw, d->ph);
     if (pass == 1) {
       cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
       cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "guatu 挂图作战平台");

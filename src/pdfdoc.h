@@ -4,8 +4,8 @@
  * header row repeats on every page they run over, simple grouped bar
  * charts drawn with cairo, and on every page a footer with the issuing
  * line, the date and "第 X 页 / 共 Y 页".  Text is set with pango in Noto
- * CJK, so Chinese wraps correctly.  (src/pdf.h is the one-table list
- * printer; this is its multi-section sibling.)
+ * CJK, so Chinese wraps correctly.  (src/pdf.h, the one-table list
+ * printer, is a thin layer over this.)
  *
  * Build the document block by block, then pdfdoc_render() lays it out
  * twice — once to count the pages, once to write them.
@@ -20,6 +20,9 @@ typedef struct pdfdoc pdfdoc;
 /* footer: the left-hand footer text (issuer · date), may be NULL. */
 pdfdoc *pdfdoc_new(const char *title, const char *footer);
 void pdfdoc_free(pdfdoc *d);
+/* Turns the pages to A4 landscape, for wide tables.  Call it before adding
+ * any block: a table's column widths are fixed when it is added. */
+void pdfdoc_landscape(pdfdoc *d);
 
 /* The big title with an optional subtitle line under it. */
 void pdfdoc_title(pdfdoc *d, const char *title, const char *subtitle);

@@ -58,13 +58,17 @@ static const char *add_wd(arena *a, db *d, const char *from, int n) {
 
 /* ---- JSON ---- */
 
+/* project and category are NOT NULL foreign keys, so LEFT JOIN gives the
+ * same rows; it keeps SQLite from driving the join from the 50,000
+ * projects and sorting 200,000 rows for a page of 20 (it walks problems in
+ * id order instead: province list ~0.9 s → ~1 ms). */
 #define PROBLEM_SELECT                                                                                              \
   "SELECT pr.id, pr.project_id, p.name AS project_name, pr.category, c.name AS category_name, pr.title, "          \
   "pr.description, pr.unit_id, u.name AS unit_name, pr.deadline_days, pr.raised_on, pr.due_date, pr.state, "      \
   "pr.escalation, CASE WHEN pr.state <> 'closed' AND pr.due_date < ? THEN 1 ELSE 0 END AS overdue__b, pr.rating, " \
   "pr.raised_by, ru.name AS raised_by_name, pr.raised_unit_id, rn.name AS raised_unit_name, pr.replied_on, "      \
   "pr.closed_on, pr.meeting_id, pr.version, pr.created_at, pr.updated_at "                                        \
-  "FROM problems pr JOIN projects p ON p.id = pr.project_id JOIN problem_categories c ON c.code = pr.category "   \
+  "FROM problems pr LEFT JOIN projects p ON p.id = pr.project_id LEFT JOIN problem_categories c ON c.code = pr.category " \
   "JOIN units u ON u.id = pr.unit_id JOIN users ru ON ru.id = pr.raised_by LEFT JOIN units rn ON rn.id = pr.raised_unit_id "
 
 static void add_state_zh(json_t *o) {
@@ -372,8 +376,14 @@ static void problems_list(req *r) {
   problem_scope_sql(r, &w, args, &n);
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
+  /* problems.project_id is NOT NULL and references projects, so the join
+   * changes the count only through a filter on the project (p.…); without
+   * one, counting reads problems alone (province: ~4 ms instead of ~19 ms). */
+  int names_project = strstr(where, " p.") || strstr(where, "(p.");
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s", where),
+                           arena_printf(&r->a, names_project ? "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s"
+                                                             : "SELECT COUNT(*) FROM problems pr %s",
+                                        where),
                            n, args);
   db_val all[40];
   int m = 0;
@@ -382,18 +392,8 @@ static void problems_list(req *r) {
   all[m++] = DBI(pg.per_page);
   all[m++] = DBI(pg.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, PROBLEM_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), m, all);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  if (rc != DB_DONE) {
-    json_decref(items);
-    return reply_db_error(r);
-  }
+  json_t *items = db_rows_json(r, st, total);
+  if (!items) return;
   size_t i;
   json_t *it;
   json_array_foreach(items, i, it) {
@@ -471,10 +471,7 @@ static void problem_patch(req *r) {
   int nco;
   int co_state = read_co_units(r, in, lead, &co, &nco);
   int has_days = jint(r, in, "deadline_days", 0, 1, 250, &days) == JV_SET;
-  if (jint(r, in, "version", 0, 1, INT64_MAX, &version) != JV_SET) {
-    const char *im = req_header(r, "If-Match");
-    if (im) version = strtoll(im + (*im == '"'), NULL, 10);
-  }
+  version = req_version(r, in);
   if (has_errors(r)) {
     json_decref(before);
     return reply_invalid(r);
@@ -688,10 +685,8 @@ static void problem_attach_add(req *r) {
 /* GET /api/v1/problem-categories */
 static void categories_list(req *r) {
   db_stmt *st = db_query0(r->db, "SELECT code, name, deadline_days, sort_order FROM problem_categories ORDER BY sort_order, code");
-  if (!st) return reply_db_error(r);
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
+  json_t *items = db_rows_json(r, st, 0);
+  if (!items) return;
   reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -838,7 +833,7 @@ static void problems_tick(db *d) {
 }
 
 static const route problem_routes[] = {
-    {"GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0},
+    {"GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, 1},
     {"POST", "/api/v1/problems", problem_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
      "提出问题 / Raise a problem", 0},
     {"GET", "/api/v1/problems/{id}", problem_get, ROLES_ANY, "问题详情 / One problem with its timeline", 0},

@@ -208,6 +208,20 @@ int project_scope(req *r, int64_t id) {
   return PSCOPE_NONE;
 }
 
+int project_open(req *r, int64_t id, int need) {
+  int sc = project_scope(r, id);
+  if (sc < 0) {
+    reply_not_found(r, "项目", "Project");
+    return -1;
+  }
+  if (sc < need) {
+    if (need <= PSCOPE_READ) reply_forbidden(r, "无权查看该项目", "you may not read this project");
+    else reply_forbidden(r, "只能修改本单位的项目", "you may change only your units' projects");
+    return -1;
+  }
+  return sc;
+}
+
 void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   if (scope_reads_all(r)) return;
   if (has_role(r, ROLE_UNIT)) {
@@ -646,9 +660,8 @@ static void projects_create(req *r) {
 static void projects_get(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_scope(r, id);
-  if (sc < 0) return reply_not_found(r, "项目", "Project");
-  if (sc == PSCOPE_NONE) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
+  int sc = project_open(r, id, PSCOPE_READ);
+  if (sc < 0) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, (int)qint(r, "year", 2000, 2100, 0));
   json_t *o = project_json(r->db, id, &lc);
@@ -658,26 +671,12 @@ static void projects_get(req *r) {
   reply_json(r, 200, o);
 }
 
-/* The version the client read: If-Match "N" or the version field; 0 if none. */
-int64_t req_version(req *r, json_t *in) {
-  int64_t v = 0;
-  const char *im = req_header(r, "If-Match");
-  if (im) {
-    while (*im == 'W' || *im == '/' || *im == '"' || *im == ' ') im++;
-    v = strtoll(im, NULL, 10);
-  }
-  int64_t fv;
-  if (in && jint(r, in, "version", 0, 1, INT64_MAX, &fv) == JV_SET) v = fv;
-  return v;
-}
-
 /* PATCH /api/v1/projects/{id} {any project field, version} */
 static void projects_update(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_scope(r, id);
-  if (sc < 0) return reply_not_found(r, "项目", "Project");
-  if (sc < PSCOPE_PROGRESS) return reply_forbidden(r, "只能修改本单位的项目", "you may change only your units' projects");
+  int sc = project_open(r, id, PSCOPE_PROGRESS);
+  if (sc < 0) return;
   json_t *in = req_json(r, project_fields_all);
   if (!in) return;
   if (sc == PSCOPE_PROGRESS) {
@@ -970,9 +969,8 @@ static void projects_public(req *r) { projects_list_impl(r, 1); }
 static void projects_history(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_scope(r, id);
-  if (sc < 0) return reply_not_found(r, "项目", "Project");
-  if (sc == PSCOPE_NONE || has_role(r, ROLE_PUBLIC)) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
+  if (project_open(r, id, PSCOPE_READ) < 0) return;
+  if (has_role(r, ROLE_PUBLIC)) return reply_forbidden(r, "无权查看该项目", "you may not read this project");
   page p;
   req_page(r, &p);
   if (has_errors(r)) return reply_invalid(r);
@@ -986,11 +984,7 @@ static void projects_history(req *r) {
                                       "after_json AS after__j%s ORDER BY id DESC LIMIT ? OFFSET ?",
                                       where),
                          DBI(id), DBI(id), DBI(p.per_page), DBI(p.offset));
-  if (!st) return reply_db_error(r);
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* ---- custom field definitions ---- */
@@ -1099,10 +1093,8 @@ static void fields_delete(req *r) {
 /* GET /api/v1/project-categories */
 static void categories_list(req *r) {
   db_stmt *st = db_query0(r->db, "SELECT name, sort_order FROM project_categories ORDER BY sort_order, name");
-  if (!st) return reply_db_error(r);
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
+  json_t *items = db_rows_json(r, st, 0);
+  if (!items) return;
   page p = {1, (int64_t)json_array_size(items), 0};
   reply_list(r, items, (int64_t)json_array_size(items), &p);
 }
@@ -1193,7 +1185,7 @@ static void lights_put(req *r) {
 }
 
 static const route project_routes[] = {
-    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0},
+    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, 1},
     {"POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0},
     {"GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0},
     {"PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,

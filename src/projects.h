@@ -57,6 +57,11 @@ char *lag_reason(int64_t ytd, int64_t plan, int year, const light_ctx *lc);
  * owner; 0 when the project is absent or out of scope. */
 enum { PSCOPE_NONE = 0, PSCOPE_READ = 1, PSCOPE_PROGRESS = 2, PSCOPE_WRITE = 3 };
 int project_scope(req *r, int64_t id);
+/* project_scope for a handler: 404 when the project does not exist, 403
+ * when the scope is below `need` (PSCOPE_READ: "may not read", above:
+ * "may change only your units' projects").  The scope, or -1 after the
+ * reply. */
+int project_open(req *r, int64_t id, int need);
 /* " AND …" fragment limiting `projects p` to what the user may read. */
 void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n);
 
@@ -77,9 +82,6 @@ int proj_load(db *d, arena *a, int64_t id, proj_in *p);
  * and custom values; returns the id or 0 on a DB error.  Inside the
  * caller's transaction; no audit, no version check (the caller's job). */
 int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at);
-
-/* The version the client read: If-Match "N" or the version field; 0 if none. */
-int64_t req_version(req *r, json_t *in);
 
 /* Appends a template's steps as nodes laid out in working days from start
  * (nodes.c).  unit_role picks the node's unit among the three ids. */

@@ -491,14 +491,7 @@ static void reports_list(req *r) {
   args[n++] = DBI(p.per_page);
   args[n++] = DBI(p.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, REPORT_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", ws, order), n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* GET /api/v1/projects/{id}/reports?page&per_page — newest period first. */
@@ -512,14 +505,7 @@ static void project_reports(req *r) {
   int64_t total = db_int1(r->db, -1, "SELECT COUNT(*) FROM reports WHERE project_id = ?", DBI(pid));
   db_stmt *st = db_query(r->db, REPORT_SELECT " WHERE r.project_id = ? ORDER BY r.period DESC LIMIT ? OFFSET ?", DBI(pid),
                          DBI(p.per_page), DBI(p.offset));
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* The period to show when none is asked for: last month (the one being
@@ -950,7 +936,7 @@ static const route report_routes[] = {
     {"GET", "/api/v1/reports/summary", reports_summary, R_READ, "月度投资汇总表 / Monthly summary (XLSX)", 0},
     {"GET", "/api/v1/reports/settings", settings_get, R_READ, "填报截止日 / Report deadline day", 0},
     {"PUT", "/api/v1/reports/settings", settings_put, R_OFFICE, "设置填报截止日 / Set the deadline day", 0},
-    {"GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0},
+    {"GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0, 1},
     {"GET", "/api/v1/reports/{id}", report_get, R_READ, "一份进度填报 / One report", 0},
     {"PATCH", "/api/v1/reports/{id}", report_update, R_WRITE, "修改或重新提交填报 / Correct or resubmit a report", 0},
     {"POST", "/api/v1/reports/{id}/review", report_review, R_OFFICE, "审核填报 / Approve or return a report", 0},

@@ -243,18 +243,6 @@ static int check_unit(req *r, int64_t unit_id) {
   return found && ok;
 }
 
-/* The version the client read: the `version` field or If-Match "N". */
-static int64_t client_version(req *r, json_t *in) {
-  int64_t v = 0;
-  if (in && jint(r, in, "version", 0, 1, INT32_MAX, &v) == JV_SET) return v;
-  const char *im = req_header(r, "If-Match");
-  if (im) {
-    while (*im == '"' || *im == 'W' || *im == '/') im++;
-    v = strtoll(im, NULL, 10);
-  }
-  return v;
-}
-
 /* ---- POST /api/v1/tasks -------------------------------------------------- */
 static void task_create(req *r) {
   static const char *const fields[] = {"unit_id", "month", "kind", "title", "description", "target", "actual",
@@ -357,7 +345,7 @@ static void task_update(req *r) {
     json_decref(before);
     return;
   }
-  int64_t version = client_version(r, in);
+  int64_t version = req_version(r, in);
   int kind = task_kind_parse(json_string_value(json_object_get(before, "kind")));
   const char *source = json_string_value(json_object_get(before, "source"));
   const char *kind_s = NULL;
@@ -454,7 +442,7 @@ static void task_confirm(req *r) {
   if (r->body_len && !in) return;
   json_t *before = task_load(r, id);
   if (!before) return reply_not_found(r, "任务", "task");
-  int64_t version = client_version(r, in);
+  int64_t version = req_version(r, in);
   if (has_errors(r)) {
     json_decref(before);
     return reply_invalid(r);

@@ -39,19 +39,7 @@ static void tokens_list(req *r) {
                          "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? "
                          "ORDER BY id DESC LIMIT ? OFFSET ?",
                          DBI(r->user.id), DBI(p.per_page), DBI(p.offset));
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  if (rc != DB_DONE) {
-    json_decref(items);
-    return reply_db_error(r);
-  }
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* POST /api/v1/tokens {name} */

@@ -90,19 +90,7 @@ static void units_list(req *r) {
   args[n++] = DBI(p.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " UNIT_COLS " FROM units%s ORDER BY %s LIMIT ? OFFSET ?", w, order),
                            n, args);
-  if (!st || total < 0) {
-    db_done(st);
-    return reply_db_error(r);
-  }
-  json_t *items = json_array();
-  int rc;
-  while ((rc = db_step(st)) == DB_ROW) json_array_append_new(items, db_row_json(st));
-  db_done(st);
-  if (rc != DB_DONE) {
-    json_decref(items);
-    return reply_db_error(r);
-  }
-  reply_list(r, items, total, &p);
+  reply_rows(r, st, total, &p);
 }
 
 /* Validates parent_id (when sent): it must exist and, for a move, must not
@@ -154,16 +142,6 @@ static void units_create(req *r) {
   reply_json(r, 201, after);
 }
 
-/* The version the client read: the `version` field or If-Match: "N"; 0 when
- * neither is sent (scripts may skip the check, the UI always sends it). */
-int64_t identity_version(req *r, json_t *in) {
-  int64_t v = 0;
-  if (jint(r, in, "version", 0, 1, INT64_MAX, &v) == JV_SET) return v;
-  const char *im = req_header(r, "If-Match");
-  if (im) v = strtoll(im + (*im == '"'), NULL, 10);
-  return v > 0 ? v : 0;
-}
-
 /* PATCH /api/v1/units/{id} {name?, kind?, parent_id?, version?} — moving a
  * unit rewrites the path of every unit below it in the same transaction. */
 static void units_update(req *r) {
@@ -185,7 +163,7 @@ static void units_update(req *r) {
   int pst = jint(r, in, "parent_id", 0, 1, INT64_MAX, &parent_id);
   if (pst == JV_NULL) parent_id = 0;
   if (pst == JV_SET || pst == JV_NULL) parent_path = check_parent(r, parent_id, old_path);
-  int64_t version = identity_version(r, in);
+  int64_t version = req_version(r, in);
   if (!version) version = json_integer_value(json_object_get(before, "version"));
   if (has_errors(r)) {
     json_decref(before);

@@ -272,7 +272,7 @@ static void users_update(req *r) {
   int has_disabled = jbool(r, in, "disabled", 0, &disabled) == JV_SET;
   int has_password = jstr(r, in, "password", 0, 256, &password) == JV_SET;
   if (has_password) auth_password_policy(r, "password", password);
-  int64_t version = identity_version(r, in);
+  int64_t version = req_version(r, in);
   if (!version) version = json_integer_value(json_object_get(before, "version"));
   /* An administrator must not lock themselves out by accident. */
   if (id == r->user.id && has_disabled && disabled)

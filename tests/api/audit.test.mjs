@@ -4,14 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, guatu, PG } from './lib.mjs';
+import { startServerAs, guatu, PG } from './lib.mjs';
 
 let server;
 let admin;
-before(async () => {
-  server = await startServer();
-  admin = await server.login('admin');
-});
+before(async () => { [server, admin] = await startServerAs('admin'); });
 after(async () => { await server?.stop(); });
 
 const today = () => new Date().toISOString().slice(0, 10);

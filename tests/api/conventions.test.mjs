@@ -8,14 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, guatu, newDatabase, fields, PG } from './lib.mjs';
+import { startServer, startServerAs, guatu, newDatabase, fields, PG } from './lib.mjs';
 
 let server;
 let admin;
-before(async () => {
-  server = await startServer();
-  admin = await server.login('admin');
-});
+before(async () => { [server, admin] = await startServerAs('admin'); });
 after(async () => { await server?.stop(); });
 
 const isProblem = (r) => /^application\/problem\+json/.test(r.headers.get('content-type') || '');

@@ -3,7 +3,7 @@
 // figure drills down to the projects and reports behind it, scope applies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields } from './lib.mjs';
+import { startServerAs, fields } from './lib.mjs';
 import { periodFromNow, unitId, makeProject, fen } from './reports_helpers.mjs';
 
 let server, office, leader, jinshan, bank;
@@ -13,11 +13,7 @@ const month = Number(lastMonth.slice(5));
 const q = `year=${year}&month=${month}`;
 
 before(async () => {
-  server = await startServer();
-  office = await server.login('office');
-  leader = await server.login('leader');
-  jinshan = await server.login('jinshan');
-  bank = await server.login('bank');
+  [server, office, leader, jinshan, bank] = await startServerAs('office', 'leader', 'jinshan', 'bank');
 });
 after(async () => { await server?.stop(); });
 

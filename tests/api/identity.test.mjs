@@ -6,14 +6,11 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, guatu, fields, Client, PG } from './lib.mjs';
+import { startServerAs, guatu, fields, Client, PG } from './lib.mjs';
 
 let server;
 let admin;
-before(async () => {
-  server = await startServer();
-  admin = await server.login('admin');
-});
+before(async () => { [server, admin] = await startServerAs('admin'); });
 after(async () => { await server?.stop(); });
 
 const auditTotal = async () => (await admin.get('/api/v1/audit?per_page=1')).body.total;

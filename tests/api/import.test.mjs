@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, newDatabase, guatu } from './lib.mjs';
+import { startServerAs, newDatabase, guatu } from './lib.mjs';
 
 const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 const CSV = { 'Content-Type': 'text/csv' };
@@ -76,9 +76,7 @@ async function snapshot() {
 }
 
 before(async () => {
-  server = await startServer();
-  office = await server.login('office');
-  jinshan = await server.login('jinshan');
+  [server, office, jinshan] = await startServerAs('office', 'jinshan');
   dir = mkdtempSync(join(tmpdir(), 'guatu-import-'));
 });
 after(async () => { await server?.stop(); rmSync(dir, { recursive: true, force: true }); });

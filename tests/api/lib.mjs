@@ -140,5 +140,14 @@ export class Client {
   del(p, h) { return this.request('DELETE', p, undefined, h); }
 }
 
+// The usual start of a test file: a server, then a logged-in client for each of `who`
+// (logged in one after the other, in that order). Returns [server, ...clients].
+export async function startServerAs(...who) {
+  const server = await startServer();
+  const clients = [];
+  for (const w of who) clients.push(await server.login(w));
+  return [server, ...clients];
+}
+
 // The field names of a problem+json answer, for assertions.
 export const fields = (res) => (res.body?.errors || []).map((e) => e.field);

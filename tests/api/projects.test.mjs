@@ -5,7 +5,8 @@
 // history, light thresholds and the battle map's grouping and lights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields } from './lib.mjs';
+import { startServerAs, fields } from './lib.mjs';
+import { unitId } from './reports_helpers.mjs';
 
 let server, office, admin, leader, jinshan, guihua, huaju, sany;
 const U = {};
@@ -14,12 +15,6 @@ const chinaToday = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().sl
 const year = Number(chinaToday().slice(0, 4));
 const fen = (s) => BigInt(s.replace('.', ''));
 
-async function unitId(name) {
-  const r = await office.get(`/api/v1/units?q=${encodeURIComponent(name)}&per_page=50`);
-  const u = r.body.items.find((x) => x.name === name);
-  assert.ok(u, `unit ${name}`);
-  return u.id;
-}
 
 function body(extra = {}) {
   const code = `PT-${process.pid}-${seq++}`;
@@ -34,16 +29,9 @@ async function create(client, extra) {
 const addDays = (d, n) => { const x = new Date(`${d}T00:00:00Z`); x.setUTCDate(x.getUTCDate() + n); return x.toISOString().slice(0, 10); };
 
 before(async () => {
-  server = await startServer();
-  office = await server.login('office');
-  admin = await server.login('admin');
-  leader = await server.login('leader');
-  jinshan = await server.login('jinshan');
-  guihua = await server.login('guihua');
-  huaju = await server.login('enterprise');
-  sany = await server.login('sany');
+  [server, office, admin, leader, jinshan, guihua, huaju, sany] = await startServerAs('office', 'admin', 'leader', 'jinshan', 'guihua', 'enterprise', 'sany');
   for (const [k, n] of [['jinshan', '金山街道'], ['guihua', '桂花街道'], ['sany', '三一指挥部'], ['sanyGroup', '三一指挥部征拆组'],
-    ['huaju', '湖南华巨新材料有限公司'], ['hq', '金山新城指挥部'], ['zrzy', '荷塘区自然资源分局']]) U[k] = await unitId(n);
+    ['huaju', '湖南华巨新材料有限公司'], ['hq', '金山新城指挥部'], ['zrzy', '荷塘区自然资源分局']]) U[k] = await unitId(office, n);
 });
 after(async () => { await server?.stop(); });
 

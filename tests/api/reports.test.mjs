@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, fields } from './lib.mjs';
+import { startServerAs, fields } from './lib.mjs';
 import { periodFromNow, unitId, makeProject, makePng } from './reports_helpers.mjs';
 
 let server, office, jinshan, guihua, huaju, leader, bank;
@@ -18,13 +18,7 @@ const lastMonth = periodFromNow(-1);
 const year = Number(lastMonth.slice(0, 4));
 
 before(async () => {
-  server = await startServer();
-  office = await server.login('office');
-  jinshan = await server.login('jinshan');
-  guihua = await server.login('guihua');
-  huaju = await server.login('enterprise');
-  leader = await server.login('leader');
-  bank = await server.login('bank');
+  [server, office, jinshan, guihua, huaju, leader, bank] = await startServerAs('office', 'jinshan', 'guihua', 'enterprise', 'leader', 'bank');
   jinshanUnit = await unitId(office, '金山街道');
   guihuaUnit = await unitId(office, '桂花街道');
   huajuUnit = await unitId(office, '湖南华巨新材料有限公司');

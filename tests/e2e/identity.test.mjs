@@ -3,20 +3,13 @@
 // and a unit user creates an API token, sees it once, and revokes it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, UNIT_STAFF, startServer, launchBrowser, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
+import { ADMIN, UNIT_STAFF, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
 
 test('admin reveals a masked phone; the audit log records the read', async () => {
   const page = await newPage(browser, server)

@@ -165,6 +165,23 @@ export function launchBrowser() {
   })
 }
 
+/**
+ * What every browser-test file sets up once: a server on a fresh demo database and a
+ * browser. Use as `before(async () => ({ server, browser } = await startAll()))` and
+ * `after(() => stopAll({ server, browser }))`.
+ */
+export async function startAll() {
+  const server = await startServer()
+  const browser = await launchBrowser()
+  return { server, browser }
+}
+
+/** Closes what startAll() started; either may be missing when before() failed. */
+export async function stopAll({ server, browser }) {
+  await browser?.close()
+  await server?.stop()
+}
+
 export const DESKTOP = { width: 1440, height: 900 }
 export const PHONE = { width: 390, height: 844 }
 

@@ -4,20 +4,13 @@
 // decision that assigns a problem, and downloads the weekly report.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startServer, launchBrowser, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
 
 const TITLE = '进场道路未打通（浏览器测试）'
 

@@ -3,20 +3,13 @@
 // then shows the published list without logging in; a town sees only its own entries.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startServer, launchBrowser, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
 
 test('office opens the ranking board and the accountability list, then publishes', async () => {
   const page = await newPage(browser, server)

@@ -4,20 +4,14 @@
 // the amount reported, and its drill-down lists the report; the big screen renders.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startServer, launchBrowser, newPage, login, shot } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, shot } from './lib.mjs'
 import { makePng } from '../api/reports_helpers.mjs'
 
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
 
 const toFen = (s) => BigInt(String(s).replace('.', ''))
 

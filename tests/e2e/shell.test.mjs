@@ -8,8 +8,8 @@ import {
   UNIT_STAFF,
   DEMO_UNIT,
   PHONE,
-  startServer,
-  launchBrowser,
+  startAll,
+  stopAll,
   newPage,
   login,
   logout,
@@ -23,15 +23,8 @@ import {
 let server
 let browser
 
-before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.stop()
-})
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
 
 test('the login page is served at any path and refuses a wrong password', async () => {
   const page = await newPage(browser, server)
