@@ -9,6 +9,7 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "auth.h"
 #include "calendar.h"
@@ -239,7 +241,7 @@ static int is_unsafe(const char *method) {
  * (lights change at midnight). */
 
 #define CACHE_SLOTS 64
-#define CACHE_BYTES ((size_t)96 << 20)
+#define CACHE_BYTES ((size_t)64 << 20)
 
 typedef struct cache_entry {
   char *key;
@@ -247,16 +249,88 @@ typedef struct cache_entry {
   int32_t day;
   char *body;
   size_t len;
+  char *gz; /* the body gzip-compressed once, for clients that accept it */
+  size_t gz_len;
   const char *type;
   uint64_t used;
 } cache_entry;
 
+/* gzip of a body (zlib, level 6), or NULL when it does not pay. */
+static char *gzip_body(const char *data, size_t len, size_t *out_len) {
+  if (len < 1024) return NULL;
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  size_t cap = deflateBound(&z, len);
+  char *out = malloc(cap);
+  if (!out) {
+    deflateEnd(&z);
+    return NULL;
+  }
+  z.next_in = (Bytef *)data;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END || *out_len >= len) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+static int accepts_gzip(req *r) {
+  const char *ae = req_header(r, "Accept-Encoding");
+  return ae && strstr(ae, "gzip") != NULL;
+}
+
+#define CACHE_FLIGHTS 8
+
 static struct {
   pthread_mutex_t lock;
+  pthread_cond_t landed;
   cache_entry slot[CACHE_SLOTS];
   size_t bytes;
   uint64_t clock;
-} rcache = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0, 0};
+  /* Keys being computed right now: a second request for the same answer
+   * waits for the first instead of computing it again (a cold dashboard is
+   * half a second of work; 32 of them at once would be 16). */
+  char *flight[CACHE_FLIGHTS];
+} rcache = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {{0}}, 0, 0, {0}};
+
+/* Takes the key's flight and returns 1, or waits until the request that
+ * holds it lands and returns 0 (then look the cache up again). */
+static int cache_take_flight(const char *key) {
+  pthread_mutex_lock(&rcache.lock);
+  for (;;) {
+    int busy = 0, free_slot = -1;
+    for (int i = 0; i < CACHE_FLIGHTS; i++) {
+      if (rcache.flight[i] && strcmp(rcache.flight[i], key) == 0) busy = 1;
+      if (!rcache.flight[i] && free_slot < 0) free_slot = i;
+    }
+    if (busy) {
+      pthread_cond_wait(&rcache.landed, &rcache.lock);
+      pthread_mutex_unlock(&rcache.lock);
+      return 0;
+    }
+    if (free_slot >= 0) rcache.flight[free_slot] = strdup(key);
+    pthread_mutex_unlock(&rcache.lock);
+    return 1; /* no free slot: compute without coordination */
+  }
+}
+
+static void cache_land_flight(const char *key) {
+  pthread_mutex_lock(&rcache.lock);
+  for (int i = 0; i < CACHE_FLIGHTS; i++)
+    if (rcache.flight[i] && strcmp(rcache.flight[i], key) == 0) {
+      free(rcache.flight[i]);
+      rcache.flight[i] = NULL;
+    }
+  pthread_cond_broadcast(&rcache.landed);
+  pthread_mutex_unlock(&rcache.lock);
+}
 
 typedef struct key_builder {
   strbuf sb;
@@ -282,21 +356,25 @@ static char *cache_key(req *r) {
 }
 
 static void cache_drop(cache_entry *e) {
-  rcache.bytes -= e->len;
+  rcache.bytes -= e->len + e->gz_len;
   free(e->key);
   free(e->body);
+  free(e->gz);
   memset(e, 0, sizeof *e);
 }
 
 /* Replies from the cache and returns 1, or returns 0 on a miss. */
 static int cache_lookup(req *r, const char *key, int64_t version, int32_t day) {
-  int hit = 0;
+  int hit = 0, gz = 0;
+  int want_gz = accepts_gzip(r);
   pthread_mutex_lock(&rcache.lock);
   for (int i = 0; i < CACHE_SLOTS; i++) {
     cache_entry *e = &rcache.slot[i];
     if (!e->key || strcmp(e->key, key) != 0) continue;
     if (e->version == version && e->day == day) {
-      reply_bytes(r, 200, e->type, e->body, e->len);
+      gz = want_gz && e->gz;
+      if (gz) reply_bytes(r, 200, e->type, e->gz, e->gz_len);
+      else reply_bytes(r, 200, e->type, e->body, e->len);
       e->used = ++rcache.clock;
       hit = 1;
     } else {
@@ -306,6 +384,8 @@ static int cache_lookup(req *r, const char *key, int64_t version, int32_t day) {
   }
   pthread_mutex_unlock(&rcache.lock);
   if (hit) reply_header(r, "X-Cache", "hit");
+  if (gz) reply_header(r, "Content-Encoding", "gzip");
+  if (hit) reply_header(r, "Vary", "Accept-Encoding");
   return hit;
 }
 
@@ -316,6 +396,8 @@ static void cache_store(req *r, char *key, int64_t version, int32_t day) {
     free(key);
     return;
   }
+  size_t gz_len = 0;
+  char *gz = gzip_body(r->out, r->out_len, &gz_len); /* outside the lock: it takes a while */
   pthread_mutex_lock(&rcache.lock);
   cache_entry *victim = &rcache.slot[0];
   for (int i = 0; i < CACHE_SLOTS; i++) {
@@ -327,7 +409,7 @@ static void cache_store(req *r, char *key, int64_t version, int32_t day) {
     if (!e->key || e->used < victim->used) victim = e;
   }
   if (victim->key) cache_drop(victim);
-  while (rcache.bytes + r->out_len > CACHE_BYTES) { /* evict the least recently used */
+  while (rcache.bytes + r->out_len + gz_len > CACHE_BYTES) { /* evict the least recently used */
     cache_entry *old = NULL;
     for (int i = 0; i < CACHE_SLOTS; i++)
       if (rcache.slot[i].key && (!old || rcache.slot[i].used < old->used)) old = &rcache.slot[i];
@@ -340,13 +422,17 @@ static void cache_store(req *r, char *key, int64_t version, int32_t day) {
     victim->key = key;
     key = NULL;
     victim->len = r->out_len;
+    victim->gz = gz;
+    victim->gz_len = gz ? gz_len : 0;
+    gz = NULL;
     victim->type = r->out_type;
     victim->version = version;
     victim->day = day;
     victim->used = ++rcache.clock;
-    rcache.bytes += r->out_len;
+    rcache.bytes += r->out_len + victim->gz_len;
   }
   pthread_mutex_unlock(&rcache.lock);
+  free(gz);
   free(key);
 }
 
@@ -365,13 +451,21 @@ static void run_handler(req *r, const route *rt) {
     key = cache_key(r);
     version = db_int10(r->db, -1, "SELECT MAX(id) FROM audit_log");
     day = date_today();
-    if (key && version >= 0 && cache_lookup(r, key, version, day)) {
-      free(key);
-      return;
+    while (key && version >= 0) {
+      if (cache_lookup(r, key, version, day)) {
+        free(key);
+        return;
+      }
+      if (cache_take_flight(key)) break;
     }
   }
   rt->fn(r);
-  if (key) cache_store(r, key, version, day);
+  if (key) {
+    char *flying = strdup(key);
+    cache_store(r, key, version, day);
+    if (flying) cache_land_flight(flying);
+    free(flying);
+  }
 }
 
 void route_dispatch(req *r) {
@@ -568,6 +662,9 @@ static void *ticker(void *arg) {
       modules[i]->tick(d);
       db_release(d);
     }
+    /* Large answers (a province's battle map) grow malloc's arenas; give
+     * the freed memory back so the resident size stays near what is used. */
+    malloc_trim(0);
     for (int s = 0; s < 10 && !stop_requested; s++) usleep(100000);
   }
   return NULL;

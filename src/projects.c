@@ -151,6 +151,13 @@ int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, 
   "LEFT JOIN users l ON l.id = p.leader_id LEFT JOIN units h ON h.id = p.hq_id "                                     \
   "LEFT JOIN units o ON o.id = p.owner_unit_id "
 
+/* The Chinese name of a code: codes[i] ↔ names[i]. */
+static const char *code_label(const char *const *codes, const char *const *names, const char *code) {
+  for (int i = 0; code && codes[i]; i++)
+    if (strcmp(codes[i], code) == 0) return names[i];
+  return code ? code : "";
+}
+
 /* Adds the computed and related fields to a PROJECT_SELECT row. */
 static void project_decorate(db *d, json_t *o, const light_ctx *lc) {
   int64_t id = json_integer_value(json_object_get(o, "id"));
@@ -178,6 +185,11 @@ static void project_decorate(db *d, json_t *o, const light_ctx *lc) {
   int light = project_light_full(d, id, lc, reasons, &ytd);
   json_object_set_new(o, "light", json_string(light_name(light)));
   json_object_set_new(o, "light_reasons", reasons);
+  /* Display names beside the codes, so an export reads as the screen does. */
+  static const char *const light_labels[] = {"绿灯", "黄灯", "红灯"};
+  json_object_set_new(o, "light_label", json_string(light_labels[light]));
+  json_object_set_new(o, "level_name", json_string(code_label(project_levels, project_levels_zh, json_string_value(json_object_get(o, "level")))));
+  json_object_set_new(o, "stage_name", json_string(code_label(project_stages, project_stages_zh, json_string_value(json_object_get(o, "stage")))));
   json_object_set_new(o, "ytd_investment", json_money(ytd));
 }
 

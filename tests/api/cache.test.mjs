@@ -15,6 +15,8 @@ test('cached answers are reused until the data changes, on any instance', async 
     assert.equal(first.headers.get('x-cache'), null);
     const second = await office.get('/api/v1/battlemap?year=2026');
     assert.equal(second.headers.get('x-cache'), 'hit');
+    // Node's fetch asks for gzip and inflates it: the cached copy is sent compressed.
+    assert.equal(second.headers.get('content-encoding'), 'gzip');
     assert.deepEqual(second.body, first.body);
 
     // Another query string is another answer.

@@ -48,6 +48,10 @@ test('create, read with ETag, update with If-Match, stale 409, delete', async ()
   assert.equal(p.hq_name, '金山新城指挥部');
   assert.equal(p.owner_name, '湖南华巨新材料有限公司');
   assert.equal(p.leader_name, '王区长');
+  // Display names beside the codes, for exports that read like the screen.
+  assert.equal(p.level_name, '区重点');
+  assert.equal(p.stage_name, '在建');
+  assert.ok(['红灯', '黄灯', '绿灯'].includes(p.light_label));
   assert.deepEqual(p.tags, ['省市重点', '集中开工']);
   assert.ok(['red', 'yellow', 'green'].includes(p.light));
   assert.ok(Array.isArray(p.light_reasons));
