@@ -234,9 +234,10 @@ static int is_unsafe(const char *method) {
  * Expensive GETs marked `cacheable` (whole-district figures) keep their last
  * answers in process memory.  An answer is reused only while the newest
  * audit entry is the same as when it was made: every change to the data is
- * audited in its own transaction, so the highest audit id is a version of
- * the whole database that every server process reads from the database
- * itself.  The cache is therefore safe to lose and correct across several
+ * audited in its own transaction, so the highest audit id of an entry that
+ * changed something (not a login or a read of personal data) is a version
+ * of the data that every server process reads from the database itself.
+ * The cache is therefore safe to lose and correct across several
  * instances.  Keys include the user (answers follow data scope) and the day
  * (lights change at midnight). */
 
@@ -449,7 +450,13 @@ static void run_handler(req *r, const route *rt) {
   int32_t day = 0;
   if (rt->cacheable && strcmp(r->method, "GET") == 0 && !req_arg(r, "format")) {
     key = cache_key(r);
-    version = db_int10(r->db, -1, "SELECT MAX(id) FROM audit_log");
+    version = rt->cacheable == CACHE_NOT_PROBLEMS
+                  ? db_int10(r->db, 0,
+                             "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
+                             "'read') AND entity <> 'problem' ORDER BY id DESC LIMIT 1")
+                  : db_int10(r->db, 0,
+                             "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
+                             "'read') ORDER BY id DESC LIMIT 1");
     day = date_today();
     while (key && version >= 0) {
       if (cache_lookup(r, key, version, day)) {

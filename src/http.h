@@ -81,9 +81,13 @@ typedef struct route {
   size_t max_body;     /* 0: 1 MiB */
   /* A GET whose answer depends only on the data, the day and who asks
    * (dashboards, the battle map, rankings): answers are kept in process and
-   * reused until any change is audited (see response cache in http.c). */
+   * reused until the data changes (see the response cache in http.c).
+   * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
+   * problems (escalations tick by every second) do not. */
   int cacheable;
 } route;
+
+enum { CACHE_NO = 0, CACHE_ANY = 1, CACHE_NOT_PROBLEMS = 2 };
 
 typedef struct module {
   const char *name;

@@ -833,7 +833,7 @@ static void problems_tick(db *d) {
 }
 
 static const route problem_routes[] = {
-    {"GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, 1},
+    {"GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, CACHE_ANY},
     {"POST", "/api/v1/problems", problem_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
      "提出问题 / Raise a problem", 0},
     {"GET", "/api/v1/problems/{id}", problem_get, ROLES_ANY, "问题详情 / One problem with its timeline", 0},

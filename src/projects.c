@@ -1197,7 +1197,7 @@ static void lights_put(req *r) {
 }
 
 static const route project_routes[] = {
-    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, 1},
+    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, CACHE_NOT_PROBLEMS},
     {"POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0},
     {"GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0},
     {"PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,

@@ -936,7 +936,7 @@ static const route report_routes[] = {
     {"GET", "/api/v1/reports/summary", reports_summary, R_READ, "月度投资汇总表 / Monthly summary (XLSX)", 0},
     {"GET", "/api/v1/reports/settings", settings_get, R_READ, "填报截止日 / Report deadline day", 0},
     {"PUT", "/api/v1/reports/settings", settings_put, R_OFFICE, "设置填报截止日 / Set the deadline day", 0},
-    {"GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0, 1},
+    {"GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0, CACHE_NOT_PROBLEMS},
     {"GET", "/api/v1/reports/{id}", report_get, R_READ, "一份进度填报 / One report", 0},
     {"PATCH", "/api/v1/reports/{id}", report_update, R_WRITE, "修改或重新提交填报 / Correct or resubmit a report", 0},
     {"POST", "/api/v1/reports/{id}/review", report_review, R_OFFICE, "审核填报 / Approve or return a report", 0},
