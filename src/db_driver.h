@@ -51,6 +51,7 @@ struct db {
   const db_driver *drv;
   void *conn;            /* sqlite3* or PGconn* */
   int in_tx;
+  int holds_write_lock;  /* SQLite: this connection holds the process's writer lock */
   int64_t last_changes;  /* PG: rows touched by the last command */
   unsigned next_name;    /* PG: counter for prepared statement names */
   char err[2048];
