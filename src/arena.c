@@ -61,14 +61,16 @@ char *arena_strndup(arena *a, const char *s, size_t n) {
 char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
 char *arena_printf(arena *a, const char *fmt, ...) {
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start just above
   va_end(ap);
   char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-  if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap2);
-  va_end(ap2);
+  if (n > 0) {
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
   return p;
 }
 
@@ -109,14 +111,14 @@ void sb_add(strbuf *sb, const char *s, size_t n) {
 void sb_adds(strbuf *sb, const char *s) { sb_add(sb, s, strlen(s)); }
 
 void sb_vaddf(strbuf *sb, const char *fmt, va_list ap) {
-  va_list ap2;
-  va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_list measure;
+  va_copy(measure, ap);
+  int n = vsnprintf(NULL, 0, fmt, measure); // NOLINT(clang-analyzer-valist.Uninitialized): va_copy just above
+  va_end(measure);
   if (n > 0 && !sb_grow(sb, (size_t)n)) {
-    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap2);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
     sb->len += (size_t)n;
   }
-  va_end(ap2);
 }
 
 void sb_addf(strbuf *sb, const char *fmt, ...) {

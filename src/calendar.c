@@ -117,7 +117,7 @@ int date_weekday(int32_t day) {
 int32_t date_today(void) {
   /* China has used UTC+8 without daylight saving since 1991, so a fixed
    * offset is exact and avoids depending on the process's TZ. */
-  int64_t now = (int64_t)time(NULL) + 8 * 3600;
+  int64_t now = (int64_t)time(NULL) + (int64_t)8 * 3600;
   return (int32_t)floor_div(now, 86400);
 }
 
@@ -295,7 +295,7 @@ int32_t calendar_add_working_days(const calendar *cal, int32_t from, int n) {
                                               : day <= cal->items[0].day);
     if (clear_ahead && remaining > 5) {
       int64_t weeks = (remaining - 1) / 5;
-      day += step * 7 * weeks;
+      day += (int64_t)step * 7 * weeks;
       remaining -= 5 * weeks;
       continue;
     }

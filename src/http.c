@@ -604,7 +604,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     /* Announced as too big: still read (and drop) a body of sane size, so
      * the client gets its 413 instead of a connection reset mid-upload. */
     if (cl && strtoull(cl, NULL, 10) > cx->limit) cx->too_big = 1;
-    if (!cx->too_big || strtoull(cl, NULL, 10) <= 64 * DEFAULT_MAX_BODY) return MHD_YES;
+    if (!cx->too_big || (cl && strtoull(cl, NULL, 10) <= 64 * DEFAULT_MAX_BODY)) return MHD_YES;
   }
   if (*upload_size) {
     if (!cx->too_big) sb_add(&cx->body, upload, *upload_size);

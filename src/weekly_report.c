@@ -80,7 +80,7 @@ static void row(weekly *w, wtable *t, ...) {
   va_list ap;
   va_start(ap, t);
   for (int c = 0; c < t->ncols; c++) {
-    const char *s = va_arg(ap, const char *);
+    const char *s = va_arg(ap, const char *); // NOLINT(clang-analyzer-valist.Uninitialized): va_start above
     t->cells[t->nrows * t->ncols + c] = arena_strdup(w->a, s ? s : "");
   }
   va_end(ap);
