@@ -339,6 +339,16 @@ const char *req_sort(req *r, const char *const *allowed, const char *dflt) {
   return out;
 }
 
+void commit_reply(req *r, int rc, json_t *before, json_t *after, unsigned status) {
+  if (rc == DB_OK) rc = db_commit(r->db);
+  json_decref(before);
+  if (rc != DB_OK) {
+    json_decref(after);
+    return reply_db_error(r);
+  }
+  reply_json(r, status, after);
+}
+
 void reply_list(req *r, json_t *items, int64_t total, const page *p) {
   const char *format = req_arg(r, "format");
   if (format && (strcmp(format, "xlsx") == 0 || strcmp(format, "csv") == 0)) {

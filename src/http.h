@@ -132,6 +132,10 @@ void reply_not_found(req *r, const char *what_zh, const char *what_en);
 void reply_invalid(req *r);
 /* Maps a failed db call: constraint → 409, busy → 503, else 500 (logged). */
 void reply_db_error(req *r);
+/* Ends a write whose changes and audit entry are done so far with `rc`:
+ * commits, then replies `status` with `after` (stolen), or the database
+ * error.  `before` (may be NULL) is released either way. */
+void commit_reply(req *r, int rc, json_t *before, json_t *after, unsigned status);
 
 /* --- field errors and JSON input --------------------------------------- */
 void field_error(req *r, const char *field, const char *zh, const char *en);

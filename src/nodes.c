@@ -219,13 +219,7 @@ static void templates_update(req *r) {
   }
   json_t *after = rc == DB_OK ? template_json(r->db, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "update", "node_template", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* DELETE /api/v1/node-templates/{id} */

@@ -718,13 +718,7 @@ static void category_patch(req *r) {
     db_done(st);
     rc = audit_log(r, "update", "problem_category", 0, before, after);
   }
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* ---- escalation ---- */

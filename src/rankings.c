@@ -762,13 +762,7 @@ static void settings_put(req *r) {
   }
   json_t *bj = settings_json(&before), *aj = settings_json(&s);
   if (rc == DB_OK) rc = audit_log(r, "update", "accountability_settings", 0, bj, aj);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(bj);
-  if (rc != DB_OK) {
-    json_decref(aj);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, aj);
+  commit_reply(r, rc, bj, aj, 200);
 }
 
 /* ---- the public board ------------------------------------------------------- */

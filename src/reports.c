@@ -288,13 +288,7 @@ static void report_update(req *r) {
   }
   json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, strcmp(state, "returned") == 0 ? "resubmit" : "update", "report", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* POST /api/v1/reports/{id}/review {decision: approve|return, reason, version} */
@@ -352,13 +346,7 @@ static void report_review(req *r) {
   }
   json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, approve ? "approve" : "return", "report", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* POST /api/v1/reports/{id}/photos — the body is the image itself. */
@@ -823,13 +811,7 @@ static void settings_put(req *r) {
     rc = db_exec(r->db, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                  DBT("report.deadline_day"), DBT(buf));
   if (rc == DB_OK) rc = audit_log(r, "update", "report_settings", 0, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 static int target_year(req *r) {
@@ -894,13 +876,7 @@ static void targets_put(req *r) {
                  DBI(year), DBI(st_), DBI(ct), DBI(pc), DBI(inv), DBT(now));
   json_t *after = rc == DB_OK ? targets_json(r->db, year) : NULL;
   if (rc == DB_OK) rc = audit_log(r, have ? "update" : "create", "year_targets", year, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* ---- command line ---- */

@@ -424,13 +424,7 @@ static void task_update(req *r) {
   if (rc == DB_OK && np >= 0) rc = store_projects(r->db, id, pids, np);
   json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "update", "task", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* ---- POST /api/v1/tasks/{id}/confirm  {version?} -------------------------- */
@@ -472,13 +466,7 @@ static void task_confirm(req *r) {
   }
   json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "confirm", "task", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* ---- DELETE /api/v1/tasks/{id} ------------------------------------------ */

@@ -196,13 +196,7 @@ static void units_update(req *r) {
                  DBT(new_path), DBI((int64_t)strlen(old_path) + 1), DBT(arena_printf(&r->a, "%s%%", old_path)));
   json_t *after = rc == DB_OK ? unit_json(r->db, id) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "unit", id, before, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* DELETE /api/v1/units/{id} — refused (409) while users, sub-units or any
