@@ -6,19 +6,17 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { OFFICE, UNIT_STAFF, PHONE, OUT, startServer, launchBrowser, newPage, login, shot, menuEntry } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, OUT, startAll, stopAll, newPage, login, shot, menuEntry } from './lib.mjs'
 
 let server
 let browser
 
 before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+  ({ server, browser } = await startAll())
 })
 
 after(async () => {
-  await browser?.close()
-  await server?.stop()
+  await stopAll({ server, browser })
 })
 
 /** Waits for the Gantt to show rows and for no request to be pending. */

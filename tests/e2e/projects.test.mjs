@@ -9,19 +9,17 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { inflateRawSync } from 'node:zlib'
 import path from 'node:path'
 import { parseMoney, fenToYuan } from '../../web/src/modules/projects/money.js'
-import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, startServer, launchBrowser, newPage, login, shot, menuEntry, tableLoaded } from './lib.mjs'
+import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, startAll, stopAll, newPage, login, shot, menuEntry, tableLoaded } from './lib.mjs'
 
 let server
 let browser
 
 before(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
+  ({ server, browser } = await startAll())
 })
 
 after(async () => {
-  await browser?.close()
-  await server?.stop()
+  await stopAll({ server, browser })
 })
 
 const ROWS = '[data-testid="data-table"] .el-table__body tr.el-table__row'
