@@ -114,13 +114,6 @@ int date_weekday(int32_t day) {
   return (int)(((int64_t)day % 7 + 7 + 3) % 7) + 1;
 }
 
-int32_t date_today(void) {
-  /* China has used UTC+8 without daylight saving since 1991, so a fixed
-   * offset is exact and avoids depending on the process's TZ. */
-  int64_t now = (int64_t)time(NULL) + (int64_t)8 * 3600;
-  return (int32_t)floor_div(now, 86400);
-}
-
 /* ---- Calendar ---- */
 
 typedef struct override {

@@ -45,9 +45,7 @@ int32_t date_from_ymd(int y, int m, int d);
 /* Day number to year, month (1–12) and day of month (1–31). */
 void date_to_ymd(int32_t day, int *y, int *m, int *d);
 
-/* Today in China (Asia/Shanghai, UTC+8 all year, no DST), from time(NULL),
- * independent of the server's TZ setting. */
-int32_t date_today(void);
+/* "Today" is not here: it comes from the one clock, clock.h. */
 
 /* ---- Calendar ---- */
 

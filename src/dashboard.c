@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "http.h"
 #include "lights.h"
@@ -45,7 +46,7 @@ typedef struct dparams {
 
 /* Reads year and month; replies 422 itself and returns 0 on bad input. */
 static int read_params(req *r, dparams *dp) {
-  dp->today = report_today();
+  dp->today = clock_today();
   int ty, tm, td;
   date_to_ymd(dp->today, &ty, &tm, &td);
   dp->year = (int)qint(r, "year", 2000, 2200, ty);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "cal.h"
 #include "demo.h"
@@ -71,7 +72,7 @@ static int demo_problems(db *d, FILE *log) {
   arena a;
   arena_init(&a);
   const calendar *cal = cal_get(d);
-  int32_t today = date_today();
+  int32_t today = clock_today();
   int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
   int64_t office_unit = db_int1(d, 0, "SELECT unit_id FROM users WHERE login = ?", DBT("office"));
   int64_t leader = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("leader"));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "cal.h"
 #include "demo.h"
 #include "projects.h"
@@ -234,7 +235,7 @@ static int add_template(demo_ctx *c, const char *category, const char *name, con
 static int demo_projects(db *d, FILE *log) {
   arena a;
   arena_init(&a);
-  demo_ctx c = {.d = d, .cal = cal_get(d), .at = now_rfc3339(&a), .today = date_today()};
+  demo_ctx c = {.d = d, .cal = cal_get(d), .at = now_rfc3339(&a), .today = clock_today()};
   int rc = 0;
   rng_state = 20201212;
   rc |= add_template(&c, "产业项目", "产业项目标准节点", industry_steps, (int)(sizeof industry_steps / sizeof *industry_steps), &c.tpl_industry);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "calendar.h"
 #include "demo.h"
 #include "http.h"
@@ -72,7 +73,7 @@ static int reports_demo(db *d, FILE *log) {
   arena a;
   arena_init(&a);
   const char *at = "2026-01-01T00:00:00.000Z";
-  int32_t today = report_today();
+  int32_t today = clock_today();
   int ty, tm, td;
   date_to_ymd(today, &ty, &tm, &td);
   int ly = ty, lm = tm; /* last month: the period being reported now */

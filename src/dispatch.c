@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "cal.h"
 #include "dispatch.h"
@@ -299,7 +300,7 @@ static json_t *meeting_json(db *d, int64_t id, int full) {
   db_done(st);
   if (!o || !full) return o;
   char today[11];
-  date_format(date_today(), today);
+  date_format(clock_today(), today);
   json_t *dec = dispatch_decisions_json(d, id, today);
   json_object_set_new(o, "agenda", agenda_json(d, id, dec, 1));
   json_object_set_new(o, "decisions", dec);
@@ -390,7 +391,7 @@ static void agenda_get(req *r) {
   if (!id) return;
   if (!db_int1(r->db, 0, "SELECT 1 FROM meetings WHERE id = ?", DBI(id))) return reply_not_found(r, "调度会", "meeting");
   char today[11];
-  date_format(date_today(), today);
+  date_format(clock_today(), today);
   json_t *dec = dispatch_decisions_json(r->db, id, today);
   json_t *items = agenda_json(r->db, id, dec, req_arg(r, "all") != NULL);
   json_decref(dec);
@@ -667,7 +668,7 @@ static void decision_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) return reply_db_error(r);
   char today[11];
-  date_format(date_today(), today);
+  date_format(clock_today(), today);
   json_t *all = dispatch_decisions_json(r->db, id, today);
   json_t *mine = NULL;
   size_t i;

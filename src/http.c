@@ -6,6 +6,7 @@
  * Threads: MHD's thread pool, one database connection per thread from the
  * pool in db.c, so a request never waits for another's connection.
  */
+#include "clock.h"
 #include "http.h"
 
 #include <arpa/inet.h>
@@ -48,12 +49,12 @@ const module *module_at(int i) { return modules[i]; }
 /* ---- time ---- */
 
 const char *now_rfc3339(arena *a) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t ms = clock_now_ms();
+  time_t secs = (time_t)(ms / 1000);
   struct tm tm;
-  gmtime_r(&ts.tv_sec, &tm);
-  return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                      tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+  gmtime_r(&secs, &tm);
+  return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 static double now_ms(void) {
@@ -457,7 +458,7 @@ static void run_handler(req *r, const route *rt) {
                   : db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
                              "'read') ORDER BY id DESC LIMIT 1");
-    day = date_today();
+    day = clock_today();
     while (key && version >= 0) {
       if (cache_lookup(r, key, version, day)) {
         free(key);

@@ -6,6 +6,7 @@
  * ({{ID}}, {{BLOB}}) or, for whole statements, a file of the same name under
  * sql/pg/ that replaces the portable one on PostgreSQL.
  */
+#include "clock.h"
 #include "migrate.h"
 
 #include <stdlib.h>
@@ -100,7 +101,7 @@ int migrate_run(db *d, FILE *log, char *err, size_t errlen) {
     }
     char *sql = expand((const char *)use->data, use->len, dialect);
     char at[32];
-    time_t t = time(NULL);
+    time_t t = (time_t)clock_now();
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -18,6 +18,7 @@
  * attempt and schedules the retry.  A robot answers HTTP 200 with
  * {"errcode":N} on errors, so a non-zero errcode counts as a failure.
  */
+#include "clock.h"
 #include "notify.h"
 
 #include <curl/curl.h>
@@ -31,11 +32,7 @@
 
 /* ---- time ---- */
 
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static int64_t now_ms(void) { return clock_now_ms(); }
 
 static void fmt_ms(int64_t ms, char out[32]) {
   time_t t = (time_t)(ms / 1000);

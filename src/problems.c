@@ -20,6 +20,7 @@
  * problems assigned to their units (lead or co-unit), raised by them or
  * their units, or on projects of their units.
  */
+#include "clock.h"
 #include "problems.h"
 
 #include <stdlib.h>
@@ -44,7 +45,7 @@ const char *problem_state_zh(const char *state) {
 
 static const char *today_str(arena *a) {
   char *buf = arena_alloc(a, 11);
-  date_format(date_today(), buf);
+  date_format(clock_today(), buf);
   return buf;
 }
 
@@ -480,7 +481,7 @@ static void problem_patch(req *r) {
   const char *raised = arena_strdup(&r->a, json_string_value(json_object_get(before, "raised_on")));
   int nd = has_days ? (int)days : (int)json_integer_value(json_object_get(before, "deadline_days"));
   const char *due = add_wd(&r->a, r->db, raised, nd), *due2 = add_wd(&r->a, r->db, raised, 2 * nd);
-  int32_t t = date_today(), r0 = 0;
+  int32_t t = clock_today(), r0 = 0;
   date_parse(raised, &r0);
   int level = problem_escalation_level(cal_get(r->db), r0, nd, t, strcmp(state, "closed") == 0);
   int old_level = (int)json_integer_value(json_object_get(before, "escalation"));
@@ -822,7 +823,7 @@ int problems_escalate(db *d, const char *today, int own_tx) {
 
 static void problems_tick(db *d) {
   char today[11];
-  date_format(date_today(), today);
+  date_format(clock_today(), today);
   problems_escalate(d, today, 1);
 }
 

@@ -23,6 +23,7 @@
  * progress fields (stage, location, coordinates) and node progress; the
  * public reads only published projects.
  */
+#include "clock.h"
 #include "projects.h"
 
 #include <math.h>
@@ -52,11 +53,7 @@ int code_index(const char *const *list, const char *s) {
 }
 
 void light_ctx_init(db *d, light_ctx *lc, int year) {
-  lc->today = date_today();
-  /* Tests and demos may pin "today" so that lights are reproducible. */
-  const char *pin = getenv("GUATU_TODAY");
-  int32_t t;
-  if (pin && date_parse(pin, &t) == 0) lc->today = t;
+  lc->today = clock_today();
   int y, m, dd;
   date_to_ymd(lc->today, &y, &m, &dd);
   lc->year = year ? year : y;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "accountability.h"
 #include "auth.h"
 #include "calendar.h"
@@ -314,7 +315,7 @@ static const char *const group_values[] = {"town", "department", "hq", NULL};
 
 static const char *default_month(req *r) {
   int y, m, dd;
-  date_to_ymd(date_today(), &y, &m, &dd);
+  date_to_ymd(clock_today(), &y, &m, &dd);
   return arena_printf(&r->a, "%04d-%02d", y % 10000, m % 100);
 }
 
@@ -838,7 +839,7 @@ static void assessments_get(req *r) {
   int year = 0, qn = 0;
   if (!q) {
     int y, m, dd;
-    date_to_ymd(date_today(), &y, &m, &dd);
+    date_to_ymd(clock_today(), &y, &m, &dd);
     year = y;
     qn = (m - 1) / 3 + 1;
   } else if (strlen(q) != 7 || q[4] != '-' || q[5] != 'Q' || q[6] < '1' || q[6] > '4' ||
@@ -861,7 +862,7 @@ static void assessments_get(req *r) {
   snprintf(dfrom, sizeof dfrom, "%s-01", qfrom);
   int32_t qend = date_from_ymd(qn == 4 ? year + 1 : year, qn == 4 ? 1 : qn * 3 + 1, 1) - 1;
   date_format(qend, dto);
-  int32_t t = date_today();
+  int32_t t = clock_today();
   date_format(t < qend ? t : qend, today);
   factor_val(*vals)[F_N] = arena_alloc(&r->a, (size_t)(ro.n + 1) * sizeof *vals);
   int rc = 0;

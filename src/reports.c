@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "clock.h"
 #include "attachments.h"
 #include "auth.h"
 #include "cli.h"
@@ -37,13 +38,6 @@
 #include "reports.h"
 
 /* ---- shared helpers (reports.h) ---- */
-
-int32_t report_today(void) {
-  const char *pin = getenv("GUATU_TODAY");
-  int32_t t;
-  if (pin && date_parse(pin, &t) == 0) return t;
-  return date_today();
-}
 
 int report_deadline_day(db *d) {
   int64_t v = db_int1(d, DEADLINE_DAY_DEFAULT, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?",
@@ -158,7 +152,7 @@ static void read_report_input(req *r, json_t *in, int creating, const char **per
   if (creating && jmonth(r, in, "period", 1, period) == JV_SET) {
     int y, m;
     month_parse(*period, &y, &m);
-    if (progress_is_future(y, m, report_today()))
+    if (progress_is_future(y, m, clock_today()))
       field_error(r, "period", "不能填报未来月份", "cannot report a future month");
   }
   int s = jmoney(r, in, "investment", creating, inv);
@@ -199,7 +193,7 @@ static void reports_create(req *r) {
   }
   int y, m;
   month_parse(period, &y, &m);
-  int late = progress_is_late(y, m, report_today(), report_deadline_day(r->db));
+  int late = progress_is_late(y, m, clock_today(), report_deadline_day(r->db));
   const char *now = now_rfc3339(&r->a);
   if (db_begin(r->db) != DB_OK) return reply_db_error(r);
   db_stmt *st = db_query(r->db,
@@ -388,7 +382,7 @@ static void list_missing_projects(req *r, const char *period, const char *state,
   int y, m;
   month_parse(period, &y, &m);
   int dl = report_deadline_day(r->db);
-  int derived = progress_period_state(y, m, report_today(), dl);
+  int derived = progress_period_state(y, m, clock_today(), dl);
   char deadline[11];
   date_format(progress_deadline(y, m, dl), deadline);
   strbuf w = STRBUF_INIT;
@@ -500,7 +494,7 @@ static void project_reports(req *r) {
  * reported now). */
 static const char *default_period(req *r) {
   int y, m, d;
-  date_to_ymd(report_today(), &y, &m, &d);
+  date_to_ymd(clock_today(), &y, &m, &d);
   progress_prev_month(&y, &m);
   char *buf = arena_alloc(&r->a, 8);
   progress_period(y, m, buf);
@@ -517,7 +511,7 @@ static void reports_missing(req *r) {
   int y, m;
   month_parse(period, &y, &m);
   int dl = report_deadline_day(r->db);
-  int derived = progress_period_state(y, m, report_today(), dl);
+  int derived = progress_period_state(y, m, clock_today(), dl);
   char deadline[11];
   date_format(progress_deadline(y, m, dl), deadline);
   strbuf w = STRBUF_INIT;

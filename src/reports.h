@@ -1,7 +1,6 @@
 /*
  * reports.h — what the progress files (reports.c, dashboard.c,
- * demo_reports.c) share: "today" (pinnable with GUATU_TODAY like the
- * lights), the deadline day setting, and the upkeep of report_totals, the
+ * demo_reports.c) share: the deadline day setting, and the upkeep of report_totals, the
  * per-project/year summary of approved investment the dashboard reads.
  */
 #ifndef GUATU_REPORTS_H

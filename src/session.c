@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "http.h"
 
@@ -22,7 +23,7 @@
 #define SESSION_HOURS 12
 
 static const char *time_plus(arena *a, long seconds) {
-  time_t t = time(NULL) + seconds;
+  time_t t = (time_t)(clock_now() + seconds);
   struct tm tm;
   gmtime_r(&t, &tm);
   return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,

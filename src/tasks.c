@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "accountability.h"
 #include "auth.h"
 #include "calendar.h"
@@ -528,7 +529,7 @@ static int tasks_demo(db *d, FILE *log) {
   arena_init(&a);
   const char *now = now_rfc3339(&a);
   int y, m, dd;
-  date_to_ymd(date_today(), &y, &m, &dd);
+  date_to_ymd(clock_today(), &y, &m, &dd);
   char this_month[16];
   snprintf(this_month, sizeof this_month, "%04d-%02d", y % 10000, m % 100);
   int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));

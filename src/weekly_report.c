@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "cal.h"
 #include "cli.h"
@@ -129,7 +130,7 @@ static int parse_week(const char *s, int *year, int *week, int32_t *monday) {
 }
 
 static void current_week(char out[16]) {
-  int32_t t = date_today(), thu = t + 4 - date_weekday(t);
+  int32_t t = clock_today(), thu = t + 4 - date_weekday(t);
   int y, m, d;
   date_to_ymd(thu, &y, &m, &d);
   snprintf(out, 16, "%04d-W%02d", y % 10000, ((thu - date_from_ymd(y, 1, 1)) / 7 + 1) % 100);
@@ -138,7 +139,7 @@ static void current_week(char out[16]) {
 /* Gathers every figure of the report.  0, or -1 on a database error. */
 static int weekly_build(db *d, weekly *w, int32_t monday) {
   arena *a = w->a;
-  int32_t sunday = monday + 6, today = date_today();
+  int32_t sunday = monday + 6, today = clock_today();
   int32_t asof = sunday < today ? sunday : today;
   date_format(monday, w->monday);
   date_format(sunday, w->sunday);
@@ -456,7 +457,7 @@ static void weekly_get(req *r) {
   int32_t monday = 0;
   if (parse_week(wk, &w.year, &w.week, &monday) != 0)
     field_error(r, "week", "周次格式应为 YYYY-Www，如 2022-W39", "must be an ISO week such as 2022-W39");
-  else if (monday > date_today())
+  else if (monday > clock_today())
     field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
   if (has_errors(r)) return reply_invalid(r);
   if (!format) format = "pdf";

@@ -11,6 +11,25 @@ import net from 'node:net';
 export const BIN = resolve(process.env.GUATU_BIN || 'build/guatu');
 export const PG = process.env.GUATU_TEST_PG || ''; // postgres://user@127.0.0.1:port (no db name)
 
+// The one date the suites assume (src/clock.h).  Every guatu this harness
+// starts inherits it; scripts/test.sh runs the suites again with other
+// dates pinned (a month's 1st, the report deadline and the day after, a
+// month's end, New Year's Day, National Day), so a test derives every date
+// from TODAY and never reads the wall clock.
+export const TODAY = process.env.GUATU_TODAY || '2026-11-18';
+process.env.GUATU_TODAY = TODAY;
+// 'YYYY-MM-DD' plus n days.
+export const addDays = (day, n) => {
+  const x = new Date(`${day}T00:00:00Z`);
+  x.setUTCDate(x.getUTCDate() + n);
+  return x.toISOString().slice(0, 10);
+};
+// 'YYYY-MM' of TODAY's month plus delta months.
+export const monthOf = (delta = 0, day = TODAY) => {
+  const d = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 + delta, 1));
+  return d.toISOString().slice(0, 7);
+};
+
 // Demo logins (see src/demo_core.c).
 export const LOGINS = {
   admin: ['admin', 'admin123'],

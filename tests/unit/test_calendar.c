@@ -335,18 +335,6 @@ static void test_date_arithmetic(void) {
   CHECK_EQ_STR(fmt(ymd(1, 1, 1), buf), "0001-01-01");
 }
 
-static void test_date_today(void) {
-  time_t now = time(NULL);
-  time_t shanghai = now + 8 * 3600;
-  struct tm tm;
-  CHECK(gmtime_r(&shanghai, &tm) != NULL);
-  int32_t today = date_today();
-  int32_t want = ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  /* Allow the date to roll over between the two clock reads. */
-  CHECK(today == want || today == want + 1);
-  CHECK(today > ymd(2024, 1, 1));
-}
-
 /* ---- The built-in calendar ---- */
 
 static void test_builtin_every_day(void) {
@@ -831,7 +819,7 @@ static void test_shipped_file(void) {
   calendar_free(builtin);
 }
 
-UNIT_MAIN(test_date_parse, test_month_parse, test_date_arithmetic, test_date_today,
+UNIT_MAIN(test_date_parse, test_month_parse, test_date_arithmetic,
           test_builtin_table, test_builtin_every_day, test_add_working_days,
           test_working_days_between, test_set_and_foreach, test_load_good, test_load_bad,
           test_shipped_file)
