@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line "N passed, M failed".
 #   C unit tests (plain and under ASan+UBSan)
-#   API tests on SQLite, on SQLite under ASan+UBSan, and on PostgreSQL
+#   API tests on SQLite, on SQLite under ASan+UBSan, and on PostgreSQL;
+#   the API tests again on SQLite with six other dates pinned (GUATU_TODAY)
 #   browser tests in Debian's Chromium
 # Suites print their own counts; this script adds them up.
 set -uo pipefail
@@ -55,6 +56,13 @@ if ls tests/api/*.test.mjs >/dev/null 2>&1; then
   node_suite api-sqlite GUATU_BIN=build/guatu
   node_suite api-sqlite-asan GUATU_BIN=build/asan/guatu ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1
+  # Date sweep: the suites pin the date they assume (tests/api/lib.mjs, 2026-11-18);
+  # they run again on SQLite with today pinned to a month's 1st, the report
+  # deadline (25th) and the day after, a month's last day, New Year's Day and
+  # a day inside the National Day holiday.
+  for day in 2026-11-01 2026-11-25 2026-11-26 2026-11-30 2026-01-01 2026-10-03; do
+    node_suite "api-sqlite-$day" GUATU_BIN=build/guatu GUATU_TODAY=$day
+  done
   pgdir=$(mktemp -d /tmp/guatu-pg-XXXXXX)
   if pgurl=$(scripts/pg-test-server.sh start "$pgdir"); then
     node_suite api-postgresql GUATU_BIN=build/guatu GUATU_TEST_PG="$pgurl"

@@ -6,8 +6,8 @@
  * names people and shows personal data before and after changes).
  *
  * GET /api/v1/audit?entity&entity_id&user&action&from&to&page&per_page
- *   user: a login (or a numeric user id); from/to: dates YYYY-MM-DD, both
- *   inclusive.  Newest first.  Items {id,at,user_id,user_login,ip,action,
+ *   user: a login (or a numeric user id); from/to: China dates YYYY-MM-DD,
+ *   both inclusive.  Newest first.  Items {id,at,user_id,user_login,ip,action,
  *   entity,entity_id,before,after}, before/after as JSON objects.
  */
 #include <stdlib.h>
@@ -54,19 +54,23 @@ static void audit_list(req *r) {
     sb_adds(&where, " AND action = ?");
     args[n++] = DBT(action);
   }
-  /* `at` is RFC 3339 text, so dates compare as prefixes: from its first
-   * instant, to before the day after `to`. */
+  /* `at` is RFC 3339 text in UTC, so instants compare as text.  from/to are
+   * China dates (UTC+8): China's day D runs from D-1T16:00Z to DT16:00Z. */
   if (from) {
+    int32_t d;
+    date_parse(from, &d);
+    char start[11];
+    date_format(d - 1, start);
     sb_adds(&where, " AND at >= ?");
-    args[n++] = DBT(from);
+    args[n++] = DBT(arena_printf(&r->a, "%sT16:00:00", start));
   }
   if (to) {
     int32_t d;
     date_parse(to, &d);
-    char next[11];
-    date_format(d + 1, next);
+    char end[11];
+    date_format(d, end);
     sb_adds(&where, " AND at < ?");
-    args[n++] = DBT(arena_strdup(&r->a, next));
+    args[n++] = DBT(arena_printf(&r->a, "%sT16:00:00", end));
   }
   const char *w = arena_strdup(&r->a, sb_str(&where));
   sb_release(&where);

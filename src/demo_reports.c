@@ -78,6 +78,9 @@ static int reports_demo(db *d, FILE *log) {
   date_to_ymd(today, &ty, &tm, &td);
   int ly = ty, lm = tm; /* last month: the period being reported now */
   progress_prev_month(&ly, &lm);
+  /* The demo year is the year of the month being reported: on 1 January
+   * the district is still closing last December, last year's books. */
+  ty = ly;
   int dl = report_deadline_day(d);
   int64_t reviewer = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
 

@@ -4,15 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServerAs, guatu, PG } from './lib.mjs';
+import { startServerAs, guatu, PG, TODAY, addDays } from './lib.mjs';
 
 let server;
 let admin;
 before(async () => { [server, admin] = await startServerAs('admin'); });
 after(async () => { await server?.stop(); });
 
-const today = () => new Date().toISOString().slice(0, 10);
-const shift = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+const today = () => TODAY;
+const shift = (days) => addDays(TODAY, days);
 
 test('read by admin and office only', async () => {
   for (const [who, code] of [['admin', 200], ['office', 200], ['leader', 403], ['jinshan', 403], ['enterprise', 403], ['bank', 403]]) {

@@ -396,9 +396,11 @@ describe('logging in', () => {
     assert.equal(r.status, 423, 'the right password is refused while locked');
     assert.match(r.body.detail, /UTC/);
     const listed = (await admin.get(`/api/v1/users?q=${u.login}`)).body.items[0];
-    assert.ok(new Date(listed.locked_until) > new Date());
     const audit = await admin.get(`/api/v1/audit?entity=user&entity_id=${u.id}&action=lock`);
     assert.equal(audit.body.total, 1);
+    // Locked for 15 minutes from the lock, on the server's (pinned) clock.
+    const lockedFor = new Date(listed.locked_until) - new Date(audit.body.items[0].at);
+    assert.ok(lockedFor > 14 * 60000 && lockedFor <= 15 * 60000, `locked for ${lockedFor} ms`);
     // Unlocking: disabled:false clears the lock.
     r = await admin.patch(`/api/v1/users/${u.id}`, { disabled: false });
     assert.equal(r.body.locked_until, null);

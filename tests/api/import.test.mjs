@@ -9,13 +9,13 @@ import zlib from 'node:zlib';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerAs, newDatabase, guatu } from './lib.mjs';
+import { startServerAs, newDatabase, guatu, TODAY } from './lib.mjs';
 
 const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 const CSV = { 'Content-Type': 'text/csv' };
 const HEAD = ['项目编号', '项目名称', '项目级别', '项目类别', '产业链', '项目阶段', '总投资', '年度计划投资', '占地面积(亩)',
   '建设地点', '责任单位', '联系领导', '指挥部', '业主单位', '标签'];
-const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+const year = Number(TODAY.slice(0, 4));
 let server, office, jinshan, dir;
 
 // ---- a minimal XLSX writer: a zip (deflated entries) of the four XML parts ----

@@ -78,16 +78,18 @@ export function guatu(args, opts = {}) {
 }
 
 // Starts a server. opts.demo (default true) loads the demo district first;
-// opts.db reuses an existing database ({url}).
+// opts.db reuses an existing database ({url}); opts.env adds environment
+// variables (e.g. { GUATU_TODAY: '2026-11-25' }) for the demo and the server.
 export async function startServer(opts = {}) {
   const db = opts.db || newDatabase();
   if (opts.demo !== false && !opts.db) {
-    const r = guatu(['demo', '--db', db.url]);
+    const r = guatu(['demo', '--db', db.url], opts.env ? { env: { ...process.env, ...opts.env } } : {});
     if (r.status !== 0) throw new Error(`guatu demo failed: ${r.stderr}`);
   }
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--threads', '2', ...(opts.args || [])], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...(opts.env || {}) },
   });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; if (log.length > 1e6) log = log.slice(-5e5); });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, fields } from './lib.mjs';
+import { startServer, fields, TODAY, addDays } from './lib.mjs';
 
 // The retry schedule starts at 5 s in production; tests scale it down.
 process.env.GUATU_WEBHOOK_BACKOFF_MS = '300';
@@ -39,7 +39,7 @@ async function waitFor(fn, ms = 8000) {
     await sleep(100);
   }
 }
-const daysAgo = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+const daysAgo = (n) => addDays(TODAY, -n);
 
 async function raise(c, extra = {}) {
   const r = await c.post('/api/v1/problems', {
@@ -263,8 +263,15 @@ test('escalation: overdue → lead leader, twice the deadline → HQ commander; 
     // raised 40 calendar days ago with 3 working days: far past twice the deadline
     const p = await raise(office, { raised_on: daysAgo(40), title: '两倍超期测试' });
     assert.equal(p.overdue, true);
-    // one raised 9 calendar days ago with 4 working days: overdue, not yet twice
-    const q = await raise(office, { raised_on: daysAgo(9), deadline_days: 4, title: '一级超期测试' });
+    // one overdue with 4 working days, not yet twice: the latest such day by the calendar
+    // (usually 9 calendar days ago; longer across a holiday such as National Day)
+    let raisedOn = null;
+    for (let n = 1; !raisedOn && n < 60; n++) {
+      const at = (k) => office.get(`/api/v1/calendar/add-working-days?from=${daysAgo(n)}&days=${k}`).then((x) => x.body.date);
+      if ((await at(4)) < TODAY && (await at(8)) >= TODAY) raisedOn = daysAgo(n);
+    }
+    assert.ok(raisedOn, 'a day to raise on');
+    const q = await raise(office, { raised_on: raisedOn, deadline_days: 4, title: '一级超期测试' });
     const got = await waitFor(async () => {
       const a = (await office.get(`/api/v1/problems/${p.id}`)).body;
       const b = (await office.get(`/api/v1/problems/${q.id}`)).body;

@@ -5,13 +5,13 @@
 // history, light thresholds and the battle map's grouping and lights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerAs, fields } from './lib.mjs';
+import { startServerAs, fields, TODAY, addDays } from './lib.mjs';
 import { unitId } from './reports_helpers.mjs';
 
 let server, office, admin, leader, jinshan, guihua, huaju, sany;
 const U = {};
 let seq = 0;
-const chinaToday = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const chinaToday = () => TODAY;
 const year = Number(chinaToday().slice(0, 4));
 const fen = (s) => BigInt(s.replace('.', ''));
 
@@ -26,7 +26,6 @@ async function create(client, extra) {
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body;
 }
-const addDays = (d, n) => { const x = new Date(`${d}T00:00:00Z`); x.setUTCDate(x.getUTCDate() + n); return x.toISOString().slice(0, 10); };
 
 before(async () => {
   [server, office, admin, leader, jinshan, guihua, huaju, sany] = await startServerAs('office', 'admin', 'leader', 'jinshan', 'guihua', 'enterprise', 'sany');

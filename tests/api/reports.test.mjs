@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerAs, fields } from './lib.mjs';
+import { startServer, startServerAs, fields, newDatabase, guatu, TODAY, addDays, monthOf } from './lib.mjs';
 import { periodFromNow, unitId, makeProject, makePng } from './reports_helpers.mjs';
 
 let server, office, jinshan, guihua, huaju, leader, bank;
@@ -151,6 +151,9 @@ test('bad input: negative money, future period, percent, duplicates, junk', asyn
   r = await guihua.post(url, { period: lastMonth, investment: '12.5' });
   assert.equal(r.status, 201);
   assert.equal(r.body.investment, '12.50');
+  // last month's report is due on the 25th of this month (the deadline setting's default)
+  const lastMonthLate = Number(TODAY.slice(8, 10)) > 25;
+  assert.equal(r.body.late, lastMonthLate);
   // a second report for the same period
   r = await guihua.post(url, { period: lastMonth, investment: 7 });
   assert.equal(r.status, 409);
@@ -162,9 +165,8 @@ test('bad input: negative money, future period, percent, duplicates, junk', asyn
   r = await guihua.post(url, { period: periodFromNow(-2), investment: 7 });
   assert.equal(r.status, 201);
   assert.equal(r.body.late, true);
-  r = await office.get(`/api/v1/reports?project=${p.id}&late=1`);
-  assert.equal(r.body.total, 1);
-  assert.equal(r.body.items[0].period, periodFromNow(-2));
+  r = await office.get(`/api/v1/reports?project=${p.id}&late=1&sort=period`);
+  assert.deepEqual(r.body.items.map((x) => x.period), [periodFromNow(-2), ...(lastMonthLate ? [lastMonth] : [])]);
   // list filters are checked too
   r = await office.get('/api/v1/reports?state=pending');
   assert.equal(r.status, 422);
@@ -250,10 +252,13 @@ test('who has not reported, and projects by derived state', async () => {
   unit = r.body.items.find((u) => u.unit_id === guihuaUnit);
   assert.equal(unit.missing, missingBefore - 1);
   assert.ok(!unit.projects.some((x) => x.id === p.id));
-  // this month's reports are not due yet
-  r = await office.get(`/api/v1/reports?period=${periodFromNow(0)}&state=not_due&per_page=1`);
+  // this month's reports are not due yet — until the month's last day, when they fall due
+  const monthEnds = periodFromNow(0) !== monthOf(0, addDays(TODAY, 1));
+  r = await office.get(`/api/v1/reports?period=${periodFromNow(0)}&state=${monthEnds ? 'due' : 'not_due'}&per_page=1`);
   assert.equal(r.status, 200);
   assert.ok(r.body.total > 0);
+  r = await office.get(`/api/v1/reports?period=${periodFromNow(0)}&state=${monthEnds ? 'not_due' : 'due'}&per_page=1`);
+  assert.equal(r.body.total, 0);
   r = await office.get(`/api/v1/reports?period=${periodFromNow(0)}&state=late&per_page=1`);
   assert.equal(r.body.total, 0);
   // XLSX of the per-unit list
@@ -275,7 +280,7 @@ test('deadline day and targets', async () => {
   assert.equal(r.body.deadline_day, 20);
   await office.put('/api/v1/reports/settings', { deadline_day: 25 });
 
-  r = await office.get(`/api/v1/targets/${year}`);
+  r = await office.get(`/api/v1/targets/${year}`); // the demo's year: that of the month being reported
   assert.equal(r.status, 200);
   assert.equal(r.body.start_target, 25);
   assert.equal(r.body.complete_target, 30);
@@ -338,4 +343,34 @@ test('monthly summary: JSON totals and an XLSX that is well-formed', async () =>
   }
   r = await office.get('/api/v1/reports/summary?period=2026-1');
   assert.equal(r.status, 422);
+});
+
+test('the late flag at the deadline: the day before and the deadline day are on time, the day after is late', async () => {
+  // One database; the server restarted with today pinned to each day in turn.
+  const db = newDatabase();
+  try {
+    assert.equal(guatu(['demo', '--db', db.url], { env: { ...process.env, GUATU_TODAY: '2026-11-20' } }).status, 0);
+    for (const [day, late, derived] of [['2026-11-24', false, 'due'], ['2026-11-25', false, 'due'], ['2026-11-26', true, 'late']]) {
+      const s = await startServer({ db, env: { GUATU_TODAY: day } });
+      try {
+        const [o, g] = [await s.login('office'), await s.login('guihua')];
+        const unit = await unitId(o, '桂花街道');
+        const waiting = await makeProject(o, { unit, year: 2026 });
+        // a project without its October report: due until the 25th, late after
+        let r = await o.get(`/api/v1/reports?period=2026-10&state=${derived}&project=${waiting.id}`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.total, 1, `${day}: ${derived}`);
+        const p = await makeProject(o, { unit, year: 2026 });
+        r = await g.post(`/api/v1/projects/${p.id}/reports`, { period: '2026-10', investment: '10万' });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.equal(r.body.late, late, `October report submitted on ${day}`);
+        r = await o.get(`/api/v1/reports?project=${p.id}&late=1`);
+        assert.equal(r.body.total, late ? 1 : 0, day);
+      } finally {
+        await s.stop({ keep: true });
+      }
+    }
+  } finally {
+    db.cleanup();
+  }
 });

@@ -1,13 +1,12 @@
 // Helpers shared by the progress-report and dashboard API tests: a project
-// made through the API, periods relative to today (China time), and small
+// made through the API, periods relative to the pinned TODAY, and small
 // real images built in memory.
 import zlib from 'node:zlib';
+import { monthOf } from './lib.mjs';
 
 /** "YYYY-MM" of today in China, shifted by `delta` months. */
 export function periodFromNow(delta = 0) {
-  const now = new Date(Date.now() + 8 * 3600 * 1000);
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + delta, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return monthOf(delta);
 }
 
 export async function unitId(client, name) {

@@ -26,6 +26,10 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = path.resolve(ROOT, process.env.GUATU_BIN || 'build/guatu')
 export const OUT = path.join(ROOT, 'test-output', 'e2e')
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+// The one date the browser tests assume (src/clock.h): the server inherits it
+// and every page's clock is set to it, so nothing depends on the wall clock.
+export const TODAY = process.env.GUATU_TODAY || '2026-11-18'
+process.env.GUATU_TODAY = TODAY
 export const LAUNCH_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -201,6 +205,8 @@ export async function newPage(browser, server, { viewport = DESKTOP, mobile = fa
     acceptDownloads: true,
   })
   context.setDefaultTimeout(10000)
+  // The browser's clock shows TODAY too (10:00 China time; timers keep running).
+  await context.clock.setFixedTime(new Date(`${TODAY}T10:00:00+08:00`))
   const page = await context.newPage()
   page.problems = []
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`))
