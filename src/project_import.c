@@ -175,6 +175,21 @@ static void imp_error(imp *m, const char *column, const char *field, const char 
                                              "message", arena_printf(m->a, "%s / %s", zh, en)));
 }
 
+/* A money cell: 0 and *fen set, or -1 with the row's error (unrecognised
+ * or negative). */
+static int money_cell(imp *m, arena *a, const char *column, const char *field, const char *v, int64_t *fen) {
+  if (money_parse(v, fen) != 0) {
+    imp_error(m, column, field, arena_printf(a, "金额格式无法识别：「%s」（例：5亿、12453万元）", v),
+              "unrecognised amount (e.g. 5亿, 12453万元)");
+    return -1;
+  }
+  if (*fen < 0) {
+    imp_error(m, column, field, arena_printf(a, "金额不能为负数：「%s」", v), "must not be negative");
+    return -1;
+  }
+  return 0;
+}
+
 static int64_t lookup_unit(imp *m, const char *name, const char *kind, const char *column, const char *field) {
   int64_t id = kind ? db_int1(m->d, 0, "SELECT id FROM units WHERE name = ? AND kind = ?", DBT(name), DBT(kind))
                     : db_int1(m->d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
@@ -354,17 +369,12 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
     }
     if ((v = CELL(6))) {
       int64_t fen = 0;
-      if (*v && (money_parse(v, &fen) != 0 || fen < 0))
-        imp_error(&m, "总投资", "total_investment", arena_printf(a, "金额格式无法识别：「%s」（例：5亿、12453万元）", v),
-                  "unrecognised amount (e.g. 5亿, 12453万元)");
+      if (*v) money_cell(&m, a, "总投资", "total_investment", v, &fen);
       p.total = fen;
     }
     if ((v = CELL(7)) && *v) {
       int64_t fen = 0;
-      if (money_parse(v, &fen) != 0 || fen < 0)
-        imp_error(&m, "年度计划投资", "annual_plan", arena_printf(a, "金额格式无法识别：「%s」", v),
-                  "unrecognised amount (e.g. 1.2亿)");
-      else json_object_set_new(p.plan, ybuf, json_integer(fen));
+      if (money_cell(&m, a, "年度计划投资", "annual_plan", v, &fen) == 0) json_object_set_new(p.plan, ybuf, json_integer(fen));
     }
     if ((v = CELL(8))) {
       int64_t hmu = 0;

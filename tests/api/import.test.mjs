@@ -151,13 +151,17 @@ test('bad rows are listed with row, column and reason, and nothing is written', 
     row({ ...ok, 项目编号: 'BAD-3' }), // duplicate code (row 5)
     row({ ...ok, 项目编号: 'BAD-4', 项目级别: '县重点', 项目阶段: '施工' }), // bad level and stage (row 6)
     row({ ...ok, 项目编号: before[0].code, 项目名称: '不应写入' }), // a valid update that must not be written
+    row({ ...ok, 项目编号: 'BAD-5', 总投资: '-3亿' }), // negative total investment (row 8)
+    row({ ...ok, 项目编号: 'BAD-6', 年度计划投资: '-500万' }), // negative annual plan (row 9)
   ];
   for (const [body, type] of [[xlsx(rows), XLSX], [Buffer.from(csv(rows)), CSV]]) {
     const r = await office.post('/api/v1/projects/import', body, type);
     assert.equal(r.status, 422, JSON.stringify(r.body));
     const errs = r.body.errors.map((e) => [e.row, e.column, e.field]);
     assert.deepEqual(errs, [[2, '总投资', 'total_investment'], [3, '责任单位', 'unit_id'], [5, '项目编号', 'code'],
-      [6, '项目级别', 'level'], [6, '项目阶段', 'stage']]);
+      [6, '项目级别', 'level'], [6, '项目阶段', 'stage'], [8, '总投资', 'total_investment'], [9, '年度计划投资', 'annual_plan']]);
+    assert.match(r.body.errors[5].message, /不能为负数：「-3亿」 \/ must not be negative/);
+    assert.match(r.body.errors[6].message, /不能为负数：「-500万」 \/ must not be negative/);
     assert.match(r.body.errors[0].message, /金额格式无法识别.*\/ unrecognised amount/);
     assert.match(r.body.errors[1].message, /不存在街道/);
     assert.match(r.body.errors[2].message, /第4行/);

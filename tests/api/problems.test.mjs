@@ -169,7 +169,11 @@ test('the whole loop: accept, progress, reply, reopen, reply, close, rate — wi
   assert.equal(r.body.events[3].unit_name, '金山街道');
   // the audit log has the transitions
   const audit = await admin.get(`/api/v1/audit?entity=problem&entity_id=${p.id}&per_page=50`);
-  if (audit.status === 200) assert.ok(audit.body.items.length >= 9);
+  assert.equal(audit.status, 200, JSON.stringify(audit.body));
+  const actions = audit.body.items.map((x) => x.action).reverse();
+  assert.ok(actions.length >= 9, actions.join(','));
+  assert.equal(actions[0], 'create');
+  for (const a of ['accept', 'reply', 'reopen', 'close', 'rate']) assert.ok(actions.includes(a) || actions.some((x) => x.includes(a)), `${a} in ${actions}`);
 });
 
 test('attachments: site photos on a problem, by the people handling it, not after closing', async () => {

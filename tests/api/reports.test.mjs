@@ -86,6 +86,21 @@ test('submit → return → resubmit → approve', async () => {
   assert.equal(r.body.items[0].state, 'approved');
   r = await office.get(`/api/v1/reports?project=${p.id}&state=approved`);
   assert.equal(r.body.total, 1);
+  r = await office.get(`/api/v1/audit?entity=report&entity_id=${rep.id}&per_page=50`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const trail = r.body.items.reverse();
+  assert.deepEqual(trail.map((x) => x.action), ['create', 'return', 'resubmit', 'approve']);
+  const [created, returned, resubmitted, approved] = trail;
+  assert.equal(created.after.investment, '12345600.00');
+  assert.equal(returned.before.state, 'submitted');
+  assert.equal(returned.after.state, 'returned');
+  assert.equal(returned.after.review_reason, '投资额与形象进度不符');
+  assert.equal(resubmitted.before.investment, '12345600.00');
+  assert.equal(resubmitted.after.investment, '10000000.00');
+  assert.equal(approved.before.state, 'submitted');
+  assert.equal(approved.after.state, 'approved');
+  assert.equal(approved.after.investment, '10000000.00');
+  assert.equal(approved.user_login, 'office');
 });
 
 test('scope: an enterprise reports only on its own projects; units on theirs', async () => {
@@ -327,8 +342,8 @@ test('monthly summary: JSON totals and an XLSX that is well-formed', async () =>
     const strings = spawnSync('unzip', ['-p', f, 'xl/sharedStrings.xml'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
     for (const h of ['项目名称', '年度计划投资（万元）', '本月完成投资（万元）', '年度累计完成投资（万元）', '年度投资完成率（%）', '形象进度', '合计'])
       assert.ok(strings.includes(h), h);
-    // LibreOffice, when installed, must open it and give back the totals row.
-    if (spawnSync('sh', ['-c', 'command -v soffice']).status === 0) {
+    // LibreOffice (installed by scripts/install-deps.sh test) must open it and give back the totals row.
+    {
       const lo = spawnSync('soffice', ['--headless', '--norestore', `-env:UserInstallation=file://${dir}/profile`,
         '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', dir, f], { encoding: 'utf8', timeout: 120000 });
       assert.equal(lo.status, 0, lo.stderr);
