@@ -804,10 +804,12 @@ typedef struct lrow {
   int pos;
 } lrow;
 
-static int light_sign;
-static int lrow_cmp(const void *a, const void *b) {
+/* ctx points at the sign: 1 sorts by light ascending, -1 descending (per
+ * call: requests sorting both ways run at the same time). */
+static int lrow_cmp(const void *a, const void *b, void *ctx) {
   const lrow *x = a, *y = b;
-  if (x->light != y->light) return light_sign * (x->light - y->light);
+  int sign = *(const int *)ctx;
+  if (x->light != y->light) return sign * (x->light - y->light);
   return x->pos - y->pos;
 }
 
@@ -944,8 +946,8 @@ static void projects_list_impl(req *r, int public_only) {
     }
     db_done(st);
     if (light_sort) {
-      light_sign = sort[0] == '-' ? -1 : 1;
-      qsort(rows, (size_t)cnt, sizeof *rows, lrow_cmp);
+      int sign = sort[0] == '-' ? -1 : 1;
+      qsort_r(rows, (size_t)cnt, sizeof *rows, lrow_cmp, &sign);
     }
     total = cnt;
     for (int64_t i = p.offset; i < cnt && i < p.offset + p.per_page; i++) {
