@@ -132,43 +132,68 @@ static unsigned char *make_thumb(const unsigned char *rgba, int w, int h, size_t
 
 /* ---- storing ---- */
 
-int64_t attach_store(db *d, const char *entity, int64_t entity_id, int kind, const char *name, const void *data,
-                     size_t len, int64_t user_id, const char *at, const char **why, unsigned *status) {
-  const char *mime = attach_sniff(data, len);
+/* What the row needs besides the bytes: the type and, for an image, its
+ * size and thumbnail (malloc'd; the caller frees it). */
+typedef struct prepared {
+  const char *mime;
+  int w, h;
+  unsigned char *thumb;
+  size_t thumb_len;
+} prepared;
+
+/* Checks the type and decodes an image into its thumbnail: the slow part
+ * (seconds for 50 megapixels), which needs no database.  0, or -1 with
+ * *why and *status (415, 422) set. */
+static int prepare(int kind, const void *data, size_t len, prepared *p, const char **why, unsigned *status) {
+  *p = (prepared){attach_sniff(data, len), 0, 0, NULL, 0};
+  const char *mime = p->mime;
   if (!mime || (kind == ATTACH_PHOTO && !is_image(mime))) {
     *status = 415;
     *why = kind == ATTACH_PHOTO ? "只接受 JPEG、PNG 或 WebP 图片（按文件内容判断） / Only JPEG, PNG or WebP images are accepted (judged by the content)"
                                 : "只接受图片、PDF 或 Office 文档 / Only images, PDF or Office documents are accepted";
-    return 0;
+    return -1;
   }
-  int w = 0, h = 0;
-  unsigned char *thumb = NULL;
-  size_t thumb_len = 0;
   if (is_image(mime)) {
     int webp;
-    unsigned char *px = decode_rgba(mime, data, len, &w, &h, &webp);
+    unsigned char *px = decode_rgba(mime, data, len, &p->w, &p->h, &webp);
     if (!px) {
       *status = 422;
       *why = "图片已损坏或尺寸过大（不超过5000万像素），无法读取 / The image is damaged or too large (at most 50 megapixels) and cannot be read";
-      return 0;
+      return -1;
     }
-    thumb = make_thumb(px, w, h, &thumb_len);
+    p->thumb = make_thumb(px, p->w, p->h, &p->thumb_len);
     free_rgba(px, webp);
   }
+  return 0;
+}
+
+/* Writes the row (inside the caller's transaction): the new id, or 0 with
+ * *why and *status (500) set. */
+static int64_t insert(db *d, const char *entity, int64_t entity_id, int kind, const char *name, const void *data,
+                      size_t len, const prepared *p, int64_t user_id, const char *at, const char **why, unsigned *status) {
   int64_t id = 0;
   db_stmt *st = db_query(d,
                          "INSERT INTO attachments (entity, entity_id, kind, name, mime, size, width, height, data, thumb, "
                          "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                          DBT(entity), DBI(entity_id), DBT(kind == ATTACH_PHOTO ? "photo" : "document"), DBT(name),
-                         DBT(mime), DBI((int64_t)len), w ? DBI(w) : DBNULL, h ? DBI(h) : DBNULL, DBB(data, len),
-                         thumb ? DBB(thumb, thumb_len) : DBNULL, user_id ? DBI(user_id) : DBNULL, DBT(at));
+                         DBT(p->mime), DBI((int64_t)len), p->w ? DBI(p->w) : DBNULL, p->h ? DBI(p->h) : DBNULL,
+                         DBB(data, len), p->thumb ? DBB(p->thumb, p->thumb_len) : DBNULL,
+                         user_id ? DBI(user_id) : DBNULL, DBT(at));
   if (st && db_step(st) == DB_ROW) id = db_int(st, 0);
   db_done(st);
-  free(thumb);
   if (!id) {
     *status = 500;
     *why = "保存附件失败 / Could not store the attachment";
   }
+  return id;
+}
+
+int64_t attach_store(db *d, const char *entity, int64_t entity_id, int kind, const char *name, const void *data,
+                     size_t len, int64_t user_id, const char *at, const char **why, unsigned *status) {
+  prepared p;
+  if (prepare(kind, data, len, &p, why, status) != 0) return 0;
+  int64_t id = insert(d, entity, entity_id, kind, name, data, len, &p, user_id, at, why, status);
+  free(p.thumb);
   return id;
 }
 
@@ -216,13 +241,22 @@ void attach_upload(req *r, const char *entity, int64_t entity_id, int kind) {
   const char *why = NULL;
   unsigned status = 0;
   const char *now = now_rfc3339(&r->a);
-  if (db_begin(r->db) != DB_OK) return reply_db_error(r);
-  int64_t id = attach_store(r->db, entity, entity_id, kind, name, r->body, r->body_len, r->user.id, now, &why, &status);
-  if (!id) {
-    db_rollback(r->db);
-    if (status == 500) return reply_db_error(r);
+  /* Decode and make the thumbnail first: the transaction holds the
+   * process's write lock (db.c), which every other write waits for. */
+  prepared p;
+  if (prepare(kind, r->body, r->body_len, &p, &why, &status) != 0) {
     reply_problem(r, status, status == 415 ? "不支持的文件类型 / Unsupported media type" : "文件无法读取 / Unreadable file", why);
     return;
+  }
+  if (db_begin(r->db) != DB_OK) {
+    free(p.thumb);
+    return reply_db_error(r);
+  }
+  int64_t id = insert(r->db, entity, entity_id, kind, name, r->body, r->body_len, &p, r->user.id, now, &why, &status);
+  free(p.thumb);
+  if (!id) {
+    db_rollback(r->db);
+    return reply_db_error(r);
   }
   db_stmt *st = db_query(r->db, "SELECT " ATTACH_COLS " FROM attachments WHERE id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? attach_row_json(st) : NULL;

@@ -56,16 +56,19 @@ void attach_entity_add(const attach_entity *e);
 
 /* Stores r->body as an attachment of (entity, entity_id): checks the type
  * (415 with a bilingual problem), decodes images and makes the thumbnail
- * (422 when the image cannot be decoded), writes the row and its audit
- * entry in one transaction and replies 201 with the attachment's JSON.
+ * (422 when the image cannot be decoded) before any transaction, then
+ * writes the row and its audit entry in one transaction and replies 201
+ * with the attachment's JSON.
  * The route's max_body should be ATTACH_MAX_BYTES (413 beyond it).  The
  * caller has checked that the entity exists and the user may change it.
  * `name` (optional) comes from the X-File-Name header when NULL. */
 void attach_upload(req *r, const char *entity, int64_t entity_id, int kind);
 
 /* Lower level: stores bytes inside the caller's transaction (demo loaders,
- * imports).  Returns the new id, or 0 with *why set to a bilingual reason
- * and *status to 415 or 422 (or 500 for a database error). */
+ * imports), decoding images there too, so the transaction (and on SQLite
+ * the process's write lock) is held for the decode.  Returns the new id,
+ * or 0 with *why set to a bilingual reason and *status to 415 or 422 (or
+ * 500 for a database error). */
 int64_t attach_store(db *d, const char *entity, int64_t entity_id, int kind, const char *name, const void *data,
                      size_t len, int64_t user_id, const char *at, const char **why, unsigned *status);
 

@@ -59,7 +59,7 @@ static void battlemap(req *r) {
   int total = 0, cnt[3] = {0, 0, 0};
   if (!group) group = "unit";
   light_ctx lc;
-  light_ctx_init(r->db, &lc, (int)year);
+  light_ctx_init(r->db, &lc, req_calendar(r), (int)year);
   char from[16], to[16], yfirst[16], ylast[16];
   snprintf(from, sizeof from, "%04d-01", lc.year);
   snprintf(to, sizeof to, "%04d-12", lc.year);

@@ -10,65 +10,14 @@
  * GET  /api/v1/calendar/add-working-days?from=&days=    {"date"}
  * GET  /api/v1/calendar/working-days-between?from=&to= {"days"}
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "http.h"
 #include "migrate.h"
 #include "version.h"
-
-/* ---- the calendar cache ---- */
-
-static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
-static calendar *cal_current;
-static int64_t cal_version = -1;
-/* Replaced calendars stay alive (a handler may still hold one); they are a
- * few KiB and replaced only when an administrator edits the calendar. */
-static calendar *cal_retired[64];
-static int ncal_retired;
-
-static int load_override(calendar *c, db *d) {
-  db_stmt *st = db_query0(d, "SELECT day, kind, name FROM calendar_days ORDER BY day");
-  if (!st) return -1;
-  while (db_step(st) == DB_ROW) {
-    int32_t day;
-    const char *kind = db_text(st, 1);
-    if (date_parse(db_text(st, 0), &day) != 0) continue;
-    int k = strcmp(kind, "holiday") == 0 ? CAL_HOLIDAY : strcmp(kind, "workday") == 0 ? CAL_WORKDAY : CAL_NORMAL;
-    calendar_set(c, day, k, db_text(st, 2));
-  }
-  db_done(st);
-  return 0;
-}
-
-const calendar *cal_get(db *d) {
-  int64_t v = db_int1(d, 0, "SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?", DBT("calendar_version"));
-  pthread_mutex_lock(&cal_lock);
-  if (!cal_current || v != cal_version) {
-    calendar *c = calendar_new_builtin();
-    load_override(c, d);
-    if (cal_current && ncal_retired < (int)(sizeof cal_retired / sizeof *cal_retired))
-      cal_retired[ncal_retired++] = cal_current;
-    else if (cal_current)
-      calendar_free(cal_current);
-    cal_current = c;
-    cal_version = v;
-  }
-  const calendar *c = cal_current;
-  pthread_mutex_unlock(&cal_lock);
-  return c;
-}
-
-int cal_store_day(db *d, const char *day, const char *kind, const char *name) {
-  int rc = db_exec(d, "INSERT INTO calendar_days (day, kind, name) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-                   DBT(day), DBT(kind), DBT(name));
-  if (rc == DB_OK)
-    rc = db_exec(d, "INSERT INTO settings (key, value) VALUES ('calendar_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)");
-  return rc;
-}
 
 /* ---- handlers ---- */
 
@@ -90,7 +39,7 @@ static void add_working_days(req *r) {
   int32_t d;
   date_parse(from, &d);
   char out[11];
-  date_format(calendar_add_working_days(cal_get(r->db), d, (int)days), out);
+  date_format(calendar_add_working_days(req_calendar(r), d, (int)days), out);
   reply_json(r, 200, json_pack("{s:s}", "date", out));
 }
 
@@ -106,7 +55,7 @@ static void working_days_between(req *r) {
     field_error(r, "to", "区间不能超过100年", "the range may not exceed 100 years");
     return reply_invalid(r);
   }
-  reply_json(r, 200, json_pack("{s:i}", "days", calendar_working_days_between(cal_get(r->db), a, b)));
+  reply_json(r, 200, json_pack("{s:i}", "days", calendar_working_days_between(req_calendar(r), a, b)));
 }
 
 typedef struct list_ctx {
@@ -130,7 +79,7 @@ static void calendar_year(req *r) {
   if (!year && !has_errors(r)) field_error(r, "year", "必填", "required");
   if (has_errors(r)) return reply_invalid(r);
   list_ctx lc = {json_array(), date_from_ymd((int)year, 1, 1), date_from_ymd((int)year, 12, 31)};
-  calendar_foreach_override(cal_get(r->db), collect_day, &lc);
+  calendar_foreach_override(req_calendar(r), collect_day, &lc);
   page p = {1, (int64_t)json_array_size(lc.items), 0};
   reply_list(r, lc.items, (int64_t)json_array_size(lc.items), &p);
 }

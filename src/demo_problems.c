@@ -13,7 +13,7 @@
 
 #include "clock.h"
 #include "auth.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "demo.h"
 #include "dispatch.h"
 #include "escalation.h"
@@ -71,7 +71,6 @@ static int64_t unit_user(db *d, int64_t unit) {
 static int demo_problems(db *d, FILE *log) {
   arena a;
   arena_init(&a);
-  const calendar *cal = cal_get(d);
   int32_t today = clock_today();
   int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
   int64_t office_unit = db_int1(d, 0, "SELECT unit_id FROM users WHERE login = ?", DBT("office"));
@@ -95,6 +94,7 @@ static int demo_problems(db *d, FILE *log) {
     arena_release(&a);
     return 0;
   }
+  const calendar *cal = cal_acquire(d);
   int rc = 0, count = 0;
   const int N = 80;
   for (int i = 0; rc == 0 && i < N; i++) {
@@ -260,6 +260,7 @@ static int demo_problems(db *d, FILE *log) {
   if (rc == 0 && log)
     fprintf(log, "demo: %d problems (%d escalated), %d dispatch meetings with %d decisions\n", count, escalated, meetings,
             decisions);
+  cal_release(cal);
   arena_release(&a);
   return rc;
 }

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "demo.h"
 #include "projects.h"
 
@@ -235,7 +235,7 @@ static int add_template(demo_ctx *c, const char *category, const char *name, con
 static int demo_projects(db *d, FILE *log) {
   arena a;
   arena_init(&a);
-  demo_ctx c = {.d = d, .cal = cal_get(d), .at = now_rfc3339(&a), .today = clock_today()};
+  demo_ctx c = {.d = d, .cal = cal_acquire(d), .at = now_rfc3339(&a), .today = clock_today()};
   int rc = 0;
   rng_state = 20201212;
   rc |= add_template(&c, "产业项目", "产业项目标准节点", industry_steps, (int)(sizeof industry_steps / sizeof *industry_steps), &c.tpl_industry);
@@ -313,6 +313,7 @@ static int demo_projects(db *d, FILE *log) {
     json_decref(after);
   }
   if (rc == 0 && log) fprintf(log, "demo: %d projects with nodes\n", count);
+  cal_release(c.cal);
   arena_release(&a);
   return rc;
 }

@@ -22,7 +22,7 @@
 
 #include "clock.h"
 #include "auth.h"
-#include "cal.h"
+#include "calendar.h"
 #include "dispatch.h"
 #include "http.h"
 #include "lights.h"

@@ -24,7 +24,7 @@
 #include <zlib.h>
 
 #include "auth.h"
-#include "calendar.h"
+#include "calendar_db.h"
 #include "embedded.h"
 
 #define DEFAULT_MAX_BODY ((size_t)1 << 20)
@@ -81,6 +81,11 @@ const char *req_cookie(req *r, const char *name) {
 }
 
 int has_role(const req *r, unsigned roles) { return (r->user.roles & roles) != 0; }
+
+const calendar *req_calendar(req *r) {
+  if (!r->cal) r->cal = cal_acquire(r->db);
+  return r->cal;
+}
 
 /* ---- replies ---- */
 
@@ -508,6 +513,8 @@ void route_dispatch(req *r) {
   if (!r->status)
     reply_problem(r, 500, "内部错误 / Internal error", "处理程序未作答 / The handler gave no answer");
 done:
+  cal_release(r->cal);
+  r->cal = NULL;
   db_release(r->db);
   r->db = NULL;
 }

@@ -18,6 +18,8 @@
 #include "arena.h"
 #include "db.h"
 
+struct calendar; /* calendar.h */
+
 /* Roles, as bits of auth_user.roles; names in auth.c (role_names). */
 enum {
   ROLE_ADMIN = 1u << 0,
@@ -60,6 +62,7 @@ typedef struct req {
   auth_user user;
   json_t *errors; /* field errors collected by the j*() helpers */
   json_t *body_json; /* the parsed body (req_json), freed with the request */
+  const struct calendar *cal; /* req_calendar's reference, released with the request */
   /* the reply */
   unsigned status;
   char *out;
@@ -118,6 +121,11 @@ const char *req_cookie(req *r, const char *name);
 /* The i-th path parameter as a positive integer, or 0 after replying 404. */
 int64_t req_id(req *r, int i);
 int has_role(const req *r, unsigned roles);
+/* The working-day calendar (calendar_db.h), the same one for the whole
+ * request: valid until the request ends, however often an administrator
+ * edits the calendar meanwhile.  Only for requests run by route_dispatch,
+ * which releases it. */
+const struct calendar *req_calendar(req *r);
 
 /* --- replies ------------------------------------------------------------ */
 void reply_json(req *r, unsigned status, json_t *body); /* steals body */

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "auth.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "cli.h"
 #include "http.h"
 #include "migrate.h"
@@ -172,7 +172,7 @@ static int cmd_calendar(int argc, char **argv) {
   const char *sub = argv[1];
   db *d = cli_open_db(argc, argv, calendar_usage);
   if (!d) return 1;
-  const calendar *cal = cal_get(d);
+  const calendar *cal = cal_acquire(d);
   int rc = 0;
   if (strcmp(sub, "import") == 0 && argc > 2) {
     size_t len;
@@ -240,6 +240,7 @@ static int cmd_calendar(int argc, char **argv) {
     fprintf(stderr, "usage: %s\n", calendar_usage);
     rc = 2;
   }
+  cal_release(cal);
   db_close(d);
   return rc;
 }

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cal.h"
+#include "calendar.h"
 #include "projects.h"
 
 /* ---- node JSON ---- */
@@ -246,7 +246,7 @@ static void nodes_list(req *r) {
   int sc = project_open(r, id, PSCOPE_READ);
   if (sc < 0) return;
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   json_t *items = project_nodes(r->db, id, &lc);
   page p = {1, (int64_t)json_array_size(items), 0};
   reply_list(r, items, (int64_t)json_array_size(items), &p);
@@ -326,7 +326,7 @@ static void nodes_create(req *r) {
   json_t *in = req_json(r, node_fields);
   if (!in) return;
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   proj_in p;
   proj_load(r->db, &r->a, pid, &p);
   const char *at = now_rfc3339(&r->a);
@@ -451,7 +451,7 @@ static void nodes_update(req *r) {
   }
   if (has_errors(r)) return reply_problem(r, sc == PSCOPE_PROGRESS ? 403 : 400, "字段不允许 / Field not allowed", NULL);
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   db_stmt *st = db_query(r->db, "SELECT name, kind, unit_id, person, planned_date, actual_date, note, depends_on, seq FROM nodes WHERE id = ?",
                          DBI(id));
   if (!st || db_step(st) != DB_ROW) {
@@ -511,7 +511,7 @@ static void nodes_delete(req *r) {
   if (sc < 0) return reply_not_found(r, "节点", "Node");
   if (sc < PSCOPE_WRITE) return reply_forbidden(r, "无权删除该节点", "you may not delete this node");
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   db_begin(r->db);
   json_t *before = node_json(r->db, id, &lc);
   int rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE depends_on = ?", DBI(id));

@@ -28,7 +28,7 @@
 
 #include "attachments.h"
 #include "auth.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "escalation.h"
 #include "http.h"
 #include "notify.h"
@@ -49,11 +49,11 @@ static const char *today_str(arena *a) {
   return buf;
 }
 
-static const char *add_wd(arena *a, db *d, const char *from, int n) {
+static const char *add_wd(arena *a, const calendar *cal, const char *from, int n) {
   int32_t day;
   if (date_parse(from, &day) != 0) return NULL;
   char *buf = arena_alloc(a, 11);
-  date_format(calendar_add_working_days(cal_get(d), day, n), buf);
+  date_format(calendar_add_working_days(cal, day, n), buf);
   return buf;
 }
 
@@ -191,10 +191,11 @@ int64_t problem_create(db *d, const problem_new *p) {
   if (days <= 0) days = (int)db_int1(d, 5, "SELECT deadline_days FROM problem_categories WHERE code = ?", DBT(p->category));
   int32_t r0 = 0;
   date_parse(raised, &r0);
-  const calendar *cal = cal_get(d);
+  const calendar *cal = cal_acquire(d);
   char due[11], due2[11];
   date_format(problem_due_date(cal, r0, days), due);
   date_format(problem_escalate2_date(cal, r0, days), due2);
+  cal_release(cal);
   db_stmt *st = db_query(d,
                          "INSERT INTO problems (project_id, category, title, description, raised_by, raised_unit_id, raised_on, "
                          "unit_id, deadline_days, due_date, escalate2_date, state, escalation, meeting_id, created_at, updated_at) "
@@ -480,10 +481,10 @@ static void problem_patch(req *r) {
   if (!version) version = json_integer_value(json_object_get(before, "version"));
   const char *raised = arena_strdup(&r->a, json_string_value(json_object_get(before, "raised_on")));
   int nd = has_days ? (int)days : (int)json_integer_value(json_object_get(before, "deadline_days"));
-  const char *due = add_wd(&r->a, r->db, raised, nd), *due2 = add_wd(&r->a, r->db, raised, 2 * nd);
+  const char *due = add_wd(&r->a, req_calendar(r), raised, nd), *due2 = add_wd(&r->a, req_calendar(r), raised, 2 * nd);
   int32_t t = clock_today(), r0 = 0;
   date_parse(raised, &r0);
-  int level = problem_escalation_level(cal_get(r->db), r0, nd, t, strcmp(state, "closed") == 0);
+  int level = problem_escalation_level(req_calendar(r), r0, nd, t, strcmp(state, "closed") == 0);
   int old_level = (int)json_integer_value(json_object_get(before, "escalation"));
   const char *now = now_rfc3339(&r->a);
   db_begin(r->db);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "area.h"
+#include "calendar_db.h"
 #include "cli.h"
 #include "export.h"
 #include "money.h"
@@ -43,7 +44,7 @@ enum { NCOLS = sizeof cols / sizeof *cols };
 /* The year of 年度计划投资: the current one (GUATU_TODAY honoured, as for lights). */
 static int this_year(db *d) {
   light_ctx lc;
-  light_ctx_init(d, &lc, 0);
+  light_ctx_init(d, &lc, NULL, 0);
   return lc.year;
 }
 
@@ -468,8 +469,9 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
       status = 422;
     }
   } else {
+    const calendar *cal = cal_acquire(d);
     light_ctx lc;
-    light_ctx_init(d, &lc, 0);
+    light_ctx_init(d, &lc, cal, 0);
     const char *at = now_rfc3339(a);
     int rc = db_begin(d);
     for (int i = 0; rc == DB_OK && i < nrows; i++) {
@@ -489,6 +491,7 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
     }
     if (rc == DB_OK) rc = db_commit(d);
     else db_rollback(d);
+    cal_release(cal);
     json_decref(m.errors);
     if (rc != DB_OK) {
       *out = json_pack("{s:i, s:s, s:s}", "status", 500, "title", "导入失败 / Import failed", "detail", db_errmsg(d));

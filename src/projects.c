@@ -33,7 +33,7 @@
 #include <string.h>
 
 #include "area.h"
-#include "cal.h"
+#include "calendar.h"
 #include "money.h"
 
 const char *const project_levels[] = {"province", "city", "district", NULL};
@@ -52,13 +52,13 @@ int code_index(const char *const *list, const char *s) {
   return -1;
 }
 
-void light_ctx_init(db *d, light_ctx *lc, int year) {
+void light_ctx_init(db *d, light_ctx *lc, const calendar *cal, int year) {
   lc->today = clock_today();
   int y, m, dd;
   date_to_ymd(lc->today, &y, &m, &dd);
   lc->year = year ? year : y;
   lights_config_load(d, &lc->cfg);
-  lc->cal = cal_get(d);
+  lc->cal = cal;
 }
 
 /* ---- lights and reasons ---- */
@@ -650,7 +650,7 @@ static void projects_create(req *r) {
     return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
   }
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   db_begin(r->db);
   int64_t id = proj_store(r->db, &p, 0, now_rfc3339(&r->a));
   proj_free(&p);
@@ -672,7 +672,7 @@ static void projects_get(req *r) {
   int sc = project_open(r, id, PSCOPE_READ);
   if (sc < 0) return;
   light_ctx lc;
-  light_ctx_init(r->db, &lc, (int)qint(r, "year", 2000, 2100, 0));
+  light_ctx_init(r->db, &lc, req_calendar(r), (int)qint(r, "year", 2000, 2100, 0));
   json_t *o = project_json(r->db, id, &lc);
   if (!o) return reply_db_error(r);
   json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
@@ -730,7 +730,7 @@ static void projects_update(req *r) {
     return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
   }
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   db_begin(r->db);
   json_t *before = project_json(r->db, id, &lc);
   int64_t cur = before ? json_integer_value(json_object_get(before, "version")) : 0;
@@ -761,7 +761,7 @@ static void projects_delete(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   db_begin(r->db);
   json_t *before = project_json(r->db, id, &lc);
   if (!before) {
@@ -804,10 +804,12 @@ typedef struct lrow {
   int pos;
 } lrow;
 
-static int light_sign;
-static int lrow_cmp(const void *a, const void *b) {
+/* ctx points at the sign: 1 sorts by light ascending, -1 descending (per
+ * call: requests sorting both ways run at the same time). */
+static int lrow_cmp(const void *a, const void *b, void *ctx) {
   const lrow *x = a, *y = b;
-  if (x->light != y->light) return light_sign * (x->light - y->light);
+  int sign = *(const int *)ctx;
+  if (x->light != y->light) return sign * (x->light - y->light);
   return x->pos - y->pos;
 }
 
@@ -898,7 +900,7 @@ static void projects_list_impl(req *r, int public_only) {
                             strncmp(sort, "-light,", 7) == 0);
   if (has_errors(r)) return reply_invalid(r);
   light_ctx lc;
-  light_ctx_init(r->db, &lc, 0);
+  light_ctx_init(r->db, &lc, req_calendar(r), 0);
   json_t *items = json_array();
   int64_t total;
   if (!lf && !light_sort) {
@@ -944,8 +946,8 @@ static void projects_list_impl(req *r, int public_only) {
     }
     db_done(st);
     if (light_sort) {
-      light_sign = sort[0] == '-' ? -1 : 1;
-      qsort(rows, (size_t)cnt, sizeof *rows, lrow_cmp);
+      int sign = sort[0] == '-' ? -1 : 1;
+      qsort_r(rows, (size_t)cnt, sizeof *rows, lrow_cmp, &sign);
     }
     total = cnt;
     for (int64_t i = p.offset; i < cnt && i < p.offset + p.per_page; i++) {

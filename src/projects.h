@@ -26,14 +26,17 @@ extern const char *const custom_types[]; /* text number money date choice */
 /* Index of s in a NULL-terminated list, or -1. */
 int code_index(const char *const *list, const char *s);
 
-/* The context every light needs: today, the year and the thresholds. */
+/* The context every light needs: today, the year and the thresholds; and
+ * the working-day calendar for slip days, which the caller holds for as
+ * long as it uses lc (req_calendar(r) in a handler; NULL when nothing
+ * counts working days). */
 typedef struct light_ctx {
   int32_t today;
   int year;
   light_cfg cfg;
   const calendar *cal;
 } light_ctx;
-void light_ctx_init(db *d, light_ctx *lc, int year);
+void light_ctx_init(db *d, light_ctx *lc, const calendar *cal, int year);
 
 /* The full project JSON (contract fields), or NULL when absent.  The caller
  * checks scope first. */

@@ -21,7 +21,7 @@
 
 #include "clock.h"
 #include "auth.h"
-#include "cal.h"
+#include "calendar_db.h"
 #include "cli.h"
 #include "dispatch.h"
 #include "escalation.h"
@@ -136,8 +136,9 @@ static void current_week(char out[16]) {
   snprintf(out, 16, "%04d-W%02d", y % 10000, ((thu - date_from_ymd(y, 1, 1)) / 7 + 1) % 100);
 }
 
-/* Gathers every figure of the report.  0, or -1 on a database error. */
-static int weekly_build(db *d, weekly *w, int32_t monday) {
+/* Gathers every figure of the report, counting working days with cal.  0,
+ * or -1 on a database error. */
+static int weekly_build(db *d, weekly *w, const calendar *cal, int32_t monday) {
   arena *a = w->a;
   int32_t sunday = monday + 6, today = clock_today();
   int32_t asof = sunday < today ? sunday : today;
@@ -145,7 +146,6 @@ static int weekly_build(db *d, weekly *w, int32_t monday) {
   date_format(sunday, w->sunday);
   date_format(asof, w->asof);
   date_format(today, w->generated);
-  const calendar *cal = cal_get(d);
   db_stmt *st = db_query0(d, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
   w->district = st && db_step(st) == DB_ROW ? arena_strdup(a, db_text(st, 0)) : "";
   db_done(st);
@@ -461,7 +461,7 @@ static void weekly_get(req *r) {
     field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
   if (has_errors(r)) return reply_invalid(r);
   if (!format) format = "pdf";
-  if (weekly_build(r->db, &w, monday) != 0) return reply_db_error(r);
+  if (weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r);
   const char *fname = arena_printf(&r->a, "weekly-%04d-W%02d.%s", w.year, w.week, format);
   const char *cd = arena_printf(&r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fname, fname);
   if (!strcmp(format, "pdf")) {
@@ -514,7 +514,9 @@ static int cmd_report(int argc, char **argv) {
     arena_release(&a);
     return 1;
   }
-  int rc = weekly_build(d, &w, monday);
+  const calendar *cal = cal_acquire(d);
+  int rc = weekly_build(d, &w, cal, monday);
+  cal_release(cal);
   if (rc == 0 && !strcmp(format, "pdf")) {
     size_t len = 0;
     unsigned char *pdf = weekly_pdf(&w, &len);
