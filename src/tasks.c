@@ -637,15 +637,15 @@ static int tasks_demo(db *d, FILE *log) {
 }
 
 static const route task_routes[] = {
-    {"GET", "/api/v1/tasks", task_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
-     "月度攻坚任务列表 / Monthly tasks (month, unit, kind, completed, q)", 0},
-    {"POST", "/api/v1/tasks", task_create, ROLE_ADMIN | ROLE_OFFICE, "下达攻坚任务 / Create a monthly task", 0},
-    {"GET", "/api/v1/tasks/{id}", task_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT, "任务详情 / One task", 0},
-    {"PATCH", "/api/v1/tasks/{id}", task_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
-     "修改任务或填报实际 / Change a task or report its actual", 0},
-    {"DELETE", "/api/v1/tasks/{id}", task_delete, ROLE_ADMIN | ROLE_OFFICE, "删除任务 / Delete a task", 0},
-    {"POST", "/api/v1/tasks/{id}/confirm", task_confirm, ROLE_ADMIN | ROLE_OFFICE,
-     "确认实际完成 / Confirm a reported actual", 0},
+    ROUTE("GET", "/api/v1/tasks", task_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "月度攻坚任务列表 / Monthly tasks (month, unit, kind, completed, q)", 0),
+    ROUTE("POST", "/api/v1/tasks", task_create, ROLE_ADMIN | ROLE_OFFICE, "下达攻坚任务 / Create a monthly task", 0),
+    ROUTE("GET", "/api/v1/tasks/{id}", task_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT, "任务详情 / One task", 0),
+    ROUTE("PATCH", "/api/v1/tasks/{id}", task_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
+          "修改任务或填报实际 / Change a task or report its actual", 0),
+    ROUTE("DELETE", "/api/v1/tasks/{id}", task_delete, ROLE_ADMIN | ROLE_OFFICE, "删除任务 / Delete a task", 0),
+    ROUTE("POST", "/api/v1/tasks/{id}/confirm", task_confirm, ROLE_ADMIN | ROLE_OFFICE,
+          "确认实际完成 / Confirm a reported actual", 0),
     {0},
 };
 

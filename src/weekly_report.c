@@ -536,8 +536,8 @@ static const command report_cmd = {"report", report_usage, cmd_report};
 COMMAND_REGISTER(report_cmd)
 
 static const route weekly_routes[] = {
-    {"GET", "/api/v1/reports/weekly", weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
-     "调度周报（PDF/XLSX）/ Weekly dispatch report", 0},
+    ROUTE("GET", "/api/v1/reports/weekly", weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "调度周报（PDF/XLSX）/ Weekly dispatch report", 0),
     {0},
 };
 /* Ordered before the reports module so /reports/weekly is not taken for /reports/{id}. */
