@@ -299,7 +299,7 @@ static void usage(FILE *f) {
     for (const char *p = command_at(i)->usage; *p; p++) fputs(*p == '\n' ? "\n  " : (char[]){*p, 0}, f);
     fputc('\n', f);
   }
-  fprintf(f, "\nevery command answers --help\n");
+  fprintf(f, "\nevery command answers --help; options may come before or after the arguments\n");
 }
 
 int main(int argc, char **argv) {
@@ -312,7 +312,10 @@ int main(int argc, char **argv) {
     return argc < 2 ? 2 : 0;
   }
   for (int i = 0; i < command_count(); i++)
-    if (strcmp(command_at(i)->name, argv[1]) == 0) return command_at(i)->run(argc - 1, argv + 1);
+    if (strcmp(command_at(i)->name, argv[1]) == 0) {
+      cli_permute(argc - 1, argv + 1);
+      return command_at(i)->run(argc - 1, argv + 1);
+    }
   fprintf(stderr, "guatu: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return 2;
