@@ -25,7 +25,7 @@
 
 #include "auth.h"
 #include "calendar.h"
-#include "embedded.h"
+#include "static.h"
 
 #define DEFAULT_MAX_BODY ((size_t)1 << 20)
 
