@@ -28,6 +28,7 @@
 #include "lights.h"
 #include "notify.h"
 #include "problems.h"
+#include "projects.h"
 
 #define DISPATCH_WRITE (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER)
 #define DISPATCH_READ (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT)

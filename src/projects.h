@@ -34,6 +34,11 @@ typedef struct light_ctx {
   const calendar *cal;
 } light_ctx;
 void light_ctx_init(db *d, light_ctx *lc, int year);
+/* The thresholds an administrator set (settings keys light.yellow_days,
+ * light.red_lag, light.yellow_lag; PUT /api/v1/settings/lights), each
+ * falling back to light_defaults. */
+void lights_config_load(db *d, light_cfg *cfg);
+int lights_config_save(db *d, const light_cfg *cfg);
 
 /* The full project JSON (contract fields), or NULL when absent.  The caller
  * checks scope first. */
