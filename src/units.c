@@ -35,6 +35,10 @@ json_t *unit_json(db *d, int64_t id) {
   return o;
 }
 
+int64_t unit_by_name(db *d, const char *name) {
+  return db_int1(d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
+}
+
 /* The path of a unit ("/" for none), copied into the arena; NULL if absent. */
 static const char *unit_path(db *d, arena *a, int64_t id) {
   if (!id) return "/";
