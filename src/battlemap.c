@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodes.h"
 #include "projects.h"
 
 typedef struct bm_proj {

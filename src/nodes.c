@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cal.h"
+#include "nodes.h"
 #include "projects.h"
 
 /* ---- node JSON ---- */

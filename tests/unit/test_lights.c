@@ -16,6 +16,7 @@
 #include "../../src/db.h"
 #include "../../src/lights.h"
 #include "../../src/migrate.h"
+#include "../../src/nodes.h"
 #include "../../src/projects.h"
 #include "unit.h"
 
