@@ -25,7 +25,7 @@
 #include "calendar.h"
 #include "export.h"
 #include "http.h"
-#include "pdf.h"
+#include "pdfdoc.h"
 #include "rate.h"
 #include "tasks.h"
 
