@@ -11,8 +11,8 @@ CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRCS    := $(sort $(wildcard src/*.c))
-OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded.o
-AOBJS   := $(SRCS:src/%.c=$(B)/asan/%.o) $(B)/asan/embedded.o
+OBJS    := $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/embedded_files.o
+AOBJS   := $(SRCS:src/%.c=$(B)/asan/%.o) $(B)/asan/embedded_files.o
 LIBOBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 ALIBOBJS:= $(filter-out $(B)/asan/main.o,$(AOBJS))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
@@ -44,12 +44,13 @@ $(B)/web.stamp: $(WEBSRC)
 $(B)/embed: tools/embed.c | $(B)/obj
 	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/embedded.c: $(B)/embed $(B)/web.stamp $(SQL)
+# The files' bytes (build/embedded_files.c); src/embedded.c looks them up.
+$(B)/embedded_files.c: $(B)/embed $(B)/web.stamp $(SQL)
 	$(B)/embed $@ sql=sql $(if $(wildcard $(B)/web-dist),web=$(B)/web-dist)
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
 	@echo "CC $<"; $(CC) $(CFLAGS) -c -o $@ $<
-$(B)/obj/embedded.o: $(B)/embedded.c | $(B)/obj
+$(B)/obj/embedded_files.o: $(B)/embedded_files.c | $(B)/obj
 	@echo "CC $<"; $(CC) $(CFLAGS) -O0 -c -o $@ $<
 
 $(B)/guatu: $(OBJS)
@@ -58,7 +59,7 @@ $(B)/guatu: $(OBJS)
 # The same program under AddressSanitizer + UndefinedBehaviorSanitizer.
 $(B)/asan/%.o: src/%.c $(wildcard src/*.h) | $(B)/asan
 	@echo "CC (asan) $<"; $(CC) $(CFLAGS) -O1 $(ASAN) -c -o $@ $<
-$(B)/asan/embedded.o: $(B)/embedded.c | $(B)/asan
+$(B)/asan/embedded_files.o: $(B)/embedded_files.c | $(B)/asan
 	@echo "CC (asan) $<"; $(CC) $(CFLAGS) -O0 -c -o $@ $<
 $(B)/asan/guatu: $(AOBJS)
 	@echo "LD $@"; $(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LDLIBS)

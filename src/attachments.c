@@ -343,9 +343,9 @@ static void attachment_delete(req *r) {
 }
 
 static const route attach_routes[] = {
-    {"GET", "/api/v1/attachments/{id}", attachment_get, ROLES_ANY, "附件 / An attachment's file", 0},
-    {"GET", "/api/v1/attachments/{id}/thumb", attachment_thumb, ROLES_ANY, "附件缩略图 / An image's thumbnail", 0},
-    {"DELETE", "/api/v1/attachments/{id}", attachment_delete, ROLES_ANY, "删除附件 / Delete an attachment", 0},
+    ROUTE("GET", "/api/v1/attachments/{id}", attachment_get, ROLES_ANY, "附件 / An attachment's file", 0),
+    ROUTE("GET", "/api/v1/attachments/{id}/thumb", attachment_thumb, ROLES_ANY, "附件缩略图 / An image's thumbnail", 0),
+    ROUTE("DELETE", "/api/v1/attachments/{id}", attachment_delete, ROLES_ANY, "删除附件 / Delete an attachment", 0),
     {0},
 };
 static const module attachments_module = {"attachments", 15, attach_routes, NULL, NULL, NULL};

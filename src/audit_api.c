@@ -88,8 +88,8 @@ static void audit_list(req *r) {
 }
 
 static const route audit_routes[] = {
-    {"GET", "/api/v1/audit", audit_list, ROLE_ADMIN | ROLE_OFFICE,
-     "审计日志（只读，按对象、用户、时间筛选） / The audit log (read-only; by entity, user, time)", 0},
+    ROUTE("GET", "/api/v1/audit", audit_list, ROLE_ADMIN | ROLE_OFFICE,
+          "审计日志（只读，按对象、用户、时间筛选） / The audit log (read-only; by entity, user, time)", 0),
     {0},
 };
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodes.h"
 #include "projects.h"
 
 typedef struct bm_proj {
@@ -230,8 +231,8 @@ static void battlemap(req *r) {
 }
 
 static const route battlemap_routes[] = {
-    {"GET", "/api/v1/battlemap", battlemap, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
-     "作战图 / Battle map: projects with nodes and lights, grouped", 0, CACHE_NOT_PROBLEMS},
+    ROUTE("GET", "/api/v1/battlemap", battlemap, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
+          "作战图 / Battle map: projects with nodes and lights, grouped", 0, CACHE_NOT_PROBLEMS),
     {0},
 };
 

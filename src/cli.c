@@ -19,6 +19,38 @@ void command_add(const command *c) {
   if (ncommands < (int)(sizeof commands / sizeof *commands)) commands[ncommands++] = c;
 }
 
+/* The options that take no value; every other option takes one. */
+static const char *const cli_flags[] = {"--help", "-h", "--quiet", "--dry-run", NULL};
+
+static int is_flag(const char *arg) {
+  for (int i = 0; cli_flags[i]; i++)
+    if (strcmp(arg, cli_flags[i]) == 0) return 1;
+  return 0;
+}
+
+static int is_option(const char *arg) { return arg[0] == '-' && arg[1]; }
+
+/* How many arguments the one at argv[i] spans: 2 for an option followed by
+ * its value, else 1. */
+static int arg_span(int argc, char **argv, int i) {
+  const char *a = argv[i];
+  return is_option(a) && !is_flag(a) && !strchr(a, '=') && i + 1 < argc ? 2 : 1;
+}
+
+void cli_permute(int argc, char **argv) {
+  if (argc < 3) return;
+  char **sorted = malloc((size_t)argc * sizeof *sorted);
+  if (!sorted) abort();
+  int n = 0;
+  for (int i = 1; i < argc; i += arg_span(argc, argv, i))
+    if (!is_option(argv[i])) sorted[n++] = argv[i];
+  for (int i = 1; i < argc; i += arg_span(argc, argv, i))
+    if (is_option(argv[i]))
+      for (int k = 0; k < arg_span(argc, argv, i); k++) sorted[n++] = argv[i + k];
+  memcpy(argv + 1, sorted, (size_t)n * sizeof *sorted);
+  free(sorted);
+}
+
 const char *cli_opt(int argc, char **argv, const char *name) {
   size_t n = strlen(name);
   for (int i = 1; i < argc; i++) {
@@ -45,6 +77,10 @@ int cli_int(int argc, char **argv, const char *name, long dflt, long min, long m
 }
 
 int cli_flag(int argc, char **argv, const char *name) {
+  if (!is_flag(name)) {
+    fprintf(stderr, "guatu: internal error: the flag %s is not listed in cli_flags (src/cli.c)\n", name);
+    abort();
+  }
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], name) == 0) return 1;
   return 0;

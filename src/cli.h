@@ -22,8 +22,21 @@ const command *command_at(int i);
 #define COMMAND_REGISTER(var)                                                                      \
   __attribute__((constructor)) static void var##_register(void) { command_add(&var); }
 
+/* Puts the positional arguments of a command's argv (after argv[0]) first,
+ * in their order, and the options after them, each with its value, so that
+ * a command reads argv[1], argv[2] … whether the user wrote its options
+ * before, between or after them (`guatu import projects --db DB FILE`).
+ * Called once by main() before a command runs.  An option is an argument
+ * starting with '-' (a lone "-" is positional); it takes the next argument
+ * as its value unless it is written --name=value or is one of the flags
+ * listed in cli.c (--help, -h, --quiet, --dry-run …). */
+void cli_permute(int argc, char **argv);
+
 /* The value after --name in argv (NULL if absent); `--name=value` works too. */
 const char *cli_opt(int argc, char **argv, const char *name);
+/* Whether the flag --name is in argv.  The flag must be listed in cli.c's
+ * cli_flags (which cli_permute needs to know it takes no value): asking for
+ * an unlisted one aborts, so a new flag cannot be forgotten there. */
 int cli_flag(int argc, char **argv, const char *name);
 /* The integer after --name into *out (dflt when absent); -1 after printing
  * a clear message when it is not an integer in [min, max]. */

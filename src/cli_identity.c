@@ -58,10 +58,6 @@ static int print_errors(const char *cmd, req *r) {
   return 2;
 }
 
-static int64_t unit_by_name(db *d, const char *name) {
-  return db_int1(d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
-}
-
 static int64_t user_by_login(db *d, const char *login) {
   return db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT(login));
 }

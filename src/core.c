@@ -182,13 +182,13 @@ static void openapi(req *r) {
 }
 
 static const route core_routes[] = {
-    {"GET", "/api/v1/health", health, ROLES_NONE, "健康检查 / Health check", 0},
-    {"GET", "/api/v1/openapi.json", openapi, ROLES_NONE, "接口文档 / This OpenAPI document", 0},
-    {"GET", "/api/v1/calendar", calendar_year, ROLES_NONE, "某年节假日与调休 / Holidays and make-up days of a year", 0},
-    {"PUT", "/api/v1/calendar/days/{day}", calendar_set_day, ROLE_ADMIN, "设置某日 / Set one calendar day", 0},
-    {"GET", "/api/v1/calendar/add-working-days", add_working_days, ROLES_NONE, "加N个工作日 / Add N working days", 0},
-    {"GET", "/api/v1/calendar/working-days-between", working_days_between, ROLES_NONE,
-     "两日间工作日数 / Working days between two dates", 0},
+    ROUTE("GET", "/api/v1/health", health, ROLES_NONE, "健康检查 / Health check", 0),
+    ROUTE("GET", "/api/v1/openapi.json", openapi, ROLES_NONE, "接口文档 / This OpenAPI document", 0),
+    ROUTE("GET", "/api/v1/calendar", calendar_year, ROLES_NONE, "某年节假日与调休 / Holidays and make-up days of a year", 0),
+    ROUTE("PUT", "/api/v1/calendar/days/{day}", calendar_set_day, ROLE_ADMIN, "设置某日 / Set one calendar day", 0),
+    ROUTE("GET", "/api/v1/calendar/add-working-days", add_working_days, ROLES_NONE, "加N个工作日 / Add N working days", 0),
+    ROUTE("GET", "/api/v1/calendar/working-days-between", working_days_between, ROLES_NONE,
+          "两日间工作日数 / Working days between two dates", 0),
     {0},
 };
 

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "demo.h"
 #include "http.h"
+#include "identity.h"
 
 typedef struct demo_unit {
   const char *name, *kind, *parent;
@@ -83,9 +84,7 @@ static const demo_user users[] = {
     {"bank", "bank1234", "郑信贷", "13807330010", "株洲农商银行", "bank"},
 };
 
-int64_t demo_unit_id(db *d, const char *name) {
-  return db_int1(d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
-}
+int64_t demo_unit_id(db *d, const char *name) { return unit_by_name(d, name); }
 
 int demo_add_unit(db *d, const char *name, const char *kind, int64_t parent_id, const char *at) {
   db_stmt *st = db_query(d, "INSERT INTO units (name, kind, parent_id, created_at) VALUES (?, ?, ?, ?) RETURNING id", DBT(name),

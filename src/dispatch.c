@@ -28,6 +28,7 @@
 #include "lights.h"
 #include "notify.h"
 #include "problems.h"
+#include "projects.h"
 
 #define DISPATCH_WRITE (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER)
 #define DISPATCH_READ (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT)
@@ -681,15 +682,15 @@ static void decision_create(req *r) {
 }
 
 static const route dispatch_routes[] = {
-    {"GET", "/api/v1/dispatch/meetings", meetings_list, DISPATCH_READ, "调度会列表 / Dispatch meetings", 0},
-    {"POST", "/api/v1/dispatch/meetings", meeting_create, DISPATCH_WRITE, "新建调度会（生成议题）/ New meeting with its agenda", 0},
-    {"GET", "/api/v1/dispatch/meetings/{id}", meeting_get, DISPATCH_READ, "调度会详情 / One meeting", 0},
-    {"PATCH", "/api/v1/dispatch/meetings/{id}", meeting_patch, DISPATCH_WRITE, "修改调度会 / Change a meeting", 0},
-    {"GET", "/api/v1/dispatch/meetings/{id}/agenda", agenda_get, DISPATCH_READ, "会议议题 / The agenda", 0},
-    {"POST", "/api/v1/dispatch/meetings/{id}/agenda", agenda_add, DISPATCH_WRITE, "增加议题 / Add an agenda item", 0},
-    {"PATCH", "/api/v1/dispatch/meetings/{id}/agenda/{item}", agenda_patch, DISPATCH_WRITE, "修改议题 / Change an agenda item", 0},
-    {"POST", "/api/v1/dispatch/meetings/{id}/decisions", decision_create, DISPATCH_WRITE,
-     "记录会议决定（交办问题或调整节点）/ Record a decision", 0},
+    ROUTE("GET", "/api/v1/dispatch/meetings", meetings_list, DISPATCH_READ, "调度会列表 / Dispatch meetings", 0),
+    ROUTE("POST", "/api/v1/dispatch/meetings", meeting_create, DISPATCH_WRITE, "新建调度会（生成议题）/ New meeting with its agenda", 0),
+    ROUTE("GET", "/api/v1/dispatch/meetings/{id}", meeting_get, DISPATCH_READ, "调度会详情 / One meeting", 0),
+    ROUTE("PATCH", "/api/v1/dispatch/meetings/{id}", meeting_patch, DISPATCH_WRITE, "修改调度会 / Change a meeting", 0),
+    ROUTE("GET", "/api/v1/dispatch/meetings/{id}/agenda", agenda_get, DISPATCH_READ, "会议议题 / The agenda", 0),
+    ROUTE("POST", "/api/v1/dispatch/meetings/{id}/agenda", agenda_add, DISPATCH_WRITE, "增加议题 / Add an agenda item", 0),
+    ROUTE("PATCH", "/api/v1/dispatch/meetings/{id}/agenda/{item}", agenda_patch, DISPATCH_WRITE, "修改议题 / Change an agenda item", 0),
+    ROUTE("POST", "/api/v1/dispatch/meetings/{id}/decisions", decision_create, DISPATCH_WRITE,
+          "记录会议决定（交办问题或调整节点）/ Record a decision", 0),
     {0},
 };
 

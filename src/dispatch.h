@@ -1,6 +1,6 @@
 /*
  * dispatch.h — what the dispatch meetings (dispatch.c) share with the
- * weekly report (weekly_report.c): the red/yellow projects with their
+ * weekly report (dispatch_weekly.c): the red/yellow projects with their
  * reasons as of a day, and a meeting's decisions with their status.
  */
 #ifndef GUATU_DISPATCH_H

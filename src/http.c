@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "calendar_db.h"
 #include "embedded.h"
+#include "static.h"
 
 #define DEFAULT_MAX_BODY ((size_t)1 << 20)
 

@@ -88,7 +88,16 @@ typedef struct route {
    * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
    * problems (escalations tick by every second) do not. */
   int cacheable;
+  /* Set by ROUTE(): the handler's name and the file that registers it, for
+   * `guatu routes`. */
+  const char *fn_name;
+  const char *file;
 } route;
+
+/* One route table entry: ROUTE(method, pattern, fn, roles, summary, max_body
+ * [, cacheable]).  Records #fn and __FILE__ so that the route list
+ * (`guatu routes`) names where each route is handled. */
+#define ROUTE(method, pattern, fn, ...) {method, pattern, fn, __VA_ARGS__, .fn_name = #fn, .file = __FILE__}
 
 enum { CACHE_NO = 0, CACHE_ANY = 1, CACHE_NOT_PROBLEMS = 2 };
 

@@ -20,6 +20,8 @@ int unit_kind_valid(const char *kind);
 
 /* {id,name,kind,parent_id,path} of a unit, or NULL when it does not exist. */
 json_t *unit_json(db *d, int64_t id);
+/* The id of the unit with this exact name (names are unique), or 0. */
+int64_t unit_by_name(db *d, const char *name);
 /* Inserts a unit below parent_id (0: top level) and sets its materialised
  * path; returns the new id, or 0 with the DB error left on the connection.
  * Runs inside the caller's transaction. */

@@ -4,44 +4,11 @@
  */
 #include "lights.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 
 const light_cfg light_defaults = {7, 20, 10};
-
-static int setting_int(db *d, const char *key, int dflt) {
-  db_stmt *st = db_query(d, "SELECT value FROM settings WHERE key = ?", DBT(key));
-  int v = dflt;
-  if (st && db_step(st) == DB_ROW) {
-    char *end;
-    long x = strtol(db_text(st, 0), &end, 10);
-    if (!*end && x >= 0 && x <= 1000) v = (int)x;
-  }
-  db_done(st);
-  return v;
-}
-
-void lights_config_load(db *d, light_cfg *cfg) {
-  cfg->yellow_days = setting_int(d, "light.yellow_days", light_defaults.yellow_days);
-  cfg->red_lag = setting_int(d, "light.red_lag", light_defaults.red_lag);
-  cfg->yellow_lag = setting_int(d, "light.yellow_lag", light_defaults.yellow_lag);
-}
-
-int lights_config_save(db *d, const light_cfg *cfg) {
-  static const char *const sql =
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-  char buf[3][16];
-  snprintf(buf[0], sizeof buf[0], "%d", cfg->yellow_days);
-  snprintf(buf[1], sizeof buf[1], "%d", cfg->red_lag);
-  snprintf(buf[2], sizeof buf[2], "%d", cfg->yellow_lag);
-  int rc = db_exec(d, sql, DBT("light.yellow_days"), DBT(buf[0]));
-  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.red_lag"), DBT(buf[1]));
-  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.yellow_lag"), DBT(buf[2]));
-  return rc;
-}
 
 const char *light_name(int light) { return light == LIGHT_RED ? "red" : light == LIGHT_YELLOW ? "yellow" : "green"; }
 

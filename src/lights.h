@@ -10,16 +10,14 @@
  *            exceeds `yellow_lag` (default 10); green otherwise.
  *
  * "Share of the year elapsed" is months closed / 12 (reports for the
- * current month are not due yet), so in January no project lags.  Thresholds
- * live in the settings table (keys light.yellow_days, light.red_lag,
- * light.yellow_lag) where an administrator sets them.
+ * current month are not due yet), so in January no project lags.  The rule
+ * is pure: callers pass the thresholds, which an administrator sets in the
+ * settings table (lights_config_load in projects.h reads them).
  */
 #ifndef GUATU_LIGHTS_H
 #define GUATU_LIGHTS_H
 
 #include <stdint.h>
-
-#include "db.h"
 
 enum { LIGHT_GREEN = 0, LIGHT_YELLOW = 1, LIGHT_RED = 2 };
 
@@ -30,10 +28,6 @@ typedef struct light_cfg {
 } light_cfg;
 
 extern const light_cfg light_defaults;
-
-/* Reads the thresholds from settings, falling back to the defaults. */
-void lights_config_load(db *d, light_cfg *cfg);
-int lights_config_save(db *d, const light_cfg *cfg);
 
 const char *light_name(int light); /* "green" | "yellow" | "red" */
 int light_parse(const char *s);    /* -1 when not a light name */

@@ -1,6 +1,6 @@
 /*
  * main.c — the guatu binary: dispatches to subcommands.  The commands that
- * belong to no module (init, serve, demo, backup, calendar, version) live
+ * belong to no module (init, serve, demo, backup, calendar, routes, version) live
  * here; modules register their own in their files.
  */
 #include <sodium.h>
@@ -247,6 +247,40 @@ static int cmd_calendar(int argc, char **argv) {
 static const command calendar_cmd = {"calendar", calendar_usage, cmd_calendar};
 COMMAND_REGISTER(calendar_cmd)
 
+/* ---- routes ---- */
+
+static const char routes_usage[] =
+    "guatu routes   list every API route: method, path, roles, handler, source file (e.g. guatu routes | grep reports)";
+
+static const char *route_roles(arena *a, unsigned roles) {
+  return roles == ROLES_NONE ? "public" : roles == ROLES_ANY ? "any" : roles_format(a, roles);
+}
+
+/* In dispatch order (the first route that matches a request answers it). */
+static int cmd_routes(int argc, char **argv) {
+  if (cli_wants_help(argc, argv)) return printf("%s\n", routes_usage), 0;
+  if (argc > 1) return fprintf(stderr, "usage: %s\n", routes_usage), 2;
+  arena a;
+  arena_init(&a);
+  int w[4] = {0};
+  for (int pass = 0; pass < 2; pass++)
+    for (int m = 0; m < module_count(); m++)
+      for (const route *rt = module_at(m)->routes; rt && rt->method; rt++) {
+        const char *col[4] = {rt->method, rt->pattern, route_roles(&a, rt->roles), rt->fn_name ? rt->fn_name : "?"};
+        if (pass == 0) {
+          for (int i = 0; i < 4; i++)
+            if ((int)strlen(col[i]) > w[i]) w[i] = (int)strlen(col[i]);
+        } else {
+          printf("%-*s  %-*s  %-*s  %-*s  %s\n", w[0], col[0], w[1], col[1], w[2], col[2], w[3], col[3],
+                 rt->file ? rt->file : "?");
+        }
+      }
+  arena_release(&a);
+  return 0;
+}
+static const command routes_cmd = {"routes", routes_usage, cmd_routes};
+COMMAND_REGISTER(routes_cmd)
+
 /* ---- version ---- */
 
 static int cmd_version(int argc, char **argv) {
@@ -266,7 +300,7 @@ static void usage(FILE *f) {
     for (const char *p = command_at(i)->usage; *p; p++) fputs(*p == '\n' ? "\n  " : (char[]){*p, 0}, f);
     fputc('\n', f);
   }
-  fprintf(f, "\nevery command answers --help\n");
+  fprintf(f, "\nevery command answers --help; options may come before or after the arguments\n");
 }
 
 int main(int argc, char **argv) {
@@ -279,7 +313,10 @@ int main(int argc, char **argv) {
     return argc < 2 ? 2 : 0;
   }
   for (int i = 0; i < command_count(); i++)
-    if (strcmp(command_at(i)->name, argv[1]) == 0) return command_at(i)->run(argc - 1, argv + 1);
+    if (strcmp(command_at(i)->name, argv[1]) == 0) {
+      cli_permute(argc - 1, argv + 1);
+      return command_at(i)->run(argc - 1, argv + 1);
+    }
   fprintf(stderr, "guatu: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return 2;

@@ -22,7 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "calendar_db.h"
+#include "nodes.h"
 #include "projects.h"
 
 /* ---- node JSON ---- */
@@ -576,17 +577,17 @@ static void baseline_all(req *r) {
 }
 
 static const route node_routes[] = {
-    {"GET", "/api/v1/node-templates", templates_list, ROLES_ANY, "节点模板 / Node templates", 0},
-    {"POST", "/api/v1/node-templates", templates_create, ROLE_ADMIN | ROLE_OFFICE, "新建节点模板 / Create a node template", 0},
-    {"PATCH", "/api/v1/node-templates/{id}", templates_update, ROLE_ADMIN | ROLE_OFFICE, "修改节点模板 / Change a node template", 0},
-    {"DELETE", "/api/v1/node-templates/{id}", templates_delete, ROLE_ADMIN | ROLE_OFFICE, "删除节点模板 / Delete a node template", 0},
-    {"GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0, CACHE_NOT_PROBLEMS},
-    {"POST", "/api/v1/projects/{id}/nodes", nodes_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
-     "新增节点或套用模板 / Add a node or apply a template", 0},
-    {"PATCH", "/api/v1/nodes/{id}", nodes_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE, "修改节点 / Change a node", 0},
-    {"DELETE", "/api/v1/nodes/{id}", nodes_delete, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "删除节点 / Delete a node", 0},
-    {"POST", "/api/v1/projects/{id}/baseline", baseline_project, ROLE_ADMIN | ROLE_OFFICE, "冻结项目基线 / Freeze a project's baseline", 0},
-    {"POST", "/api/v1/baseline", baseline_all, ROLE_ADMIN | ROLE_OFFICE, "冻结年初计划 / Freeze every project's baseline", 0},
+    ROUTE("GET", "/api/v1/node-templates", templates_list, ROLES_ANY, "节点模板 / Node templates", 0),
+    ROUTE("POST", "/api/v1/node-templates", templates_create, ROLE_ADMIN | ROLE_OFFICE, "新建节点模板 / Create a node template", 0),
+    ROUTE("PATCH", "/api/v1/node-templates/{id}", templates_update, ROLE_ADMIN | ROLE_OFFICE, "修改节点模板 / Change a node template", 0),
+    ROUTE("DELETE", "/api/v1/node-templates/{id}", templates_delete, ROLE_ADMIN | ROLE_OFFICE, "删除节点模板 / Delete a node template", 0),
+    ROUTE("GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("POST", "/api/v1/projects/{id}/nodes", nodes_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
+          "新增节点或套用模板 / Add a node or apply a template", 0),
+    ROUTE("PATCH", "/api/v1/nodes/{id}", nodes_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE, "修改节点 / Change a node", 0),
+    ROUTE("DELETE", "/api/v1/nodes/{id}", nodes_delete, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "删除节点 / Delete a node", 0),
+    ROUTE("POST", "/api/v1/projects/{id}/baseline", baseline_project, ROLE_ADMIN | ROLE_OFFICE, "冻结项目基线 / Freeze a project's baseline", 0),
+    ROUTE("POST", "/api/v1/baseline", baseline_all, ROLE_ADMIN | ROLE_OFFICE, "冻结年初计划 / Freeze every project's baseline", 0),
     {0},
 };
 

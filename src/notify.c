@@ -529,16 +529,16 @@ static void hook_deliveries(req *r) {
 }
 
 static const route notify_routes[] = {
-    {"GET", "/api/v1/notifications", notifications_list, ROLES_ANY, "我的通知 / My notifications", 0},
-    {"GET", "/api/v1/notifications/unread-count", notifications_unread, ROLES_ANY, "未读通知数 / Unread count", 0},
-    {"POST", "/api/v1/notifications/read-all", notifications_read_all, ROLES_ANY, "全部标为已读 / Mark all read", 0},
-    {"POST", "/api/v1/notifications/{id}/read", notification_read, ROLES_ANY, "标为已读 / Mark read", 0},
-    {"GET", "/api/v1/webhooks", hooks_list, ROLE_ADMIN, "推送地址列表 / Webhooks", 0},
-    {"POST", "/api/v1/webhooks", hook_create, ROLE_ADMIN, "新增推送地址 / Add a webhook", 0},
-    {"PATCH", "/api/v1/webhooks/{id}", hook_update, ROLE_ADMIN, "修改推送地址 / Change a webhook", 0},
-    {"DELETE", "/api/v1/webhooks/{id}", hook_delete, ROLE_ADMIN, "删除推送地址 / Delete a webhook", 0},
-    {"POST", "/api/v1/webhooks/{id}/test", hook_test, ROLE_ADMIN, "发送测试消息 / Send a test message", 0},
-    {"GET", "/api/v1/webhooks/{id}/deliveries", hook_deliveries, ROLE_ADMIN, "推送记录 / Delivery log", 0},
+    ROUTE("GET", "/api/v1/notifications", notifications_list, ROLES_ANY, "我的通知 / My notifications", 0),
+    ROUTE("GET", "/api/v1/notifications/unread-count", notifications_unread, ROLES_ANY, "未读通知数 / Unread count", 0),
+    ROUTE("POST", "/api/v1/notifications/read-all", notifications_read_all, ROLES_ANY, "全部标为已读 / Mark all read", 0),
+    ROUTE("POST", "/api/v1/notifications/{id}/read", notification_read, ROLES_ANY, "标为已读 / Mark read", 0),
+    ROUTE("GET", "/api/v1/webhooks", hooks_list, ROLE_ADMIN, "推送地址列表 / Webhooks", 0),
+    ROUTE("POST", "/api/v1/webhooks", hook_create, ROLE_ADMIN, "新增推送地址 / Add a webhook", 0),
+    ROUTE("PATCH", "/api/v1/webhooks/{id}", hook_update, ROLE_ADMIN, "修改推送地址 / Change a webhook", 0),
+    ROUTE("DELETE", "/api/v1/webhooks/{id}", hook_delete, ROLE_ADMIN, "删除推送地址 / Delete a webhook", 0),
+    ROUTE("POST", "/api/v1/webhooks/{id}/test", hook_test, ROLE_ADMIN, "发送测试消息 / Send a test message", 0),
+    ROUTE("GET", "/api/v1/webhooks/{id}/deliveries", hook_deliveries, ROLE_ADMIN, "推送记录 / Delivery log", 0),
     {0},
 };
 

@@ -4,8 +4,8 @@
  * header row repeats on every page they run over, simple grouped bar
  * charts drawn with cairo, and on every page a footer with the issuing
  * line, the date and "第 X 页 / 共 Y 页".  Text is set with pango in Noto
- * CJK, so Chinese wraps correctly.  (src/pdf.h, the one-table list
- * printer, is a thin layer over this.)
+ * CJK, so Chinese wraps correctly.  pdf_table() at the end is the one-table
+ * list printer built on it.
  *
  * Build the document block by block, then pdfdoc_render() lays it out
  * twice — once to count the pages, once to write them.
@@ -42,5 +42,15 @@ void pdfdoc_page_break(pdfdoc *d);
 
 /* The PDF (malloc'd, free() it) and its length, or NULL. */
 unsigned char *pdfdoc_render(pdfdoc *d, size_t *len);
+
+/* The lists the district prints and files: an A4 page (landscape when the
+ * table is wide) with a title, a generation line and a table that wraps
+ * long cells and continues over pages.  Shared: any module that needs a
+ * printable list uses it rather than writing its own.
+ * heads: ncols labels; cells: nrows*ncols texts, row-major (NULL prints
+ * empty).  Returns a malloc'd buffer (free() it) and its length in *len, or
+ * NULL on failure. */
+unsigned char *pdf_table(const char *title, int ncols, const char *const *heads, int nrows, const char *const *cells,
+                         size_t *len);
 
 #endif

@@ -829,17 +829,17 @@ static void problems_tick(db *d) {
 }
 
 static const route problem_routes[] = {
-    {"GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, CACHE_ANY},
-    {"POST", "/api/v1/problems", problem_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
-     "提出问题 / Raise a problem", 0},
-    {"GET", "/api/v1/problems/{id}", problem_get, ROLES_ANY, "问题详情 / One problem with its timeline", 0},
-    {"PATCH", "/api/v1/problems/{id}", problem_patch, ROLES_ANY, "修改问题 / Change a problem", 0},
-    {"POST", "/api/v1/problems/{id}/events", problem_event, ROLES_ANY,
-     "受理、答复、办结、退回、评价、留言 / Accept, reply, close, reopen, rate, comment", 0},
-    {"POST", "/api/v1/problems/{id}/attachments", problem_attach_add, ROLES_ANY, "上传问题附件 / Add a photo or document",
-     ATTACH_MAX_BYTES},
-    {"GET", "/api/v1/problem-categories", categories_list, ROLES_ANY, "问题类别 / Problem categories", 0},
-    {"PATCH", "/api/v1/problem-categories/{code}", category_patch, ROLE_ADMIN, "修改问题类别时限 / Change a category", 0},
+    ROUTE("GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, CACHE_ANY),
+    ROUTE("POST", "/api/v1/problems", problem_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
+          "提出问题 / Raise a problem", 0),
+    ROUTE("GET", "/api/v1/problems/{id}", problem_get, ROLES_ANY, "问题详情 / One problem with its timeline", 0),
+    ROUTE("PATCH", "/api/v1/problems/{id}", problem_patch, ROLES_ANY, "修改问题 / Change a problem", 0),
+    ROUTE("POST", "/api/v1/problems/{id}/events", problem_event, ROLES_ANY,
+          "受理、答复、办结、退回、评价、留言 / Accept, reply, close, reopen, rate, comment", 0),
+    ROUTE("POST", "/api/v1/problems/{id}/attachments", problem_attach_add, ROLES_ANY, "上传问题附件 / Add a photo or document",
+          ATTACH_MAX_BYTES),
+    ROUTE("GET", "/api/v1/problem-categories", categories_list, ROLES_ANY, "问题类别 / Problem categories", 0),
+    ROUTE("PATCH", "/api/v1/problem-categories/{code}", category_patch, ROLE_ADMIN, "修改问题类别时限 / Change a category", 0),
     {0},
 };
 

@@ -1,6 +1,6 @@
 /*
  * problems.h — what problems.c shares with the dispatch meetings
- * (dispatch.c), the weekly report (weekly_report.c) and its demo loader:
+ * (dispatch.c), the weekly report (dispatch_weekly.c) and its demo loader:
  * creating a problem inside the caller's transaction (so a meeting's
  * decision and the problem it creates commit together) and its JSON.
  */

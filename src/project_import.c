@@ -645,10 +645,10 @@ COMMAND_REGISTER(export_cmd)
 
 /* Order 29: these fixed paths must be matched before /api/v1/projects/{id}. */
 static const route import_routes[] = {
-    {"GET", "/api/v1/projects/export", projects_export, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
-     "导出项目库（导入格式） / Export the project library (import layout)", 0},
-    {"POST", "/api/v1/projects/import", projects_import, ROLE_ADMIN | ROLE_OFFICE,
-     "导入项目库（XLSX/CSV，全部成功或全部不写） / Import projects (all or nothing)", 20u << 20},
+    ROUTE("GET", "/api/v1/projects/export", projects_export, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
+          "导出项目库（导入格式） / Export the project library (import layout)", 0),
+    ROUTE("POST", "/api/v1/projects/import", projects_import, ROLE_ADMIN | ROLE_OFFICE,
+          "导入项目库（XLSX/CSV，全部成功或全部不写） / Import projects (all or nothing)", 20u << 20),
     {0},
 };
 

@@ -1156,6 +1156,37 @@ static void categories_delete(req *r) {
 
 /* ---- light thresholds ---- */
 
+static int setting_int(db *d, const char *key, int dflt) {
+  db_stmt *st = db_query(d, "SELECT value FROM settings WHERE key = ?", DBT(key));
+  int v = dflt;
+  if (st && db_step(st) == DB_ROW) {
+    char *end;
+    long x = strtol(db_text(st, 0), &end, 10);
+    if (!*end && x >= 0 && x <= 1000) v = (int)x;
+  }
+  db_done(st);
+  return v;
+}
+
+void lights_config_load(db *d, light_cfg *cfg) {
+  cfg->yellow_days = setting_int(d, "light.yellow_days", light_defaults.yellow_days);
+  cfg->red_lag = setting_int(d, "light.red_lag", light_defaults.red_lag);
+  cfg->yellow_lag = setting_int(d, "light.yellow_lag", light_defaults.yellow_lag);
+}
+
+int lights_config_save(db *d, const light_cfg *cfg) {
+  static const char *const sql =
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  char buf[3][16];
+  snprintf(buf[0], sizeof buf[0], "%d", cfg->yellow_days);
+  snprintf(buf[1], sizeof buf[1], "%d", cfg->red_lag);
+  snprintf(buf[2], sizeof buf[2], "%d", cfg->yellow_lag);
+  int rc = db_exec(d, sql, DBT("light.yellow_days"), DBT(buf[0]));
+  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.red_lag"), DBT(buf[1]));
+  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.yellow_lag"), DBT(buf[2]));
+  return rc;
+}
+
 static json_t *cfg_json(const light_cfg *c) {
   return json_pack("{s:i, s:i, s:i}", "yellow_days", c->yellow_days, "red_lag", c->red_lag, "yellow_lag", c->yellow_lag);
 }
@@ -1196,22 +1227,22 @@ static void lights_put(req *r) {
 }
 
 static const route project_routes[] = {
-    {"GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, CACHE_NOT_PROBLEMS},
-    {"POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0},
-    {"GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0},
-    {"PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,
-     "修改项目 / Change a project", 0},
-    {"DELETE", "/api/v1/projects/{id}", projects_delete, ROLE_ADMIN | ROLE_OFFICE, "删除项目 / Delete a project", 0},
-    {"GET", "/api/v1/projects/{id}/history", projects_history, ROLES_ANY, "项目变更历史 / Project history", 0},
-    {"GET", "/api/v1/public/projects", projects_public, ROLES_NONE, "公开项目 / Published projects", 0},
-    {"GET", "/api/v1/project-fields", fields_list, ROLES_ANY, "自定义字段 / Custom fields", 0},
-    {"POST", "/api/v1/project-fields", fields_create, ROLE_ADMIN, "定义自定义字段 / Define a custom field", 0},
-    {"DELETE", "/api/v1/project-fields/{key}", fields_delete, ROLE_ADMIN, "删除自定义字段 / Delete a custom field", 0},
-    {"GET", "/api/v1/project-categories", categories_list, ROLES_ANY, "项目类别 / Project categories", 0},
-    {"POST", "/api/v1/project-categories", categories_create, ROLE_ADMIN, "新增项目类别 / Add a category", 0},
-    {"DELETE", "/api/v1/project-categories/{name}", categories_delete, ROLE_ADMIN, "删除项目类别 / Delete a category", 0},
-    {"GET", "/api/v1/settings/lights", lights_get, ROLES_ANY, "红黄绿灯阈值 / Light thresholds", 0},
-    {"PUT", "/api/v1/settings/lights", lights_put, ROLE_ADMIN, "设置红黄绿灯阈值 / Set light thresholds", 0},
+    ROUTE("GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0),
+    ROUTE("GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0),
+    ROUTE("PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,
+          "修改项目 / Change a project", 0),
+    ROUTE("DELETE", "/api/v1/projects/{id}", projects_delete, ROLE_ADMIN | ROLE_OFFICE, "删除项目 / Delete a project", 0),
+    ROUTE("GET", "/api/v1/projects/{id}/history", projects_history, ROLES_ANY, "项目变更历史 / Project history", 0),
+    ROUTE("GET", "/api/v1/public/projects", projects_public, ROLES_NONE, "公开项目 / Published projects", 0),
+    ROUTE("GET", "/api/v1/project-fields", fields_list, ROLES_ANY, "自定义字段 / Custom fields", 0),
+    ROUTE("POST", "/api/v1/project-fields", fields_create, ROLE_ADMIN, "定义自定义字段 / Define a custom field", 0),
+    ROUTE("DELETE", "/api/v1/project-fields/{key}", fields_delete, ROLE_ADMIN, "删除自定义字段 / Delete a custom field", 0),
+    ROUTE("GET", "/api/v1/project-categories", categories_list, ROLES_ANY, "项目类别 / Project categories", 0),
+    ROUTE("POST", "/api/v1/project-categories", categories_create, ROLE_ADMIN, "新增项目类别 / Add a category", 0),
+    ROUTE("DELETE", "/api/v1/project-categories/{name}", categories_delete, ROLE_ADMIN, "删除项目类别 / Delete a category", 0),
+    ROUTE("GET", "/api/v1/settings/lights", lights_get, ROLES_ANY, "红黄绿灯阈值 / Light thresholds", 0),
+    ROUTE("PUT", "/api/v1/settings/lights", lights_put, ROLE_ADMIN, "设置红黄绿灯阈值 / Set light thresholds", 0),
     {0},
 };
 

@@ -1,9 +1,10 @@
 /*
  * projects.h — what the project-library files (projects.c, nodes.c,
  * battlemap.c, project_import.c, demo_projects.c) share: the code lists of
- * levels and stages with their Chinese names, the project and node JSON,
- * scope checks and the light reasons.  Other modules use the tables
- * directly (see sql/0003_projects.sql) and lights.h for the rule.
+ * levels and stages with their Chinese names, the project JSON, scope
+ * checks and the light reasons (node JSON and templates: nodes.h).  Other
+ * modules use the tables directly (see sql/0003_projects.sql) and lights.h
+ * for the rule.
  */
 #ifndef GUATU_PROJECTS_H
 #define GUATU_PROJECTS_H
@@ -37,16 +38,15 @@ typedef struct light_ctx {
   const calendar *cal;
 } light_ctx;
 void light_ctx_init(db *d, light_ctx *lc, const calendar *cal, int year);
+/* The thresholds an administrator set (settings keys light.yellow_days,
+ * light.red_lag, light.yellow_lag; PUT /api/v1/settings/lights), each
+ * falling back to light_defaults. */
+void lights_config_load(db *d, light_cfg *cfg);
+int lights_config_save(db *d, const light_cfg *cfg);
 
 /* The full project JSON (contract fields), or NULL when absent.  The caller
  * checks scope first. */
 json_t *project_json(db *d, int64_t id, const light_ctx *lc);
-/* Node JSON from a row of NODE_SELECT. */
-#define NODE_SELECT                                                                                                 \
-  "SELECT n.id, n.project_id, n.seq, n.name, n.kind, n.unit_id, u.name, n.person, n.planned_date, n.baseline_date, " \
-  "n.actual_date, n.note, n.depends_on, n.version FROM nodes n LEFT JOIN units u ON u.id = n.unit_id "
-json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out);
-json_t *node_json(db *d, int64_t id, const light_ctx *lc);
 /* Appends the reasons of a project's light to `reasons` (Chinese sentences
  * with figures) from its open nodes and its investment figures; returns the
  * light. */
@@ -85,11 +85,6 @@ int proj_load(db *d, arena *a, int64_t id, proj_in *p);
  * and custom values; returns the id or 0 on a DB error.  Inside the
  * caller's transaction; no audit, no version check (the caller's job). */
 int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at);
-
-/* Appends a template's steps as nodes laid out in working days from start
- * (nodes.c).  unit_role picks the node's unit among the three ids. */
-int nodes_apply_template(db *d, int64_t project_id, json_t *steps, int32_t start, const calendar *cal, const char *at,
-                         int64_t unit_id, int64_t hq_id, int64_t owner_id);
 
 /* Custom field definitions. */
 typedef struct cfield {

@@ -25,7 +25,7 @@
 #include "calendar.h"
 #include "export.h"
 #include "http.h"
-#include "pdf.h"
+#include "pdfdoc.h"
 #include "rate.h"
 #include "tasks.h"
 
@@ -1012,19 +1012,19 @@ static void assessments_get(req *r) {
 #define READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT)
 
 static const route ranking_routes[] = {
-    {"GET", "/api/v1/rankings", rankings_get, READERS, "月度排名 / Monthly rankings per peer group (month, group)", 0, CACHE_NOT_PROBLEMS},
-    {"GET", "/api/v1/accountability", accountability_get, READERS,
-     "约谈通报问责名单 / The accountability list of a month (month, version)", 0, CACHE_NOT_PROBLEMS},
-    {"GET", "/api/v1/accountability/settings", settings_get, READERS, "问责与考核参数 / Rule and weight settings", 0},
-    {"PUT", "/api/v1/accountability/settings", settings_put, ROLE_ADMIN, "修改问责与考核参数 / Change the settings", 0},
-    {"POST", "/api/v1/accountability/{month}/publish", accountability_publish, ROLE_ADMIN | ROLE_OFFICE,
-     "发布名单（冻结为新版本） / Publish the list as a frozen version", 0},
-    {"POST", "/api/v1/accountability/{month}/flags", flag_create, ROLE_ADMIN | ROLE_OFFICE,
-     "标记问责 / Flag a unit for discipline", 0},
-    {"DELETE", "/api/v1/accountability/{month}/flags/{id}", flag_delete, ROLE_ADMIN | ROLE_OFFICE,
-     "撤销问责标记 / Remove a discipline flag", 0},
-    {"GET", "/api/v1/public/board", public_board, ROLES_NONE, "亮屏：已发布的排名与名单 / Public board of published lists", 0, CACHE_ANY},
-    {"GET", "/api/v1/assessments", assessments_get, READERS, "季度考核 / Quarterly assessment (quarter, group)", 0, CACHE_ANY},
+    ROUTE("GET", "/api/v1/rankings", rankings_get, READERS, "月度排名 / Monthly rankings per peer group (month, group)", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("GET", "/api/v1/accountability", accountability_get, READERS,
+          "约谈通报问责名单 / The accountability list of a month (month, version)", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("GET", "/api/v1/accountability/settings", settings_get, READERS, "问责与考核参数 / Rule and weight settings", 0),
+    ROUTE("PUT", "/api/v1/accountability/settings", settings_put, ROLE_ADMIN, "修改问责与考核参数 / Change the settings", 0),
+    ROUTE("POST", "/api/v1/accountability/{month}/publish", accountability_publish, ROLE_ADMIN | ROLE_OFFICE,
+          "发布名单（冻结为新版本） / Publish the list as a frozen version", 0),
+    ROUTE("POST", "/api/v1/accountability/{month}/flags", flag_create, ROLE_ADMIN | ROLE_OFFICE,
+          "标记问责 / Flag a unit for discipline", 0),
+    ROUTE("DELETE", "/api/v1/accountability/{month}/flags/{id}", flag_delete, ROLE_ADMIN | ROLE_OFFICE,
+          "撤销问责标记 / Remove a discipline flag", 0),
+    ROUTE("GET", "/api/v1/public/board", public_board, ROLES_NONE, "亮屏：已发布的排名与名单 / Public board of published lists", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/assessments", assessments_get, READERS, "季度考核 / Quarterly assessment (quarter, group)", 0, CACHE_ANY),
     {0},
 };
 

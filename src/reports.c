@@ -900,19 +900,19 @@ COMMAND_REGISTER(reports_command)
 #define R_OFFICE (ROLE_ADMIN | ROLE_OFFICE)
 
 static const route report_routes[] = {
-    {"GET", "/api/v1/projects/{id}/reports", project_reports, R_READ, "项目的进度填报 / A project's monthly reports", 0},
-    {"POST", "/api/v1/projects/{id}/reports", reports_create, R_WRITE, "提交进度填报 / Submit a monthly report", 0},
-    {"GET", "/api/v1/reports/missing", reports_missing, R_READ, "未填报单位 / Who has not reported, per unit", 0},
-    {"GET", "/api/v1/reports/summary", reports_summary, R_READ, "月度投资汇总表 / Monthly summary (XLSX)", 0},
-    {"GET", "/api/v1/reports/settings", settings_get, R_READ, "填报截止日 / Report deadline day", 0},
-    {"PUT", "/api/v1/reports/settings", settings_put, R_OFFICE, "设置填报截止日 / Set the deadline day", 0},
-    {"GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0, CACHE_NOT_PROBLEMS},
-    {"GET", "/api/v1/reports/{id}", report_get, R_READ, "一份进度填报 / One report", 0},
-    {"PATCH", "/api/v1/reports/{id}", report_update, R_WRITE, "修改或重新提交填报 / Correct or resubmit a report", 0},
-    {"POST", "/api/v1/reports/{id}/review", report_review, R_OFFICE, "审核填报 / Approve or return a report", 0},
-    {"POST", "/api/v1/reports/{id}/photos", report_photo_add, R_WRITE, "上传现场照片 / Add a site photo", ATTACH_MAX_BYTES},
-    {"GET", "/api/v1/targets/{year}", targets_get, R_READ, "年度目标 / The year's targets", 0},
-    {"PUT", "/api/v1/targets/{year}", targets_put, R_OFFICE, "设置年度目标 / Set the year's targets", 0},
+    ROUTE("GET", "/api/v1/projects/{id}/reports", project_reports, R_READ, "项目的进度填报 / A project's monthly reports", 0),
+    ROUTE("POST", "/api/v1/projects/{id}/reports", reports_create, R_WRITE, "提交进度填报 / Submit a monthly report", 0),
+    ROUTE("GET", "/api/v1/reports/missing", reports_missing, R_READ, "未填报单位 / Who has not reported, per unit", 0),
+    ROUTE("GET", "/api/v1/reports/summary", reports_summary, R_READ, "月度投资汇总表 / Monthly summary (XLSX)", 0),
+    ROUTE("GET", "/api/v1/reports/settings", settings_get, R_READ, "填报截止日 / Report deadline day", 0),
+    ROUTE("PUT", "/api/v1/reports/settings", settings_put, R_OFFICE, "设置填报截止日 / Set the deadline day", 0),
+    ROUTE("GET", "/api/v1/reports", reports_list, R_READ, "进度填报列表 / Reports and missing reports", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("GET", "/api/v1/reports/{id}", report_get, R_READ, "一份进度填报 / One report", 0),
+    ROUTE("PATCH", "/api/v1/reports/{id}", report_update, R_WRITE, "修改或重新提交填报 / Correct or resubmit a report", 0),
+    ROUTE("POST", "/api/v1/reports/{id}/review", report_review, R_OFFICE, "审核填报 / Approve or return a report", 0),
+    ROUTE("POST", "/api/v1/reports/{id}/photos", report_photo_add, R_WRITE, "上传现场照片 / Add a site photo", ATTACH_MAX_BYTES),
+    ROUTE("GET", "/api/v1/targets/{year}", targets_get, R_READ, "年度目标 / The year's targets", 0),
+    ROUTE("PUT", "/api/v1/targets/{year}", targets_put, R_OFFICE, "设置年度目标 / Set the year's targets", 0),
     {0},
 };
 static const module reports_module = {"reports", 40, report_routes, NULL, NULL, NULL};

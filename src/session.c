@@ -187,10 +187,10 @@ static void change_password(req *r) {
 }
 
 static const route session_routes[] = {
-    {"POST", "/api/v1/session", login, ROLES_NONE, "登录 / Log in", 0},
-    {"DELETE", "/api/v1/session", logout, ROLES_ANY, "退出登录 / Log out", 0},
-    {"GET", "/api/v1/me", me, ROLES_ANY, "当前用户 / Who is logged in", 0},
-    {"POST", "/api/v1/me/password", change_password, ROLES_ANY, "修改密码 / Change password", 0},
+    ROUTE("POST", "/api/v1/session", login, ROLES_NONE, "登录 / Log in", 0),
+    ROUTE("DELETE", "/api/v1/session", logout, ROLES_ANY, "退出登录 / Log out", 0),
+    ROUTE("GET", "/api/v1/me", me, ROLES_ANY, "当前用户 / Who is logged in", 0),
+    ROUTE("POST", "/api/v1/me/password", change_password, ROLES_ANY, "修改密码 / Change password", 0),
     {0},
 };
 

@@ -7,12 +7,7 @@
 
 #include "embedded.h"
 #include "http.h"
-
-const embedded_file *embedded_find(const char *name) {
-  for (const embedded_file *f = embedded_files; f->name; f++)
-    if (strcmp(f->name, name) == 0) return f;
-  return NULL;
-}
+#include "static.h"
 
 static const char *mime_type(const char *name) {
   static const char *const types[][2] = {

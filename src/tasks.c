@@ -21,8 +21,8 @@
 #include "accountability.h"
 #include "auth.h"
 #include "calendar.h"
-#include "demo.h"
 #include "http.h"
+#include "identity.h"
 #include "money.h"
 #include "tasks.h"
 
@@ -539,7 +539,7 @@ static int tasks_demo(db *d, FILE *log) {
     acc_month_add(this_month, -back, month);
     for (size_t i = 0; rc == 0 && i < sizeof demo_tasks / sizeof *demo_tasks; i++) {
       const demo_task *t = &demo_tasks[i];
-      int64_t unit = demo_unit_id(d, t->unit);
+      int64_t unit = unit_by_name(d, t->unit);
       if (!unit) continue;
       int64_t actual = t->target * t->pct[2 - back] / 100;
       rc = db_exec(d,
@@ -557,7 +557,7 @@ static int tasks_demo(db *d, FILE *log) {
   /* this month, one report still waits for the office's confirmation */
   if (rc == 0) {
     const char *month = this_month;
-    int64_t unit = demo_unit_id(d, "明照街道");
+    int64_t unit = unit_by_name(d, "明照街道");
     if (unit)
       rc = db_exec(d,
                    "INSERT INTO tasks (unit_id, month, kind, title, description, target, actual, source, weight, confirmed, "
@@ -573,7 +573,7 @@ static int tasks_demo(db *d, FILE *log) {
     const char *unit, *node_kind, *title;
   } node_tasks[] = {{"荷塘区自然资源分局", "land_approval", "土地报批"}, {"荷塘区行政审批服务局", "construction_permit", "施工许可"}};
   for (size_t i = 0; rc == 0 && i < sizeof node_tasks / sizeof *node_tasks; i++) {
-    int64_t unit = demo_unit_id(d, node_tasks[i].unit);
+    int64_t unit = unit_by_name(d, node_tasks[i].unit);
     db_stmt *st = db_query(d,
                            "SELECT n.id, n.planned_date, p.name FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.kind = ? "
                            "AND n.planned_date >= ? AND n.planned_date <= ? ORDER BY n.planned_date, n.id LIMIT 2",
@@ -603,7 +603,7 @@ static int tasks_demo(db *d, FILE *log) {
   if (rc == 0) {
     char last[16];
     acc_month_add(this_month, -1, last);
-    int64_t hq = demo_unit_id(d, "硬质材料产业园指挥部");
+    int64_t hq = unit_by_name(d, "硬质材料产业园指挥部");
     int64_t sum = hq ? db_int1(d, 0,
                                "SELECT CAST(COALESCE(SUM(r.investment), 0) AS BIGINT) FROM reports r JOIN projects p ON p.id = "
                                "r.project_id WHERE p.hq_id = ? AND r.state = 'approved' AND r.period = ?",
@@ -637,15 +637,15 @@ static int tasks_demo(db *d, FILE *log) {
 }
 
 static const route task_routes[] = {
-    {"GET", "/api/v1/tasks", task_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
-     "月度攻坚任务列表 / Monthly tasks (month, unit, kind, completed, q)", 0},
-    {"POST", "/api/v1/tasks", task_create, ROLE_ADMIN | ROLE_OFFICE, "下达攻坚任务 / Create a monthly task", 0},
-    {"GET", "/api/v1/tasks/{id}", task_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT, "任务详情 / One task", 0},
-    {"PATCH", "/api/v1/tasks/{id}", task_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
-     "修改任务或填报实际 / Change a task or report its actual", 0},
-    {"DELETE", "/api/v1/tasks/{id}", task_delete, ROLE_ADMIN | ROLE_OFFICE, "删除任务 / Delete a task", 0},
-    {"POST", "/api/v1/tasks/{id}/confirm", task_confirm, ROLE_ADMIN | ROLE_OFFICE,
-     "确认实际完成 / Confirm a reported actual", 0},
+    ROUTE("GET", "/api/v1/tasks", task_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "月度攻坚任务列表 / Monthly tasks (month, unit, kind, completed, q)", 0),
+    ROUTE("POST", "/api/v1/tasks", task_create, ROLE_ADMIN | ROLE_OFFICE, "下达攻坚任务 / Create a monthly task", 0),
+    ROUTE("GET", "/api/v1/tasks/{id}", task_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT, "任务详情 / One task", 0),
+    ROUTE("PATCH", "/api/v1/tasks/{id}", task_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
+          "修改任务或填报实际 / Change a task or report its actual", 0),
+    ROUTE("DELETE", "/api/v1/tasks/{id}", task_delete, ROLE_ADMIN | ROLE_OFFICE, "删除任务 / Delete a task", 0),
+    ROUTE("POST", "/api/v1/tasks/{id}/confirm", task_confirm, ROLE_ADMIN | ROLE_OFFICE,
+          "确认实际完成 / Confirm a reported actual", 0),
     {0},
 };
 

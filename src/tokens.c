@@ -94,9 +94,9 @@ static void tokens_delete(req *r) {
 }
 
 static const route token_routes[] = {
-    {"GET", "/api/v1/tokens", tokens_list, ROLES_ANY, "我的API令牌 / My API tokens", 0},
-    {"POST", "/api/v1/tokens", tokens_create, ROLES_ANY, "新建API令牌（只显示一次） / Create an API token (shown once)", 0},
-    {"DELETE", "/api/v1/tokens/{id}", tokens_delete, ROLES_ANY, "吊销API令牌 / Revoke an API token", 0},
+    ROUTE("GET", "/api/v1/tokens", tokens_list, ROLES_ANY, "我的API令牌 / My API tokens", 0),
+    ROUTE("POST", "/api/v1/tokens", tokens_create, ROLES_ANY, "新建API令牌（只显示一次） / Create an API token (shown once)", 0),
+    ROUTE("DELETE", "/api/v1/tokens/{id}", tokens_delete, ROLES_ANY, "吊销API令牌 / Revoke an API token", 0),
     {0},
 };
 

@@ -35,6 +35,10 @@ json_t *unit_json(db *d, int64_t id) {
   return o;
 }
 
+int64_t unit_by_name(db *d, const char *name) {
+  return db_int1(d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
+}
+
 /* The path of a unit ("/" for none), copied into the arena; NULL if absent. */
 static const char *unit_path(db *d, arena *a, int64_t id) {
   if (!id) return "/";
@@ -229,10 +233,10 @@ static void units_delete(req *r) {
 }
 
 static const route unit_routes[] = {
-    {"GET", "/api/v1/units", units_list, ROLES_ANY, "单位列表 / List units", 0},
-    {"POST", "/api/v1/units", units_create, ROLE_ADMIN, "新增单位 / Create a unit", 0},
-    {"PATCH", "/api/v1/units/{id}", units_update, ROLE_ADMIN, "修改或移动单位 / Change or move a unit", 0},
-    {"DELETE", "/api/v1/units/{id}", units_delete, ROLE_ADMIN, "删除单位 / Delete a unit", 0},
+    ROUTE("GET", "/api/v1/units", units_list, ROLES_ANY, "单位列表 / List units", 0),
+    ROUTE("POST", "/api/v1/units", units_create, ROLE_ADMIN, "新增单位 / Create a unit", 0),
+    ROUTE("PATCH", "/api/v1/units/{id}", units_update, ROLE_ADMIN, "修改或移动单位 / Change or move a unit", 0),
+    ROUTE("DELETE", "/api/v1/units/{id}", units_delete, ROLE_ADMIN, "删除单位 / Delete a unit", 0),
     {0},
 };
 

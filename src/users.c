@@ -331,12 +331,12 @@ static void users_update(req *r) {
 }
 
 static const route user_routes[] = {
-    {"GET", "/api/v1/users", users_list, ROLE_ADMIN | ROLE_OFFICE, "用户列表（手机号脱敏） / List users (phones masked)", 0},
-    {"GET", "/api/v1/users/{id}", users_get, ROLE_ADMIN | ROLE_OFFICE,
-     "用户详情；reveal=phone 显示完整手机号并记审计 / One user; reveal=phone shows the full number, audited", 0},
-    {"POST", "/api/v1/users", users_create, ROLE_ADMIN, "新增用户 / Create a user", 0},
-    {"PATCH", "/api/v1/users/{id}", users_update, ROLE_ADMIN,
-     "修改、停用、解锁用户或重置密码 / Change, disable, unlock a user or reset the password", 0},
+    ROUTE("GET", "/api/v1/users", users_list, ROLE_ADMIN | ROLE_OFFICE, "用户列表（手机号脱敏） / List users (phones masked)", 0),
+    ROUTE("GET", "/api/v1/users/{id}", users_get, ROLE_ADMIN | ROLE_OFFICE,
+          "用户详情；reveal=phone 显示完整手机号并记审计 / One user; reveal=phone shows the full number, audited", 0),
+    ROUTE("POST", "/api/v1/users", users_create, ROLE_ADMIN, "新增用户 / Create a user", 0),
+    ROUTE("PATCH", "/api/v1/users/{id}", users_update, ROLE_ADMIN,
+          "修改、停用、解锁用户或重置密码 / Change, disable, unlock a user or reset the password", 0),
     {0},
 };
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, startServerAs, guatu, newDatabase, fields, PG } from './lib.mjs';
@@ -171,6 +171,40 @@ test('the OpenAPI 3.1 document lists every route, and every listed route exists'
     }
   }
   assert.ok(n >= 20, `${n} operations`);
+});
+
+test('guatu routes lists every route with its roles, handler and source file, one per line', async () => {
+  const r = guatu(['routes']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  const rows = lines.map((l) => l.split(/\s+/));
+  for (const row of rows) {
+    assert.equal(row.length, 5, `method path roles handler file: ${row.join(' ')}`);
+    assert.match(row[3], /^[a-z_][a-z0-9_]*$/, `a handler name: ${row.join(' ')}`);
+    assert.match(row[4], /^src\/[a-z_]+\.c$/, `a source file: ${row.join(' ')}`);
+  }
+  // Aligned: every column starts at the same offset on every line.
+  const starts = (l) => [...l.matchAll(/(?<=\s)\S+/g)].map((m) => m.index);
+  for (const l of lines) assert.deepEqual(starts(l), starts(lines[0]), l);
+  assert.ok(lines.some((l) => /^GET\s+\/api\/v1\/health\s+public\s+health\s+src\/core\.c$/.test(l)),
+    'GET /api/v1/health is public, handled by health() in src/core.c');
+  assert.ok(rows.some((x) => x[0] === 'PUT' && x[1] === '/api/v1/calendar/days/{day}' && x[2] === 'admin'));
+  const listed = new Set(rows.map((x) => `${x[0]} ${x[1]}`));
+  assert.equal(listed.size, rows.length, 'no route listed twice');
+  const doc = (await server.client().get('/api/v1/openapi.json')).body;
+  let n = 0;
+  for (const [p, item] of Object.entries(doc.paths))
+    for (const m of Object.keys(item)) {
+      assert.ok(listed.has(`${m.toUpperCase()} ${p}`), `${m.toUpperCase()} ${p} is in guatu routes`);
+      n++;
+    }
+  assert.equal(n, rows.length, 'guatu routes lists exactly the documented operations');
+  assert.match(guatu(['routes', '--help']).stdout, /guatu routes/);
+  // The file named is where the handler is defined.
+  for (const [, , , fn, file] of rows) {
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    assert.match(text, new RegExp(`\\b${fn}\\(req \\*r\\)`), `${fn} defined in ${file}`);
+  }
 });
 
 test('calendar: 2022-09-30 + 1 working day is 2022-10-08; days between count from the next working day', async () => {

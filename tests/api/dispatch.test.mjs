@@ -213,6 +213,47 @@ test('weekly report: XLSX carries the same tables', async () => {
   assert.equal(Number(row[1]), all - closed);
 });
 
+test('weekly report: /api/v1/dispatch/weekly and its first path /api/v1/reports/weekly answer the same', async () => {
+  const members = (buf) => {
+    const f = join(tmp, `m${Math.random()}.xlsx`);
+    writeFileSync(f, buf);
+    const names = spawnSync('unzip', ['-Z1', f], { encoding: 'utf8' }).stdout.trim().split('\n');
+    rmSync(f);
+    return names;
+  };
+  // cairo stamps each PDF with the second it was made
+  const pdfNoDate = (buf) => buf.toString('latin1').replace(/\/CreationDate \(D:[^)]*\)/g, '');
+  const today = await chinaToday();
+  for (const q of ['week=2022-W39&format=pdf', 'week=2022-W39&format=xlsx', `week=${isoWeek(today)}`, `week=${isoWeek(today)}&format=xlsx`]) {
+    const [a, b] = await Promise.all([office.get(`/api/v1/dispatch/weekly?${q}`), office.get(`/api/v1/reports/weekly?${q}`)]);
+    assert.equal(a.status, 200, q);
+    assert.equal(b.status, a.status, q);
+    for (const h of ['content-type', 'content-disposition', 'content-length'])
+      assert.equal(b.headers.get(h), a.headers.get(h), `${h} of ${q}`);
+    if (/xlsx/.test(q)) {
+      const names = members(a.body);
+      assert.deepEqual(members(b.body), names, q);
+      assert.ok(names.includes('xl/workbook.xml'));
+      // every part but the workbook's creation time
+      for (const n of names.filter((x) => x !== 'docProps/core.xml')) {
+        const m = n.replace('[', '[[]'); // unzip takes the member as a pattern
+        assert.equal(unzip(b.body, m), unzip(a.body, m), `${n} of ${q}`);
+      }
+    } else {
+      assert.equal(a.body.subarray(0, 5).toString(), '%PDF-');
+      assert.equal(pdfNoDate(b.body), pdfNoDate(a.body), q);
+    }
+  }
+  for (const q of ['week=2022-39', 'week=2099-W01', 'format=doc']) {
+    const [a, b] = await Promise.all([office.get(`/api/v1/dispatch/weekly?${q}`), office.get(`/api/v1/reports/weekly?${q}`)]);
+    assert.equal(a.status, 422, q);
+    assert.equal(b.status, 422, q);
+    assert.deepEqual(b.body, a.body, q);
+  }
+  assert.equal((await enterprise.get('/api/v1/dispatch/weekly')).status, 403);
+  assert.equal((await enterprise.get('/api/v1/reports/weekly')).status, 403);
+});
+
 test('weekly report: week checks, a past week, and the command line', async () => {
   for (const w of ['2022-39', '2022-W54', 'W39', '2021-W53']) {
     const r = await office.get(`/api/v1/reports/weekly?week=${w}`);

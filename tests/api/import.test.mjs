@@ -209,3 +209,36 @@ test('command line: guatu import / export projects', async () => {
     db.cleanup();
   }
 });
+
+test('command line: options go before, between or after the positional arguments', async () => {
+  const db = newDatabase();
+  try {
+    assert.equal(guatu(['demo', '--db', db.url]).status, 0);
+    const file = join(dir, 'order.csv');
+    let r = guatu(['export', '--db', db.url, 'projects', '--out', file, '--format', 'csv']);
+    assert.equal(r.status, 0, r.stderr);
+    for (const args of [
+      ['import', 'projects', '--db', db.url, file],
+      ['import', 'projects', file, '--db', db.url],
+      ['import', '--db', db.url, 'projects', file],
+      ['import', `--db=${db.url}`, 'projects', file],
+    ]) {
+      r = guatu(args);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /created 0, updated 0, unchanged \d+/, args.join(' '));
+    }
+    // A flag takes no value: the file after --dry-run stays the file.
+    r = guatu(['import', 'projects', '--dry-run', file, '--db', db.url]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^dry run: /);
+    // Values that look like options stay values; the positional still missing is still a usage error.
+    r = guatu(['calendar', '--db', db.url, 'add', '--days', '-1', '--from', '2022-10-08']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '2022-09-30');
+    r = guatu(['import', 'projects', '--db', db.url]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: guatu import projects FILE/);
+  } finally {
+    db.cleanup();
+  }
+});

@@ -2,8 +2,10 @@
  * test_lights.c — the traffic-light rule of src/lights.c at its boundaries
  * (a node due today, in 7 and 8 days, overdue by one; a lag of exactly
  * 20.00 points against 20.01; a zero plan; January, when no month has
- * closed) and the working-day layout of node templates (nodes.c) on a real
- * SQLite database, across the National Day holidays.
+ * closed), the same rule under an administrator's thresholds passed in,
+ * those thresholds' round trip through the settings table (projects.c),
+ * and the working-day layout of node templates (nodes.c) on a real SQLite
+ * database, across the National Day holidays.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "../../src/db.h"
 #include "../../src/lights.h"
 #include "../../src/migrate.h"
+#include "../../src/nodes.h"
 #include "../../src/projects.h"
 #include "unit.h"
 
@@ -91,6 +94,72 @@ static void test_light_from_columns(void) {
   CHECK_EQ_INT(light_from_columns("garbage", 0, 0, 2026, today, &c), LIGHT_GREEN);
 }
 
+/* Thresholds other than the defaults, as the caller passes them. */
+static void test_custom_thresholds(void) {
+  light_cfg c = {14, 30, 15};
+  int32_t today = D("2026-11-24");
+  CHECK_EQ_INT(node_light(today + 10, 0, today, &light_defaults), LIGHT_GREEN);
+  CHECK_EQ_INT(node_light(today + 10, 0, today, &c), LIGHT_YELLOW);
+  CHECK_EQ_INT(node_light(today + 14, 0, today, &c), LIGHT_YELLOW);
+  CHECK_EQ_INT(node_light(today + 15, 0, today, &c), LIGHT_GREEN);
+  /* November: 10 of 12 months closed (83.33 %); 60 % done lags 23.33 points */
+  CHECK_EQ_INT(light_from_columns(NULL, 60, 100, 2026, today, &light_defaults), LIGHT_RED);
+  CHECK_EQ_INT(light_from_columns(NULL, 60, 100, 2026, today, &c), LIGHT_YELLOW);
+  CHECK_EQ_INT(light_from_columns(NULL, 70, 100, 2026, today, &c), LIGHT_GREEN); /* 13.33 points */
+  CHECK_EQ_INT(light_from_columns(NULL, 50, 100, 2026, today, &c), LIGHT_RED);   /* 33.33 points */
+  CHECK_EQ_INT(light_from_columns("2026-12-05", 70, 100, 2026, today, &c), LIGHT_YELLOW);
+  CHECK_EQ_INT(light_from_columns("2026-12-05", 70, 100, 2026, today, &light_defaults), LIGHT_YELLOW);
+  CHECK_EQ_INT(light_from_columns("2026-12-08", 90, 100, 2026, today, &light_defaults), LIGHT_GREEN);
+  CHECK_EQ_INT(light_from_columns("2026-12-08", 90, 100, 2026, today, &c), LIGHT_YELLOW);
+}
+
+static db *temp_db(char *path) {
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  if (fd < 0) return NULL;
+  close(fd);
+  char err[256];
+  db *d = db_open(path, err, sizeof err);
+  CHECK(d != NULL);
+  if (d) CHECK_EQ_INT(migrate_run(d, NULL, err, sizeof err), 0);
+  return d;
+}
+
+static void temp_db_remove(db *d, const char *path) {
+  db_close(d);
+  unlink(path);
+  char wal[64];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  unlink(wal);
+  snprintf(wal, sizeof wal, "%s-shm", path);
+  unlink(wal);
+}
+
+/* The thresholds stored in settings are what lights_config_load hands the
+ * rule; absent or unreadable values fall back to the defaults. */
+static void test_thresholds_from_settings(void) {
+  char path[] = "/tmp/guatu-unit-lights-XXXXXX";
+  db *d = temp_db(path);
+  if (!d) return;
+  light_cfg c;
+  lights_config_load(d, &c);
+  CHECK_EQ_INT(c.yellow_days, light_defaults.yellow_days);
+  CHECK_EQ_INT(c.red_lag, light_defaults.red_lag);
+  CHECK_EQ_INT(c.yellow_lag, light_defaults.yellow_lag);
+  const light_cfg set = {14, 30, 15};
+  CHECK_EQ_INT(lights_config_save(d, &set), DB_OK);
+  lights_config_load(d, &c);
+  CHECK_EQ_INT(c.yellow_days, 14);
+  CHECK_EQ_INT(c.red_lag, 30);
+  CHECK_EQ_INT(c.yellow_lag, 15);
+  CHECK_EQ_INT(light_from_columns(NULL, 60, 100, 2026, D("2026-11-24"), &c), LIGHT_YELLOW);
+  db_exec0(d, "UPDATE settings SET value = 'x' WHERE key = 'light.red_lag'");
+  lights_config_load(d, &c);
+  CHECK_EQ_INT(c.red_lag, light_defaults.red_lag);
+  CHECK_EQ_INT(c.yellow_days, 14);
+  temp_db_remove(d, path);
+}
+
 static void test_reasons(void) {
   int32_t today = D("2026-11-12");
   char *s = node_reason("开工", D("2026-10-15"), LIGHT_RED, today);
@@ -162,4 +231,5 @@ static void test_layout(void) {
   unlink(wal);
 }
 
-UNIT_MAIN(test_node_light, test_project_light_lag, test_light_from_columns, test_reasons, test_layout)
+UNIT_MAIN(test_node_light, test_project_light_lag, test_light_from_columns, test_custom_thresholds,
+          test_thresholds_from_settings, test_reasons, test_layout)

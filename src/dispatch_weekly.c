@@ -1,12 +1,13 @@
 /*
- * weekly_report.c — the weekly dispatch report (调度周报) for an ISO week:
+ * dispatch_weekly.c — the weekly dispatch report (调度周报) for an ISO week:
  * cover summary, KPI table, red/yellow projects with reasons, overdue
  * nodes, problems by state and by unit (with a bar chart), the overdue
  * problems, and the decisions of the last meeting with their status.  The
  * same tables go to a PDF (pdfdoc.h, A4, Chinese) and to an XLSX workbook
  * (one sheet per table), so the paper and the spreadsheet always agree.
  *
- * GET /api/v1/reports/weekly?week=2022-W39&format=pdf|xlsx     (default: this week, pdf)
+ * GET /api/v1/dispatch/weekly?week=2022-W39&format=pdf|xlsx    (default: this week, pdf)
+ *     (also at /api/v1/reports/weekly, its first path, which the web UI uses)
  * guatu report weekly --week 2022-W39 --format pdf|xlsx --out FILE --db DB
  *
  * The week's figures are as of its Sunday (or today for the current week):
@@ -138,7 +139,7 @@ static void current_week(char out[16]) {
 
 /* Gathers every figure of the report, counting working days with cal.  0,
  * or -1 on a database error. */
-static int weekly_build(db *d, weekly *w, const calendar *cal, int32_t monday) {
+static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t monday) {
   arena *a = w->a;
   int32_t sunday = monday + 6, today = clock_today();
   int32_t asof = sunday < today ? sunday : today;
@@ -348,13 +349,13 @@ static int weekly_build(db *d, weekly *w, const calendar *cal, int32_t monday) {
   return 0;
 }
 
-static const char *report_title(weekly *w) { return arena_printf(w->a, "%s重点项目调度周报", w->district); }
+static const char *dispatch_weekly_title(weekly *w) { return arena_printf(w->a, "%s重点项目调度周报", w->district); }
 
-static unsigned char *weekly_pdf(weekly *w, size_t *len) {
+static unsigned char *dispatch_weekly_pdf(weekly *w, size_t *len) {
   arena *a = w->a;
-  pdfdoc *d = pdfdoc_new(report_title(w), arena_printf(a, "%s重点项目建设指挥部办公室 · 生成于 %s", w->district, w->generated));
+  pdfdoc *d = pdfdoc_new(dispatch_weekly_title(w), arena_printf(a, "%s重点项目建设指挥部办公室 · 生成于 %s", w->district, w->generated));
   if (!d) return NULL;
-  pdfdoc_title(d, report_title(w),
+  pdfdoc_title(d, dispatch_weekly_title(w),
                arena_printf(a, "%d年第%d周（%s 至 %s）　数据截至 %s", w->year, w->week, w->monday, w->sunday, w->asof));
   pdfdoc_heading(d, "本周概况");
   pdfdoc_paragraph(d, w->summary);
@@ -372,7 +373,7 @@ static unsigned char *weekly_pdf(weekly *w, size_t *len) {
   return out;
 }
 
-static int weekly_xlsx_file(weekly *w, const char *path) {
+static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
   lxw_workbook *wb = workbook_new(path);
   if (!wb) return -1;
   lxw_format *head = workbook_add_format(wb);
@@ -390,7 +391,7 @@ static int weekly_xlsx_file(weekly *w, const char *path) {
   /* the summary sheet first: title, week, summary text */
   lxw_worksheet *ws = workbook_add_worksheet(wb, "周报概况");
   worksheet_set_column(ws, 0, 0, 100, NULL);
-  worksheet_write_string(ws, 0, 0, report_title(w), title);
+  worksheet_write_string(ws, 0, 0, dispatch_weekly_title(w), title);
   worksheet_write_string(ws, 1, 0,
                          arena_printf(w->a, "%d年第%d周（%s 至 %s），数据截至 %s，生成于 %s", w->year, w->week, w->monday,
                                       w->sunday, w->asof, w->generated),
@@ -443,8 +444,8 @@ static char *read_file_all(const char *path, size_t *len) {
   return data;
 }
 
-/* GET /api/v1/reports/weekly?week=&format=pdf|xlsx */
-static void weekly_get(req *r) {
+/* GET /api/v1/dispatch/weekly?week=&format=pdf|xlsx (and /api/v1/reports/weekly) */
+static void dispatch_weekly_get(req *r) {
   static const char *const formats[] = {"pdf", "xlsx", NULL};
   const char *format = qenum(r, "format", formats);
   const char *wk = req_arg(r, "week");
@@ -461,12 +462,12 @@ static void weekly_get(req *r) {
     field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
   if (has_errors(r)) return reply_invalid(r);
   if (!format) format = "pdf";
-  if (weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r);
+  if (dispatch_weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r);
   const char *fname = arena_printf(&r->a, "weekly-%04d-W%02d.%s", w.year, w.week, format);
   const char *cd = arena_printf(&r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fname, fname);
   if (!strcmp(format, "pdf")) {
     size_t len = 0;
-    unsigned char *pdf = weekly_pdf(&w, &len);
+    unsigned char *pdf = dispatch_weekly_pdf(&w, &len);
     if (!pdf) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法生成PDF / Cannot render the PDF");
     reply_bytes(r, 200, "application/pdf", pdf, len);
     free(pdf);
@@ -476,7 +477,7 @@ static void weekly_get(req *r) {
     if (fd < 0) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法创建临时文件 / Cannot create a temporary file");
     close(fd);
     size_t len = 0;
-    char *data = weekly_xlsx_file(&w, path) == 0 ? read_file_all(path, &len) : NULL;
+    char *data = dispatch_weekly_xlsx_file(&w, path) == 0 ? read_file_all(path, &len) : NULL;
     unlink(path);
     if (!data) return reply_problem(r, 500, "生成失败 / Rendering failed", "无法写入XLSX / Cannot write the XLSX file");
     reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data, len);
@@ -490,7 +491,7 @@ static void weekly_get(req *r) {
 static const char report_usage[] =
     "guatu report weekly --week YYYY-Www --format pdf|xlsx --out FILE [--db DB]   调度周报 / the weekly dispatch report";
 
-static int cmd_report(int argc, char **argv) {
+static int cmd_dispatch_weekly(int argc, char **argv) {
   if (cli_wants_help(argc, argv)) return printf("%s\n", report_usage), 0;
   if (argc < 2 || strcmp(argv[1], "weekly") != 0) return fprintf(stderr, "usage: %s\n", report_usage), 2;
   const char *wk = cli_opt(argc, argv, "--week"), *format = cli_opt(argc, argv, "--format"), *out = cli_opt(argc, argv, "--out");
@@ -515,17 +516,17 @@ static int cmd_report(int argc, char **argv) {
     return 1;
   }
   const calendar *cal = cal_acquire(d);
-  int rc = weekly_build(d, &w, cal, monday);
+  int rc = dispatch_weekly_build(d, &w, cal, monday);
   cal_release(cal);
   if (rc == 0 && !strcmp(format, "pdf")) {
     size_t len = 0;
-    unsigned char *pdf = weekly_pdf(&w, &len);
+    unsigned char *pdf = dispatch_weekly_pdf(&w, &len);
     FILE *f = pdf ? fopen(out, "wb") : NULL;
     rc = f && fwrite(pdf, 1, len, f) == len ? 0 : -1;
     if (f && fclose(f) != 0) rc = -1;
     free(pdf);
   } else if (rc == 0) {
-    rc = weekly_xlsx_file(&w, out);
+    rc = dispatch_weekly_xlsx_file(&w, out);
   }
   db_close(d);
   arena_release(&a);
@@ -534,14 +535,17 @@ static int cmd_report(int argc, char **argv) {
   return 0;
 }
 
-static const command report_cmd = {"report", report_usage, cmd_report};
+static const command report_cmd = {"report", report_usage, cmd_dispatch_weekly};
 COMMAND_REGISTER(report_cmd)
 
-static const route weekly_routes[] = {
-    {"GET", "/api/v1/reports/weekly", weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
-     "调度周报（PDF/XLSX）/ Weekly dispatch report", 0},
+static const route dispatch_weekly_routes[] = {
+    ROUTE("GET", "/api/v1/dispatch/weekly", dispatch_weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "调度周报（PDF/XLSX）/ Weekly dispatch report", 0),
+    /* The first path, kept as an alias: the web UI asks for it. */
+    ROUTE("GET", "/api/v1/reports/weekly", dispatch_weekly_get, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "调度周报（同 /api/v1/dispatch/weekly）/ Weekly dispatch report (alias of /api/v1/dispatch/weekly)", 0),
     {0},
 };
 /* Ordered before the reports module so /reports/weekly is not taken for /reports/{id}. */
-static const module weekly_module = {"weekly-report", 39, weekly_routes, NULL, NULL, NULL};
-MODULE_REGISTER(weekly_module)
+static const module dispatch_weekly_module = {"dispatch-weekly", 39, dispatch_weekly_routes, NULL, NULL, NULL};
+MODULE_REGISTER(dispatch_weekly_module)
