@@ -186,6 +186,8 @@ void scope_filter(req *r, const char *col, strbuf *sql, db_val *args, int *nargs
 
 /* ---- audit ---- */
 
+const audit_actor audit_cli = {0, "cli", "local"}, audit_system = {0, "system", "local"};
+
 int audit_write(db *d, const audit_actor *who, const char *action, const char *entity, int64_t entity_id,
                 json_t *before, json_t *after) {
   char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;

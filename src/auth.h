@@ -61,5 +61,10 @@ int audit_write(db *d, const audit_actor *who, const char *action, const char *e
                 json_t *before, json_t *after);
 /* The same, with the actor taken from the request. */
 int audit_log(req *r, const char *action, const char *entity, int64_t entity_id, json_t *before, json_t *after);
+/* The actors of changes made outside a request: a command-line write (see
+ * cli_commit in cli.h) and the server's own background work (escalations,
+ * schema upgrades).  Their audit entries are what tells every server's
+ * response cache that the data changed (see http.c). */
+extern const audit_actor audit_cli, audit_system;
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "migrate.h"
 
 static const command *commands[64];
@@ -109,3 +110,16 @@ db *cli_open_db(int argc, char **argv, const char *usage) {
   return d;
 }
 
+int cli_commit(db *d, const char *cmd, int rc, const char *action, const char *entity, int64_t id, json_t *before,
+               json_t *after) {
+  if (rc == DB_OK) rc = audit_write(d, &audit_cli, action, entity, id, before, after);
+  if (rc == DB_OK) rc = db_commit(d);
+  json_decref(before);
+  json_decref(after);
+  if (rc != DB_OK) {
+    fprintf(stderr, "guatu %s: %s\n", cmd, db_errmsg(d));
+    db_rollback(d);
+    return 1;
+  }
+  return 0;
+}

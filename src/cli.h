@@ -6,6 +6,7 @@
 #ifndef GUATU_CLI_H
 #define GUATU_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "db.h"
@@ -45,5 +46,13 @@ int cli_wants_help(int argc, char **argv);
 /* Opens the database named by --db (or GUATU_DB) and brings its schema up
  * to date; prints the reason and returns NULL on failure. */
 db *cli_open_db(int argc, char **argv, const char *usage);
+/* Ends a command's change, begun with db_begin, whose work so far ended
+ * with `rc`: writes its audit entry as "cli" (action, entity, id, before,
+ * after) and commits; or rolls back and prints "guatu CMD: reason".  Every
+ * command that writes ends here: the audit entry is also what makes a
+ * running server (any process on the database) drop the cached answers
+ * the change made stale.  Releases before/after; returns 0 or 1. */
+int cli_commit(db *d, const char *cmd, int rc, const char *action, const char *entity, int64_t id, json_t *before,
+               json_t *after);
 
 #endif

@@ -21,8 +21,6 @@
 #include "cli.h"
 #include "identity.h"
 
-static const audit_actor cli_actor = {0, "cli", "local"};
-
 static const char unit_usage[] =
     "guatu unit add --name NAME --kind district|hq|group|town|department|enterprise|bank [--parent NAME] --db DB\n"
     "guatu unit list --db DB";
@@ -33,21 +31,6 @@ static const char user_usage[] =
 static const char token_usage[] = "guatu token create --user LOGIN [--name NAME] --db DB   prints a new API (Bearer) token";
 
 static const char *now_text(arena *a) { return now_rfc3339(a); }
-
-/* Ends a change: audit entry, commit, or rollback with the reason. */
-static int finish(db *d, const char *cmd, int rc, const char *action, const char *entity, int64_t id, json_t *before,
-                  json_t *after) {
-  if (rc == DB_OK) rc = audit_write(d, &cli_actor, action, entity, id, before, after);
-  if (rc == DB_OK) rc = db_commit(d);
-  json_decref(before);
-  json_decref(after);
-  if (rc != DB_OK) {
-    fprintf(stderr, "guatu %s: %s\n", cmd, db_errmsg(d));
-    db_rollback(d);
-    return 1;
-  }
-  return 0;
-}
 
 /* Prints the field errors a validator recorded on a scratch request. */
 static int print_errors(const char *cmd, req *r) {
@@ -77,7 +60,7 @@ static int unit_add(db *d, int argc, char **argv, arena *a) {
   if (db_begin(d) != DB_OK) return fprintf(stderr, "guatu unit add: %s\n", db_errmsg(d)), 1;
   int64_t id = unit_insert(d, name, kind, parent_id, now_text(a));
   json_t *after = id ? unit_json(d, id) : NULL;
-  if (finish(d, "unit add", after ? DB_OK : DB_ERROR, "create", "unit", id, NULL, after)) return 1;
+  if (cli_commit(d, "unit add", after ? DB_OK : DB_ERROR, "create", "unit", id, NULL, after)) return 1;
   printf("%lld\n", (long long)id);
   return 0;
 }
@@ -141,7 +124,7 @@ static int user_add(db *d, int argc, char **argv, req *r) {
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   json_t *after = id ? user_audit_json(d, id) : NULL;
-  if (finish(d, "user add", after ? DB_OK : DB_ERROR, "create", "user", id, NULL, after)) return 1;
+  if (cli_commit(d, "user add", after ? DB_OK : DB_ERROR, "create", "user", id, NULL, after)) return 1;
   printf("%lld\n", (long long)id);
   return 0;
 }
@@ -161,7 +144,7 @@ static int user_passwd(db *d, int argc, char **argv, req *r) {
   if (rc == DB_OK) rc = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", DBI(id));
   json_t *after = rc == DB_OK ? user_audit_json(d, id) : NULL;
   if (after) json_object_set_new(after, "password", json_string("(reset)"));
-  if (finish(d, "user passwd", after ? rc : DB_ERROR, "update", "user", id, before, after)) return 1;
+  if (cli_commit(d, "user passwd", after ? rc : DB_ERROR, "update", "user", id, before, after)) return 1;
   printf("password of %s changed\n", login);
   return 0;
 }
@@ -176,7 +159,7 @@ static int user_disable(db *d, int argc, char **argv, req *r) {
   int rc = db_exec(d, "UPDATE users SET disabled = 1, updated_at = ?, version = version + 1 WHERE id = ?", DBT(now_text(&r->a)), DBI(id));
   if (rc == DB_OK) rc = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", DBI(id));
   json_t *after = rc == DB_OK ? user_audit_json(d, id) : NULL;
-  if (finish(d, "user disable", after ? rc : DB_ERROR, "update", "user", id, before, after)) return 1;
+  if (cli_commit(d, "user disable", after ? rc : DB_ERROR, "update", "user", id, before, after)) return 1;
   printf("%s disabled\n", login);
   return 0;
 }
@@ -223,7 +206,7 @@ static int cmd_token(int argc, char **argv) {
     char token[68];
     int64_t id = token_insert(d, uid, name, now_text(&a), token);
     json_t *after = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "user_id", (json_int_t)uid);
-    if (!finish(d, "token create", id ? DB_OK : DB_ERROR, "create", "token", id, NULL, after)) {
+    if (!cli_commit(d, "token create", id ? DB_OK : DB_ERROR, "create", "token", id, NULL, after)) {
       printf("%s\n", token);
       rc = 0;
     }

@@ -156,6 +156,9 @@ static void openapi(req *r) {
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/json",
                                       "schema", "type", "object"));
+      /* answers kept by the response cache (http.c): what to warm and check */
+      if (rt->cacheable)
+        json_object_set_new(op, "x-cache", json_string(rt->cacheable == CACHE_NOT_PROBLEMS ? "not-problems" : "any"));
       json_object_set_new(item, method, op);
     }
   }

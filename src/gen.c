@@ -1097,6 +1097,13 @@ static int cmd_gen(int argc, char **argv) {
       rc = db_exec0(d, sql) == DB_OK ? 0 : -1;
     }
   }
+  if (rc == 0) {
+    /* audited like any change, so that a server already running on this
+     * database (on the empty data) does not keep answering from its cache */
+    json_t *after = json_pack("{s:s, s:I}", "scale", sc->name, "seed", (json_int_t)seed);
+    rc = audit_write(d, &audit_cli, "generate", "database", 0, NULL, after) == DB_OK ? 0 : -1;
+    json_decref(after);
+  }
   if (rc == 0) rc = db_commit(d) == DB_OK ? 0 : -1;
   else if (db_in_transaction(d)) {
     if (db_errmsg(d)[0]) fprintf(stderr, "\nguatu gen: %s\n", db_errmsg(d));

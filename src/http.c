@@ -244,6 +244,14 @@ static int is_unsafe(const char *method) {
  * audited in its own transaction, so the highest audit id of an entry that
  * changed something (not a login or a read of personal data) is a version
  * of the data that every server process reads from the database itself.
+ * Changes made outside a request are audited the same way: a command's
+ * change ends in cli_commit (as "cli"; the bulk loads — import, copy, gen,
+ * demo — write their entries in their one transaction), the escalation
+ * tick and schema upgrades audit as "system".  tests/api/cache.test.mjs
+ * runs every command against a warm server.
+ * What is written unaudited is never in a cached answer: sessions, login
+ * counters, tokens' last use, notifications' read marks, webhook delivery
+ * attempts.
  * The cache is therefore safe to lose and correct across several
  * instances.  Keys include the user (answers follow data scope) and the day
  * (lights change at midnight). */

@@ -190,18 +190,9 @@ static int cmd_calendar(int argc, char **argv) {
       } else {
         import_ctx ic = {d, db_begin(d), 0};
         calendar_foreach_override(from_file, store_day, &ic);
-        audit_actor who = {0, "cli", "local"};
         json_t *after = json_pack("{s:s, s:i}", "file", argv[2], "days", ic.n);
-        if (ic.rc == DB_OK) ic.rc = audit_write(d, &who, "import", "calendar", 0, NULL, after);
-        json_decref(after);
-        if (ic.rc == DB_OK) ic.rc = db_commit(d);
-        else db_rollback(d);
-        if (ic.rc != DB_OK) {
-          fprintf(stderr, "guatu calendar import: %s\n", db_errmsg(d));
-          rc = 1;
-        } else {
-          printf("imported %d days from %s\n", ic.n, argv[2]);
-        }
+        rc = cli_commit(d, "calendar import", ic.rc, "import", "calendar", 0, NULL, after);
+        if (!rc) printf("imported %d days from %s\n", ic.n, argv[2]);
       }
       calendar_free(from_file);
       free(text);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "embedded.h"
 
 static int migration_number(const char *name) {
@@ -110,6 +111,10 @@ int migrate_run(db *d, FILE *log, char *err, size_t errlen) {
     if (rc == DB_OK)
       rc = db_exec(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", DBI(v),
                    DBT(mf->name + 4), DBT(at));
+    /* Upgrading a database in use may change what it answers: audited, so
+     * that servers already running on it drop their cached answers.  (A new
+     * database has nothing cached, and no audit log before 0001.) */
+    if (rc == DB_OK && current > 0) rc = audit_write(d, &audit_system, "migrate", "schema", v, NULL, NULL);
     if (rc == DB_OK) rc = db_commit(d);
     free(sql);
     if (rc != DB_OK) {

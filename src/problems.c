@@ -741,7 +741,6 @@ int problems_escalate(db *d, const char *today, int own_tx) {
   }
   db_done(st);
   int changed = 0;
-  audit_actor who = {0, "system", "local"};
   for (int i = 0; i < n; i++) {
     arena a;
     arena_init(&a);
@@ -804,7 +803,7 @@ int problems_escalate(db *d, const char *today, int own_tx) {
     }
     json_t *after = json_pack("{s:i}", "escalation", levels[i]);
     json_t *bef = json_pack("{s:i}", "escalation", olds[i]);
-    if (rc == DB_OK) rc = audit_write(d, &who, "escalate", "problem", ids[i], bef, after);
+    if (rc == DB_OK) rc = audit_write(d, &audit_system, "escalate", "problem", ids[i], bef, after);
     json_decref(after);
     json_decref(bef);
     if (!own_tx) {

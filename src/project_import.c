@@ -554,9 +554,8 @@ static int cmd_import(int argc, char **argv) {
   }
   arena a;
   arena_init(&a);
-  audit_actor who = {0, "cli", "local"};
   json_t *out = NULL;
-  int status = import_run(d, &a, &who, data, len, cli_flag(argc, argv, "--dry-run"), &out);
+  int status = import_run(d, &a, &audit_cli, data, len, cli_flag(argc, argv, "--dry-run"), &out);
   free(data);
   json_t *errors = json_object_get(out, "errors");
   size_t i;

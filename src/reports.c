@@ -886,11 +886,13 @@ static int cmd_reports(int argc, char **argv) {
   if (!d) return 1;
   int rc = db_begin(d);
   if (rc == DB_OK) rc = report_totals_rebuild(d);
-  if (rc == DB_OK) rc = db_commit(d);
-  if (rc != DB_OK) fprintf(stderr, "rebuild failed: %s\n", db_errmsg(d));
-  else printf("report_totals rebuilt\n");
+  /* audited like any change, or running servers keep the old figures */
+  json_t *after =
+      rc == DB_OK ? json_pack("{s:I}", "rows", (json_int_t)db_int10(d, 0, "SELECT COUNT(*) FROM report_totals")) : NULL;
+  int failed = cli_commit(d, "reports rebuild-totals", rc, "rebuild", "report_totals", 0, NULL, after);
+  if (!failed) printf("report_totals rebuilt\n");
   db_close(d);
-  return rc == DB_OK ? 0 : 1;
+  return failed;
 }
 static const command reports_command = {"reports", "reports rebuild-totals [--db URL]", cmd_reports};
 COMMAND_REGISTER(reports_command)

@@ -1,9 +1,16 @@
 // The response cache of whole-district figures: a repeated GET is answered
 // from memory, any audited change (on this or another instance) makes the
-// next answer fresh, and answers never cross users' data scopes.
+// next answer fresh, and answers never cross users' data scopes.  Changes
+// made outside the server count too: every command-line write (and the
+// escalation tick of another instance) makes the next answer of every
+// cached route fresh at once, while read-only commands leave the cache warm.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PG, TODAY, addDays, monthOf, guatu, startServer } from './lib.mjs';
 
 test('cached answers are reused until the data changes, on any instance', async () => {
   const a = await startServer();
@@ -47,6 +54,294 @@ test('cached answers are reused until the data changes, on any instance', async 
     assert.equal(x1.headers.get('x-cache'), null);
   } finally {
     await b.stop({ keep: true });
+    await a.stop();
+  }
+});
+
+// A statement run on the database behind the server's back.
+function sql(url, statement) {
+  const r = PG
+    ? spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [url, statement], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+// Every command of `guatu --help`, as "command" or "command subcommand".
+function commands() {
+  const r = guatu(['--help']);
+  assert.equal(r.status, 0);
+  const names = new Set();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^ {2}(?:guatu )?([a-z][a-z-]*)(?: ([a-z][a-z-]*))?(?=\s|$)/.exec(line);
+    if (m) names.add(m[2] ? `${m[1]} ${m[2]}` : m[1]);
+  }
+  return [...names].sort();
+}
+
+// The cacheable routes, as the OpenAPI document (built from the route table) marks them.
+async function cacheableRoutes(server) {
+  const doc = (await server.client().get('/api/v1/openapi.json')).body;
+  const out = [];
+  for (const [path, item] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(item)) if (op['x-cache']) out.push(`${method.toUpperCase()} ${path}`);
+  return out.sort();
+}
+
+test('every command-line write makes a running server answer fresh at once', { timeout: 300000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guatu-cache-cli-'));
+  // The server starts on an empty database: `guatu demo` is the first write.
+  const server = await startServer({ demo: false });
+  const db = ['--db', server.db.url];
+  const anon = server.client();
+  let office;
+  const year = TODAY.slice(0, 4);
+  const reported = monthOf(-1).slice(0, 4); // the year of the last month reported (last year on January 1st)
+  const quarter = `${year}-Q${Math.floor((Number(TODAY.slice(5, 7)) - 1) / 3) + 1}`;
+  let pid = 0; // the project whose nodes are watched: one with slipped nodes
+  // One URL per cacheable route, asked by a user who may read it.
+  const urls = {
+    'GET /api/v1/battlemap': () => [office, `/api/v1/battlemap?year=${year}`],
+    'GET /api/v1/dashboard': () => [office, `/api/v1/dashboard?year=${reported}`],
+    'GET /api/v1/dashboard/drill': () => [office, `/api/v1/dashboard/drill?dimension=all&year=${reported}&per_page=500`],
+    'GET /api/v1/projects/{id}/nodes': () => [office, `/api/v1/projects/${pid}/nodes`],
+    'GET /api/v1/problems': () => [office, '/api/v1/problems?per_page=500'],
+    'GET /api/v1/projects': () => [office, '/api/v1/projects?per_page=500&sort=code'],
+    'GET /api/v1/rankings': () => [office, `/api/v1/rankings?month=${monthOf(-1)}`],
+    'GET /api/v1/accountability': () => [office, `/api/v1/accountability?month=${monthOf(-1)}`],
+    'GET /api/v1/public/board': () => [anon, '/api/v1/public/board'],
+    'GET /api/v1/assessments': () => [office, `/api/v1/assessments?quarter=${quarter}`],
+    'GET /api/v1/reports': () => [office, '/api/v1/reports?per_page=500'],
+  };
+  const ask = (route, client) => {
+    const [c, url] = urls[route]();
+    return (client || c).get(url);
+  };
+  let routes = []; // the routes that can be asked right now (before the demo: only the public board)
+  let seen = {};
+
+  // Asks every route twice: the second answer must come from the cache.
+  const warm = async (label) => {
+    for (const route of routes) {
+      const first = await ask(route);
+      assert.equal(first.status, 200, `${route}: ${JSON.stringify(first.body)}`);
+      const again = await ask(route);
+      assert.equal(again.headers.get('x-cache'), 'hit', `${route} is cached before ${label}`);
+      seen[route] = again.body;
+    }
+  };
+  // The answers after a change: none from the cache, each what a server
+  // that never cached anything answers, and changed where the data changed.
+  const fresh = async (label, changed = []) => {
+    const now = {};
+    for (const route of routes) {
+      const r = await ask(route);
+      assert.equal(r.status, 200, `${route} after ${label}`);
+      assert.notEqual(r.headers.get('x-cache'), 'hit', `${route} answered from a stale cache after ${label}`);
+      now[route] = r.body;
+    }
+    const other = await startServer({ db: server.db });
+    try {
+      const otherAnon = other.client(), otherOffice = office && (await other.login('office'));
+      for (const route of routes) {
+        const r = await ask(route, urls[route]()[0] === anon ? otherAnon : otherOffice);
+        assert.deepEqual(now[route], r.body, `${route} after ${label}: what a fresh server answers`);
+      }
+    } finally {
+      await other.stop({ keep: true });
+    }
+    for (const route of changed) assert.notDeepEqual(now[route], seen[route], `${route} changed by ${label}`);
+    seen = now;
+  };
+  const run = (args) => {
+    const r = guatu([...args, ...db]);
+    assert.equal(r.status, 0, `guatu ${args.join(' ')}: ${r.stderr}`);
+    return r;
+  };
+  // The cache must stay warm across a command that only reads.
+  const reads = async (args) => {
+    run(args);
+    for (const route of routes)
+      assert.equal((await ask(route)).headers.get('x-cache'), 'hit', `${route} still cached after guatu ${args.join(' ')}`);
+  };
+
+  // Each write command: what it runs, and the routes whose answer it changes.
+  const writes = {
+    demo: async () => {
+      routes = ['GET /api/v1/public/board'];
+      await warm('guatu demo');
+      run(['demo']);
+      await fresh('guatu demo'); // nothing published yet: the board looks the same
+      // from here on, every cacheable route
+      office = await server.login('office');
+      const projects = (await office.get('/api/v1/projects?per_page=500&sort=code')).body.items;
+      for (const p of projects) {
+        const nodes = (await office.get(`/api/v1/projects/${p.id}/nodes`)).body.items;
+        if (nodes.some((n) => n.slip_days > 0 && !n.actual_date)) { pid = p.id; break; }
+      }
+      assert.ok(pid, 'the demo has a project with slipped nodes');
+      routes = Object.keys(urls);
+      assert.deepEqual(routes.slice().sort(), await cacheableRoutes(server), 'every cacheable route is watched here');
+    },
+    'reports rebuild-totals': async () => {
+      // The summary drifted (edited by hand): the dashboard shows the drift…
+      sql(server.db.url, `UPDATE report_totals SET m01 = m01 + 987654300 WHERE year = ${reported}`);
+      await warm('guatu reports rebuild-totals');
+      run(['reports', 'rebuild-totals']);
+      // …until the rebuild, which every cached figure of investment follows at once.
+      await fresh('guatu reports rebuild-totals', ['GET /api/v1/dashboard', 'GET /api/v1/dashboard/drill']);
+    },
+    'calendar import': async () => {
+      // A new holiday inside a slipped node's delay: one working day less of slip.
+      const node = (await office.get(`/api/v1/projects/${pid}/nodes`)).body.items.find((n) => n.slip_days > 0 && !n.actual_date);
+      let day = node.baseline_date;
+      for (;;) {
+        day = addDays(day, 1);
+        assert.ok(day <= node.planned_date, 'a working day inside the slip');
+        const w = await anon.get(`/api/v1/calendar/working-days-between?from=${addDays(day, -1)}&to=${day}`);
+        if (w.body.days === 1) break;
+      }
+      await warm('guatu calendar import');
+      const file = join(dir, 'holidays.txt');
+      writeFileSync(file, `${day} holiday 缓存测试假日\n`);
+      run(['calendar', 'import', file]);
+      await fresh('guatu calendar import', ['GET /api/v1/projects/{id}/nodes', 'GET /api/v1/battlemap']);
+    },
+    'unit add': async () => {
+      await warm('guatu unit add');
+      run(['unit', 'add', '--name', '缓存测试街道', '--kind', 'town', '--parent', '荷塘区']);
+      await fresh('guatu unit add');
+    },
+    'user add': async () => {
+      await warm('guatu user add');
+      run(['user', 'add', '--login', 'cachecli', '--password', 'Cache12345', '--name', '缓存', '--role', 'unit', '--unit', '缓存测试街道']);
+      await fresh('guatu user add');
+    },
+    'user passwd': async () => {
+      await warm('guatu user passwd');
+      run(['user', 'passwd', '--login', 'cachecli', '--password', 'Cache67890']);
+      await fresh('guatu user passwd');
+    },
+    'user disable': async () => {
+      await warm('guatu user disable');
+      run(['user', 'disable', '--login', 'cachecli']);
+      await fresh('guatu user disable');
+    },
+    'import projects': async () => {
+      // The exported library with one project renamed.
+      const file = join(dir, 'projects.csv');
+      run(['export', 'projects', '--format', 'csv', '--out', file]);
+      const lines = readFileSync(file, 'utf8').split('\r\n');
+      const name = /^"[^"]*","((?:[^"]|"")*)"/.exec(lines[1])[1];
+      lines[1] = lines[1].replace(`,"${name}",`, `,"${name}（缓存测试）",`);
+      writeFileSync(file, lines.join('\r\n'));
+      await warm('guatu import projects');
+      assert.match(run(['import', 'projects', file]).stdout, /updated 1,/);
+      await fresh('guatu import projects', ['GET /api/v1/projects', 'GET /api/v1/battlemap', 'GET /api/v1/problems', 'GET /api/v1/reports']);
+    },
+    copy: async () => {
+      // A second district merged into the served database.
+      const source = join(dir, 'district.db');
+      assert.equal(guatu(['demo', '--db', source]).status, 0);
+      await warm('guatu copy');
+      const r = guatu(['copy', '--from', source, '--to', server.db.url]);
+      assert.equal(r.status, 0, r.stderr);
+      await fresh('guatu copy', ['GET /api/v1/projects', 'GET /api/v1/battlemap', 'GET /api/v1/dashboard', 'GET /api/v1/rankings']);
+    },
+    'token create': async () => {
+      await warm('guatu token create');
+      run(['token', 'create', '--user', 'office', '--name', '缓存测试']);
+      await fresh('guatu token create');
+    },
+  };
+  // Commands that only read, or write only what no cached answer shows.
+  const readOnly = {
+    'unit list': () => reads(['unit', 'list']),
+    'calendar list': () => reads(['calendar', 'list', '--year', year]),
+    'calendar add': () => reads(['calendar', 'add', '--from', TODAY, '--days', '3']),
+    'calendar between': () => reads(['calendar', 'between', '--from', TODAY, '--to', addDays(TODAY, 30)]),
+    'export projects': () => reads(['export', 'projects', '--format', 'xlsx', '--out', join(dir, 'export.xlsx')]),
+    'report weekly': () => reads(['report', 'weekly', '--format', 'pdf', '--out', join(dir, 'weekly.pdf')]),
+    // A new database is written (SQLite only: PostgreSQL is backed up with its own tools).
+    backup: () => (PG ? undefined : reads(['backup', '--to', join(dir, 'backup.db')])),
+    // Writes only when a migration is pending: then it is audited ("migrate"), like any change.
+    init: () => reads(['init']),
+    version: () => reads(['version']),
+    serve: () => undefined, // the server itself
+    // gen fills only an empty database: its own case below.
+    gen: () => undefined,
+  };
+  try {
+    // A command nobody classified fails here: decide whether it writes, and
+    // if so make it audit (cli_commit) and give it a case above.
+    assert.deepEqual(commands(), [...Object.keys(writes), ...Object.keys(readOnly)].sort());
+    for (const step of Object.values(writes)) await step();
+    await warm('the read-only commands');
+    for (const step of Object.values(readOnly)) await step();
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('guatu gen into a database a server already answers from', { timeout: 120000 }, async () => {
+  // gen fills only an empty database: the server has cached what it shows empty.
+  const server = await startServer({ demo: false });
+  try {
+    const anon = server.client();
+    assert.equal((await anon.get('/api/v1/public/board')).status, 200);
+    assert.equal((await anon.get('/api/v1/public/board')).headers.get('x-cache'), 'hit');
+    const r = guatu(['gen', '--scale', 'district', '--db', server.db.url]);
+    assert.equal(r.status, 0, r.stderr);
+    const after = await anon.get('/api/v1/public/board');
+    assert.notEqual(after.headers.get('x-cache'), 'hit', 'the public board answered from a stale cache after guatu gen');
+    const other = await startServer({ db: server.db });
+    try {
+      assert.deepEqual(after.body, (await other.client().get('/api/v1/public/board')).body);
+    } finally {
+      await other.stop({ keep: true });
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+test("another instance's escalation tick renews the cached problem list, not the dashboard", { timeout: 120000 }, async () => {
+  const a = await startServer();
+  let b;
+  try {
+    const office = await a.login('office');
+    const list = '/api/v1/problems?per_page=500', dash = `/api/v1/dashboard?year=${TODAY.slice(0, 4)}`;
+    for (const url of [list, dash]) await office.get(url);
+    const before = await office.get(list);
+    assert.equal(before.headers.get('x-cache'), 'hit');
+    assert.equal((await office.get(dash)).headers.get('x-cache'), 'hit');
+    const escalations = () => Number(sql(a.db.url, "SELECT COUNT(*) FROM audit_log WHERE action = 'escalate'"));
+    const n = escalations();
+    // B lives two months later: its tick escalates the problems still open by then.
+    process.env.GUATU_TODAY = addDays(TODAY, 60);
+    try {
+      b = await startServer({ db: a.db });
+    } finally {
+      process.env.GUATU_TODAY = TODAY;
+    }
+    for (let i = 0; i < 300 && escalations() === n; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(escalations() > n, "B's tick escalated problems");
+    await b.stop({ keep: true }); // its round is over: nothing changes any more
+    b = null;
+    const after = await office.get(list);
+    assert.notEqual(after.headers.get('x-cache'), 'hit', 'the problem list answered from a stale cache after an escalation');
+    assert.notDeepEqual(after.body, before.body);
+    const other = await startServer({ db: a.db });
+    try {
+      assert.deepEqual(after.body, (await (await other.login('office')).get(list)).body);
+    } finally {
+      await other.stop({ keep: true });
+    }
+    // Escalations tick by all the time: figures that do not show problems stay cached.
+    assert.equal((await office.get(dash)).headers.get('x-cache'), 'hit');
+  } finally {
+    if (b) await b.stop({ keep: true });
     await a.stop();
   }
 });
