@@ -114,9 +114,20 @@ void reply_bytes(req *r, unsigned status, const char *type, const void *data, si
 
 void reply_json(req *r, unsigned status, json_t *body) {
   free(r->out);
-  r->out = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  r->out = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
   json_decref(body);
-  if (!r->out) abort();
+  if (!r->out) {
+    /* No body to send (a failed json_pack or load): a 500 in the usual
+     * form, built without jansson, and nothing meant for the lost reply. */
+    static const char problem[] =
+        "{\"status\":500,\"title\":\"内部错误 / Internal error\",\"detail\":\"已记录，请联系管理员 / Logged; "
+        "please contact the administrator\",\"errors\":[]}";
+    fprintf(stderr, "{\"level\":\"error\",\"path\":\"%s\",\"error\":\"no JSON body for a %u reply\"}\n",
+            r->path ? r->path : "", status);
+    r->nheaders = 0;
+    reply_bytes(r, 500, "application/problem+json; charset=utf-8", problem, sizeof problem - 1);
+    return;
+  }
   r->out_len = strlen(r->out);
   r->out_type = "application/json; charset=utf-8";
   r->status = status;
