@@ -216,11 +216,11 @@ void attach_upload(req *r, const char *entity, int64_t entity_id, int kind) {
   const char *why = NULL;
   unsigned status = 0;
   const char *now = now_rfc3339(&r->a);
-  if (db_begin(r->db) != DB_OK) return reply_db_error(r);
+  if (db_begin(r->db) != DB_OK) return reply_db_error(r, db_errcode(r->db));
   int64_t id = attach_store(r->db, entity, entity_id, kind, name, r->body, r->body_len, r->user.id, now, &why, &status);
   if (!id) {
     db_rollback(r->db);
-    if (status == 500) return reply_db_error(r);
+    if (status == 500) return reply_db_error(r, db_errcode(r->db));
     reply_problem(r, status, status == 415 ? "不支持的文件类型 / Unsupported media type" : "文件无法读取 / Unreadable file", why);
     return;
   }
@@ -231,7 +231,7 @@ void attach_upload(req *r, const char *entity, int64_t entity_id, int kind) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(o);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, o);
 }
@@ -270,7 +270,7 @@ static void serve(req *r, int thumb) {
                          DBI(id));
   if (!st || db_step(st) != DB_ROW) {
     db_done(st);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   if (db_isnull(st, 0)) {
     db_done(st);
@@ -304,7 +304,7 @@ static void attachment_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "attachment", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 

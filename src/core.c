@@ -161,7 +161,7 @@ static void calendar_set_day(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 200, after);
 }

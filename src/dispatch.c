@@ -371,7 +371,7 @@ static void meeting_create(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "create", "meeting", id, NULL, after);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 201, meeting_json(r->db, id, 1));
 }
 
@@ -447,7 +447,7 @@ static void meeting_patch(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, meeting_json(r->db, id, 1));
 }
 
@@ -481,7 +481,7 @@ static void agenda_add(req *r) {
   int rc = item ? audit_log(r, "create", "agenda_item", item, NULL, after) : DB_ERROR;
   json_decref(after);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 201, meeting_json(r->db, id, 1));
 }
 
@@ -521,7 +521,7 @@ static void agenda_patch(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, meeting_json(r->db, id, 1));
 }
 
@@ -666,7 +666,7 @@ static void decision_create(req *r) {
   int64_t did = dispatch_decide(r->db, &who, id, item, kind, text, &p, node, new_date, unit);
   int rc = did ? DB_OK : DB_ERROR;
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   char today[11];
   date_format(clock_today(), today);
   json_t *all = dispatch_decisions_json(r->db, id, today);

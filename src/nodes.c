@@ -130,7 +130,7 @@ static void templates_list(req *r) {
   const char *cat = req_arg(r, "category");
   db_stmt *st = cat && *cat ? db_query(r->db, "SELECT id FROM node_templates WHERE category = ? ORDER BY category, name", DBT(cat))
                             : db_query0(r->db, "SELECT id FROM node_templates ORDER BY category, name");
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   int64_t ids[500];
   int n = 0;
   while (db_step(st) == DB_ROW && n < 500) ids[n++] = db_int(st, 0);
@@ -233,7 +233,7 @@ static void templates_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "node_template", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -374,7 +374,7 @@ static void nodes_create(req *r) {
     if (rc == DB_OK) rc = db_commit(r->db);
     if (rc != DB_OK) {
       json_decref(items);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     page pg = {1, (int64_t)json_array_size(items), 0};
     json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)json_array_size(items), "page",
@@ -409,7 +409,7 @@ static void nodes_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -495,7 +495,7 @@ static void nodes_update(req *r) {
   json_decref(before);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(after, "version"))));
   reply_json(r, 200, after);
@@ -520,7 +520,7 @@ static void nodes_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete_node", "project", pid, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -541,7 +541,7 @@ static void baseline_project(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 200, after);
 }
@@ -570,7 +570,7 @@ static void baseline_all(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 200, after);
 }

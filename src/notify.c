@@ -305,7 +305,7 @@ static void notifications_list(req *r) {
 /* GET /api/v1/notifications/unread-count */
 static void notifications_unread(req *r) {
   int64_t n = db_int1(r->db, -1, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DBI(r->user.id));
-  if (n < 0) return reply_db_error(r);
+  if (n < 0) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)n));
 }
 
@@ -317,7 +317,7 @@ static void notification_read(req *r) {
   if (owner != r->user.id) return reply_not_found(r, "通知", "notification");
   int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",
                    DBT(now_rfc3339(&r->a)), DBI(id));
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -325,7 +325,7 @@ static void notification_read(req *r) {
 static void notifications_read_all(req *r) {
   int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
                    DBT(now_rfc3339(&r->a)), DBI(r->user.id));
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)db_changes(r->db)));
 }
 
@@ -399,7 +399,7 @@ static void hook_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -456,7 +456,7 @@ static void hook_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "webhook", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -482,7 +482,7 @@ static void hook_test(req *r) {
   db_done(st);
   int rc = did ? audit_log(r, "test", "webhook", id, NULL, NULL) : DB_ERROR;
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 202, json_pack("{s:I, s:s}", "delivery_id", (json_int_t)did, "state", "pending"));
 }
 

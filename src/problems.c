@@ -302,7 +302,7 @@ static void problem_post(req *r) {
   int rc = after ? audit_log(r, "create", "problem", id, NULL, after) : DB_ERROR;
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   json_t *o = problem_json(r->db, id, 1);
   reply_json(r, 201, o);
 }
@@ -516,7 +516,7 @@ static void problem_patch(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   json_t *o = problem_json(r->db, id, 1);
   json_object_set_new(o, "can", problem_can(r, o));
   reply_json(r, 200, o);
@@ -628,7 +628,7 @@ static void problem_event(req *r) {
     if (rc == DB_OK) rc = db_commit(r->db);
     json_decref(before);
     json_decref(after);
-    if (rc != DB_OK) return reply_db_error(r);
+    if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
     json_t *o = problem_json(r->db, id, 1);
     json_object_set_new(o, "can", problem_can(r, o));
     return reply_json(r, 200, o);

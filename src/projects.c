@@ -659,7 +659,7 @@ static void projects_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   etag(r, after);
   reply_json(r, 201, after);
@@ -674,7 +674,7 @@ static void projects_get(req *r) {
   light_ctx lc;
   light_ctx_init(r->db, &lc, (int)qint(r, "year", 2000, 2100, 0));
   json_t *o = project_json(r->db, id, &lc);
-  if (!o) return reply_db_error(r);
+  if (!o) return reply_db_error(r, db_errcode(r->db));
   json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
   etag(r, o);
   reply_json(r, 200, o);
@@ -750,7 +750,7 @@ static void projects_update(req *r) {
   json_decref(before);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   etag(r, after);
   reply_json(r, 200, after);
@@ -778,7 +778,7 @@ static void projects_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "project", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -911,7 +911,7 @@ static void projects_list_impl(req *r, int public_only) {
     if (!st || total < 0) {
       db_done(st);
       json_decref(items);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
     db_done(st);
@@ -930,7 +930,7 @@ static void projects_list_impl(req *r, int public_only) {
                              n + 3, a2);
     if (!st) {
       json_decref(items);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     int cap = 1024, cnt = 0;
     lrow *rows = grow(NULL, sizeof *rows * (size_t)cap);
@@ -1003,7 +1003,7 @@ static void fields_list(req *r) {
   db_stmt *st = db_query0(r->db,
                           "SELECT key, label, type, options_json AS options__j, required AS required__b, sort_order "
                           "FROM project_fields ORDER BY sort_order, key");
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   json_t *items = json_array();
   while (db_step(st) == DB_ROW) {
     json_t *o = db_row_json(st);
@@ -1074,7 +1074,7 @@ static void fields_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -1093,7 +1093,7 @@ static void fields_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "project_field", 0, before, NULL);
   json_decref(before);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -1128,7 +1128,7 @@ static void categories_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -1148,7 +1148,7 @@ static void categories_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "project_category", 0, before, NULL);
   json_decref(before);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -1188,7 +1188,7 @@ static void lights_put(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(a);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 200, a);
 }

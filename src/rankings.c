@@ -327,9 +327,9 @@ static void rankings_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, group ? peer_group_parse(group) : -1, s.last_n, NULL);
-  if (!groups) return reply_db_error(r);
+  if (!groups) return reply_db_error(r, db_errcode(r->db));
   json_t *all = json_array();
   size_t i;
   json_t *g;
@@ -511,7 +511,7 @@ static void accountability_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *entries, *changes = NULL, *snap = NULL;
   if (version) {
     snap = snapshot_load(r->db, month, version, &changes);
@@ -519,7 +519,7 @@ static void accountability_get(req *r) {
     entries = json_incref(json_object_get(snap, "entries"));
   } else {
     entries = entries_compute(r->db, &r->a, &ro, month, &s);
-    if (!entries) return reply_db_error(r);
+    if (!entries) return reply_db_error(r, db_errcode(r->db));
   }
   scope_rows(r, &ro, entries);
   if (req_arg(r, "format")) {
@@ -610,13 +610,13 @@ static void accountability_publish(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *entries = entries_compute(r->db, &r->a, &ro, month, &s);
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, -1, s.last_n, NULL);
   if (!entries || !groups) {
     json_decref(entries);
     json_decref(groups);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   const char *now = now_rfc3339(&r->a);
   json_int_t nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
@@ -650,7 +650,7 @@ static void accountability_publish(req *r) {
   json_decref(snap);
   if (rc != DB_OK) {
     json_decref(changes);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version,
                                "published_at", now, "entries", nentries, "changes",
@@ -684,7 +684,7 @@ static void flag_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -706,7 +706,7 @@ static void flag_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "accountability_flag", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 
@@ -852,7 +852,7 @@ static void assessments_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   char qfrom[32], qto[32], ystart[32], dfrom[40], dto[11], today[11];
   year %= 10000;
   qn = qn < 1 ? 1 : qn > 4 ? 4 : qn;
@@ -902,7 +902,7 @@ static void assessments_get(req *r) {
                      "JOIN reports rp ON rp.project_id = p.id AND rp.period >= ? AND rp.period <= ? "
                      "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
                      2, (db_val[]){DBT(qfrom), DBT(qto)});
-  if (rc) return reply_db_error(r);
+  if (rc) return reply_db_error(r, db_errcode(r->db));
 
   /* composite per unit, then rank within each group */
   int64_t *score = arena_alloc(&r->a, (size_t)(ro.n + 1) * sizeof *score);

@@ -50,7 +50,7 @@ static void login(req *r) {
   db_stmt *st = db_query(r->db,
                          "SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE login = ?",
                          DBT(login_name));
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   int found = db_step(st) == DB_ROW;
   int64_t uid = found ? db_int(st, 0) : 0;
   const char *hash = found ? arena_strdup(&r->a, db_text(st, 1)) : NULL;
@@ -107,7 +107,7 @@ static void login(req *r) {
   audit_actor who = {uid, login_name, r->ip};
   if (rc == DB_OK) rc = audit_write(r->db, &who, "login", "session", uid, NULL, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
 
   /* Re-read through the normal path so the answer is exactly what /me says. */
   db_stmt *u = db_query(r->db,
@@ -116,7 +116,7 @@ static void login(req *r) {
                         DBI(uid));
   if (!u || db_step(u) != DB_ROW) {
     db_done(u);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   const char *bad;
   r->user.id = uid;
@@ -182,7 +182,7 @@ static void change_password(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "update", "user", r->user.id, NULL, after);
   json_decref(after);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 

@@ -156,7 +156,7 @@ static void task_list(req *r) {
                                          outer_where, order),
                             na, args);
   sb_release(&w);
-  if (!ids) return reply_db_error(r);
+  if (!ids) return reply_db_error(r, db_errcode(r->db));
   int64_t *idv = NULL;
   size_t n = 0, cap = 0;
   while (db_step(ids) == DB_ROW) {
@@ -306,7 +306,7 @@ static void task_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -482,7 +482,7 @@ static void task_delete(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "delete", "task", id, before, NULL);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 

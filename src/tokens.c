@@ -58,7 +58,7 @@ static void tokens_create(req *r) {
   int rc = id ? audit_log(r, "create", "token", id, NULL, after) : DB_ERROR;
   json_decref(after);
   if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "created_at", now));
   sodium_memzero(token, sizeof token);
 }
@@ -68,7 +68,7 @@ static void tokens_delete(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
   db_stmt *st = db_query(r->db, "SELECT user_id, name, revoked_at FROM api_tokens WHERE id = ?", DBI(id));
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   if (db_step(st) != DB_ROW) {
     db_done(st);
     return reply_not_found(r, "令牌", "Token");
@@ -89,7 +89,7 @@ static void tokens_delete(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 

@@ -137,7 +137,7 @@ static void units_create(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_json(r, 201, after);
 }
@@ -224,7 +224,7 @@ static void units_delete(req *r) {
     return reply_problem(r, 409, "单位仍在使用 / Unit in use",
                          "项目、节点等数据仍引用该单位 / Projects, nodes or other records still refer to this unit");
   }
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_no_content(r);
 }
 

@@ -124,7 +124,7 @@ static void users_list(req *r) {
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " USER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", w, order), n, args);
   if (!st || total < 0) {
     db_done(st);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   json_t *items = json_array();
   int rc;
@@ -132,7 +132,7 @@ static void users_list(req *r) {
   db_done(st);
   if (rc != DB_DONE) {
     json_decref(items);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   reply_list(r, items, total, &p);
 }
@@ -158,7 +158,7 @@ static void users_get(req *r) {
     json_decref(what);
     if (rc != DB_OK) {
       json_decref(o);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
   }
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
@@ -244,7 +244,7 @@ static void users_create(req *r) {
   int rc = after ? audit_log(r, "create", "user", id, NULL, after) : DB_ERROR;
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 201, user_load(r->db, &r->a, id, 0));
 }
 
@@ -326,7 +326,7 @@ static void users_update(req *r) {
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, user_load(r->db, &r->a, id, 0));
 }
 
