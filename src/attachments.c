@@ -216,24 +216,20 @@ void attach_upload(req *r, const char *entity, int64_t entity_id, int kind) {
   const char *why = NULL;
   unsigned status = 0;
   const char *now = now_rfc3339(&r->a);
-  if (db_begin(r->db) != DB_OK) return reply_db_error(r, db_errcode(r->db));
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   int64_t id = attach_store(r->db, entity, entity_id, kind, name, r->body, r->body_len, r->user.id, now, &why, &status);
   if (!id) {
+    if (status == 500) return commit_reply(r, db_errcode(r->db), NULL, NULL, 201);
     db_rollback(r->db);
-    if (status == 500) return reply_db_error(r, db_errcode(r->db));
     reply_problem(r, status, status == 415 ? "不支持的文件类型 / Unsupported media type" : "文件无法读取 / Unreadable file", why);
     return;
   }
   db_stmt *st = db_query(r->db, "SELECT " ATTACH_COLS " FROM attachments WHERE id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? attach_row_json(st) : NULL;
   db_done(st);
-  int rc = o ? audit_log(r, "create", "attachment", id, NULL, o) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(o);
-    return reply_db_error(r, db_errcode(r->db));
-  }
-  reply_json(r, 201, o);
+  rc = o ? audit_log(r, "create", "attachment", id, NULL, o) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, o, 201);
 }
 
 /* ---- handlers ---- */
@@ -302,10 +298,7 @@ static void attachment_delete(req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM attachments WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "attachment", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static const route attach_routes[] = {
