@@ -620,7 +620,12 @@ static void accountability_publish(req *r) {
   }
   const char *now = now_rfc3339(&r->a);
   json_int_t nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    json_decref(entries);
+    json_decref(groups);
+    return reply_db_error(r, rc);
+  }
   int64_t version = db_int1(r->db, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
   json_t *changes = NULL;
   if (version > 1) {
@@ -639,22 +644,18 @@ static void accountability_publish(req *r) {
                          DBT(month), DBI(version), DBT(snap_text), DBT(changes_text), DBT(note), DBI(r->user.id), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  int rc = id ? DB_OK : DB_ERROR;
+  rc = id ? DB_OK : db_errcode(r->db);
   json_t *after = json_pack("{s:s, s:I, s:I, s:O?}", "month", month, "version", (json_int_t)version, "entries",
                             nentries, "changes", changes);
   if (rc == DB_OK) rc = audit_log(r, "publish", "accountability", id, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
   free(snap_text);
   free(changes_text);
   json_decref(after);
   json_decref(snap);
-  if (rc != DB_OK) {
-    json_decref(changes);
-    return reply_db_error(r, db_errcode(r->db));
-  }
-  reply_json(r, 201, json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version,
-                               "published_at", now, "entries", nentries, "changes",
-                               changes ? changes : json_null()));
+  commit_reply(r, rc, NULL,
+               json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version, "published_at", now,
+                         "entries", nentries, "changes", changes ? changes : json_null()),
+               201);
 }
 
 static void flag_create(req *r) {
@@ -672,7 +673,8 @@ static void flag_create(req *r) {
     field_error(r, "reason", "请写明问责原因", "state the reason");
   if (has_errors(r)) return reply_invalid(r);
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO accountability_flags (month, unit_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                          DBT(month), DBI(unit_id), DBT(reason), DBI(r->user.id), DBT(now));
@@ -680,13 +682,8 @@ static void flag_create(req *r) {
   db_done(st);
   json_t *after = json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)id, "month", month, "unit_id",
                             (json_int_t)unit_id, "reason", reason, "created_at", now);
-  int rc = id ? audit_log(r, "create", "accountability_flag", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r, db_errcode(r->db));
-  }
-  reply_json(r, 201, after);
+  rc = id ? audit_log(r, "create", "accountability_flag", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 static void flag_delete(req *r) {
@@ -701,13 +698,10 @@ static void flag_delete(req *r) {
                        : NULL;
   db_done(st);
   if (!before) return reply_not_found(r, "问责标记", "flag");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM accountability_flags WHERE id = ?", DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM accountability_flags WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "accountability_flag", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r, db_errcode(r->db));
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static void settings_get(req *r) {
@@ -748,13 +742,12 @@ static void settings_put(req *r) {
     if (!has_errors(r) && sum <= 0) field_error(r, "weights", "权重之和应大于0", "the weights must not all be 0");
   }
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
-  int rc = DB_OK;
+  int rc = db_begin(r->db);
   static const char *const upsert =
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
   char buf[32];
   snprintf(buf, sizeof buf, "%d", s.last_n);
-  rc = db_exec(r->db, upsert, DBT("accountability.last_n"), DBT(buf));
+  if (rc == DB_OK) rc = db_exec(r->db, upsert, DBT("accountability.last_n"), DBT(buf));
   snprintf(buf, sizeof buf, "%d", s.months);
   if (rc == DB_OK) rc = db_exec(r->db, upsert, DBT("accountability.months"), DBT(buf));
   for (int i = 0; rc == DB_OK && i < F_N; i++) {

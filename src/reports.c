@@ -195,7 +195,8 @@ static void reports_create(req *r) {
   month_parse(period, &y, &m);
   int late = progress_is_late(y, m, clock_today(), report_deadline_day(r->db));
   const char *now = now_rfc3339(&r->a);
-  if (db_begin(r->db) != DB_OK) return reply_db_error(r, db_errcode(r->db));
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO reports (project_id, period, investment, image_progress, percent, problems, state, late, "
                          "submitted_by, submitted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?) "
@@ -204,15 +205,9 @@ static void reports_create(req *r) {
                          DBT(problems), DBI(late), DBI(r->user.id), DBT(now), DBT(now), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  if (!id) return reply_db_error(r, db_errcode(r->db));
-  json_t *o = report_json(r->db, id);
-  int rc = audit_log(r, "create", "report", id, NULL, o);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(o);
-    return reply_db_error(r, db_errcode(r->db));
-  }
-  reply_json(r, 201, o);
+  json_t *o = id ? report_json(r->db, id) : NULL;
+  rc = o ? audit_log(r, "create", "report", id, NULL, o) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, o, 201);
 }
 
 /* GET /api/v1/reports/{id} */
