@@ -118,7 +118,7 @@ int64_t db_changes(db *d);
 
 /* Transactions.  db_begin takes the write lock at once on SQLite (BEGIN
  * IMMEDIATE) so a transaction never fails half-way on a lock upgrade. */
-int db_begin(db *d);
+int db_begin(db *d) __attribute__((warn_unused_result));
 int db_commit(db *d);
 int db_rollback(db *d);
 int db_in_transaction(const db *d);
