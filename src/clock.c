@@ -32,7 +32,7 @@ static int64_t parse_pinned_now(const char *s) {
   m = (s[14] - '0') * 10 + (s[15] - '0');
   sec = (s[17] - '0') * 10 + (s[18] - '0');
   if (h > 23 || m > 59 || sec > 59) return -1;
-  return ((int64_t)d * 86400 + h * 3600 + m * 60 + sec - CHINA_OFFSET_S) * 1000;
+  return ((int64_t)d * 86400 + (int64_t)h * 3600 + (int64_t)m * 60 + sec - CHINA_OFFSET_S) * 1000;
 }
 
 int64_t clock_now_ms(void) {

@@ -53,7 +53,7 @@ unsigned char *pdf_table(const char *title, int ncols, const char *const *heads,
   }
 
   char stamp[64], sub[128];
-  time_t now = (time_t)(clock_now() + 8 * 3600); /* China time */
+  time_t now = (time_t)(clock_now() + 8L * 3600); /* China time */
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(stamp, sizeof stamp, "生成时间 %Y-%m-%d %H:%M", &tm);
