@@ -340,11 +340,22 @@ const char *req_sort(req *r, const char *const *allowed, const char *dflt) {
 }
 
 void commit_reply(req *r, int rc, json_t *before, json_t *after, unsigned status) {
+  if (rc == DB_OK && status != 0 && status != 204 && !after) rc = db_errcode(r->db);
   if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(before);
   if (rc != DB_OK) {
     json_decref(after);
-    return reply_db_error(r);
+    r->nheaders = 0;
+    json_decref(r->errors);
+    r->errors = NULL;
+    reply_db_error(r, rc);
+    if (db_in_transaction(r->db)) db_rollback(r->db);
+    return;
+  }
+  if (status == 0 || status == 204) {
+    json_decref(after);
+    if (status == 204) reply_no_content(r);
+    return;
   }
   reply_json(r, status, after);
 }
@@ -378,7 +389,7 @@ int64_t req_version(req *r, json_t *in) {
 json_t *db_rows_json(req *r, db_stmt *st, int64_t total) {
   if (!st || total < 0) {
     db_done(st);
-    reply_db_error(r);
+    reply_db_error(r, db_errcode(r->db));
     return NULL;
   }
   json_t *items = json_array();
@@ -387,7 +398,7 @@ json_t *db_rows_json(req *r, db_stmt *st, int64_t total) {
   db_done(st);
   if (rc != DB_DONE) {
     json_decref(items);
-    reply_db_error(r);
+    reply_db_error(r, rc);
     return NULL;
   }
   return items;

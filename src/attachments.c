@@ -248,26 +248,19 @@ void attach_upload(req *r, const char *entity, int64_t entity_id, int kind) {
     reply_problem(r, status, status == 415 ? "不支持的文件类型 / Unsupported media type" : "文件无法读取 / Unreadable file", why);
     return;
   }
-  if (db_begin(r->db) != DB_OK) {
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
     free(p.thumb);
-    return reply_db_error(r);
+    return reply_db_error(r, rc);
   }
   int64_t id = insert(r->db, entity, entity_id, kind, name, r->body, r->body_len, &p, r->user.id, now, &why, &status);
   free(p.thumb);
-  if (!id) {
-    db_rollback(r->db);
-    return reply_db_error(r);
-  }
+  if (!id) return commit_reply(r, db_errcode(r->db), NULL, NULL, 201);
   db_stmt *st = db_query(r->db, "SELECT " ATTACH_COLS " FROM attachments WHERE id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? attach_row_json(st) : NULL;
   db_done(st);
-  int rc = o ? audit_log(r, "create", "attachment", id, NULL, o) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(o);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, o);
+  rc = o ? audit_log(r, "create", "attachment", id, NULL, o) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, o, 201);
 }
 
 /* ---- handlers ---- */
@@ -304,7 +297,7 @@ static void serve(req *r, int thumb) {
                          DBI(id));
   if (!st || db_step(st) != DB_ROW) {
     db_done(st);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   if (db_isnull(st, 0)) {
     db_done(st);
@@ -336,10 +329,7 @@ static void attachment_delete(req *r) {
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM attachments WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "attachment", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static const route attach_routes[] = {

@@ -125,7 +125,7 @@ static void battlemap(req *r) {
                    "LEFT JOIN users l ON l.id = p.leader_id%s ORDER BY %s, %s, p.code",
                    gcol, glabel, where, glabel, gcol),
       n + 3, a1);
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   int cap = 256, np = 0;
   bm_proj *ps = grow(NULL, sizeof *ps * (size_t)cap);
   json_t *gkeys = json_array(), *glabels = json_array();
@@ -176,7 +176,7 @@ static void battlemap(req *r) {
       free(idx);
       json_decref(gkeys);
       json_decref(glabels);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     bm_proj *cur = NULL;
     int64_t cur_id = -1;

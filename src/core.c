@@ -104,15 +104,10 @@ static void calendar_set_day(req *r) {
     return reply_invalid(r);
   }
   json_t *after = json_pack("{s:s, s:s, s:s?}", "day", r->params[0], "kind", kind, "name", name);
-  db_begin(r->db);
-  int rc = cal_store_day(r->db, r->params[0], kind, name);
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = cal_store_day(r->db, r->params[0], kind, name);
   if (rc == DB_OK) rc = audit_log(r, "update", "calendar_day", 0, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, NULL, after, 200);
 }
 
 /* OpenAPI 3.1 from the route table: paths, methods, summaries, the roles

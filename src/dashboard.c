@@ -312,7 +312,7 @@ static void dashboard(req *r) {
   dparams dp;
   if (!read_params(r, &dp)) return;
   dset ds = {0};
-  if (load_projects(r, &dp, NULL, NULL, 0, 0, &ds) != 0) return reply_db_error(r);
+  if (load_projects(r, &dp, NULL, NULL, 0, 0, &ds) != 0) return reply_db_error(r, db_errcode(r->db));
 
   int64_t plan = 0, ytd = 0, prev = 0;
   int lights[3] = {0, 0, 0};
@@ -336,7 +336,7 @@ static void dashboard(req *r) {
       groups_add(&r->a, &by_leader, key, p->leader, p);
     }
   }
-  if (monthly_sums(r, dp.year, &cur) != 0 || monthly_sums(r, dp.year - 1, &last) != 0) return reply_db_error(r);
+  if (monthly_sums(r, dp.year, &cur) != 0 || monthly_sums(r, dp.year - 1, &last) != 0) return reply_db_error(r, db_errcode(r->db));
   char rate[32], growth[32];
   progress_rate(ytd, plan, rate);
   int has_growth = progress_growth(ytd, prev, growth);
@@ -446,7 +446,7 @@ static void drill(req *r) {
     xa[nx++] = DBT(key);
   }
   dset ds = {0};
-  if (load_projects(r, &dp, extra, xa, nx, 1, &ds) != 0) return reply_db_error(r);
+  if (load_projects(r, &dp, extra, xa, nx, 1, &ds) != 0) return reply_db_error(r, db_errcode(r->db));
   /* Filters computed in C: the light, and for a month the projects with an
    * approved figure in that month. */
   size_t k = 0;

@@ -27,6 +27,8 @@ void db_set_error(db *d, const char *sql, const char *reason) {
     snprintf(d->err, sizeof d->err, "%s [SQL: %.600s]", reason ? reason : "error", sql);
   else
     snprintf(d->err, sizeof d->err, "%s", reason ? reason : "error");
+  d->errcode = DB_ERROR;
+  d->constraint = DBC_OTHER;
 }
 
 db *db_open(const char *url, char *err, size_t errlen) {
@@ -92,6 +94,8 @@ db *db_acquire(void) {
   while (pool.nidle == 0) pthread_cond_wait(&pool.freed, &pool.lock);
   db *d = pool.idle[--pool.nidle];
   pthread_mutex_unlock(&pool.lock);
+  d->errcode = DB_OK; /* a failure of an earlier request is no answer for this one */
+  d->err[0] = 0;
   return d;
 }
 
@@ -106,6 +110,8 @@ void db_release(db *d) {
 
 enum db_dialect db_dialect(const db *d) { return d->dialect; }
 const char *db_errmsg(const db *d) { return d->err; }
+int db_errcode(const db *d) { return d->errcode == DB_CONSTRAINT || d->errcode == DB_BUSY ? d->errcode : DB_ERROR; }
+int db_constraint_kind(const db *d) { return d->errcode == DB_CONSTRAINT ? d->constraint : DBC_OTHER; }
 
 static uint64_t hash_sql(const char *s) {
   uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -238,8 +244,13 @@ static void release_write_lock(db *d) {
 int db_begin(db *d) {
   if (d->dialect == DB_SQLITE && !d->holds_write_lock) take_write_lock(d);
   int rc = d->drv->begin(d);
-  if (rc == DB_OK) d->in_tx = 1;
-  else release_write_lock(d);
+  if (rc == DB_OK) {
+    d->in_tx = 1;
+    d->errcode = DB_OK; /* db_errcode and db_errmsg speak of this transaction from here */
+    d->err[0] = 0;
+  } else {
+    release_write_lock(d);
+  }
   return rc;
 }
 

@@ -70,6 +70,14 @@ void db_close(db *d);
 
 enum db_dialect db_dialect(const db *d);
 const char *db_errmsg(const db *d);
+/* The code of the failure db_errmsg describes: DB_CONSTRAINT, DB_BUSY or
+ * DB_ERROR (also when nothing failed since the connection was handed out or
+ * the transaction began, which clear both).  For a caller that only saw a
+ * NULL statement or a 0 id from a helper. */
+int db_errcode(const db *d);
+/* After DB_CONSTRAINT: which kind of rule was broken. */
+enum { DBC_OTHER = 0, DBC_UNIQUE = 1, DBC_FOREIGN_KEY = 2 };
+int db_constraint_kind(const db *d);
 
 /* Prepares (from the connection's statement cache) and binds `n` args.
  * Returns NULL on error (db_errmsg says why).  Finish with db_done(). */
@@ -110,7 +118,7 @@ int64_t db_changes(db *d);
 
 /* Transactions.  db_begin takes the write lock at once on SQLite (BEGIN
  * IMMEDIATE) so a transaction never fails half-way on a lock upgrade. */
-int db_begin(db *d);
+int db_begin(db *d) __attribute__((warn_unused_result));
 int db_commit(db *d);
 int db_rollback(db *d);
 int db_in_transaction(const db *d);

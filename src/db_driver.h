@@ -55,6 +55,8 @@ struct db {
   int64_t last_changes;  /* PG: rows touched by the last command */
   unsigned next_name;    /* PG: counter for prepared statement names */
   char err[2048];
+  int errcode;           /* the code of the failure in err (DB_OK: none yet) */
+  int constraint;        /* DBC_*: the kind of a DB_CONSTRAINT failure */
   db_stmt cache[DB_CACHE_SLOTS];
   unsigned cache_clock;
 };
@@ -62,7 +64,8 @@ struct db {
 extern const db_driver db_sqlite_driver;
 extern const db_driver db_pg_driver;
 
-/* Records an error message "reason [SQL: …]" on the connection. */
+/* Records an error message "reason [SQL: …]" on the connection, as a
+ * DB_ERROR; a driver that knows better sets errcode and constraint after. */
 void db_set_error(db *d, const char *sql, const char *reason);
 
 #endif

@@ -39,10 +39,18 @@ static int map_result(db *d, const char *sql, PGresult *r) {
   if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return DB_OK;
   const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   db_set_error(d, sql, PQresultErrorMessage(r));
-  if (state && strncmp(state, "23", 2) == 0) return DB_CONSTRAINT;
-  if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0))
-    return DB_BUSY;
-  return DB_ERROR;
+  /* Class 23: integrity constraint violation (23505 unique, 23503 and 23001
+   * foreign key, 23514 check, 23502 not null); serialization failure,
+   * deadlock and lock_timeout are worth a retry. */
+  if (state && strncmp(state, "23", 2) == 0) {
+    d->errcode = DB_CONSTRAINT;
+    d->constraint = strcmp(state, "23505") == 0                                   ? DBC_UNIQUE
+                    : strcmp(state, "23503") == 0 || strcmp(state, "23001") == 0 ? DBC_FOREIGN_KEY
+                                                                                  : DBC_OTHER;
+  } else if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)) {
+    d->errcode = DB_BUSY;
+  }
+  return d->errcode;
 }
 
 static int is_direct(const char *sql) {

@@ -24,6 +24,23 @@ static int map_rc(int rc) {
   }
 }
 
+/* Records a failure `rc` of the connection with its message and returns its
+ * db.h code; for DB_CONSTRAINT also which kind (from the extended code).  A
+ * trigger's RAISE(ABORT) reaches SQLite's callers as a constraint, but it is
+ * the schema refusing (the append-only audit log), as RAISE EXCEPTION is on
+ * PostgreSQL: DB_ERROR on both. */
+static int sq_fail(db *d, const char *sql, int rc, const char *msg) {
+  db_set_error(d, sql, msg);
+  int ext = sqlite3_extended_errcode(d->conn), code = map_rc(rc);
+  if (code == DB_CONSTRAINT && ext == SQLITE_CONSTRAINT_TRIGGER) code = DB_ERROR;
+  if (code == DB_CONSTRAINT)
+    d->constraint = ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? DBC_UNIQUE
+                    : ext == SQLITE_CONSTRAINT_FOREIGNKEY                                 ? DBC_FOREIGN_KEY
+                                                                                          : DBC_OTHER;
+  d->errcode = code;
+  return code;
+}
+
 static int sq_open(db *d, const char *url, char *err, size_t errlen) {
   sqlite3 *h = NULL;
   int rc = sqlite3_open_v2(url, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -53,10 +70,7 @@ static void sq_close(db *d) { sqlite3_close_v2(d->conn); }
 static int sq_prepare(db_stmt *st) {
   sqlite3_stmt *h = NULL;
   int rc = sqlite3_prepare_v3(st->owner->conn, st->sql, -1, st->cached ? SQLITE_PREPARE_PERSISTENT : 0, &h, NULL);
-  if (rc != SQLITE_OK) {
-    db_set_error(st->owner, st->sql, sqlite3_errmsg(st->owner->conn));
-    return DB_ERROR;
-  }
+  if (rc != SQLITE_OK) return sq_fail(st->owner, st->sql, rc, sqlite3_errmsg(st->owner->conn));
   st->handle = h;
   return DB_OK;
 }
@@ -87,8 +101,7 @@ static int sq_bind(db_stmt *st, int n, const db_val *args) {
 static int sq_step(db_stmt *st) {
   int rc = sqlite3_step(st->handle);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) return map_rc(rc);
-  db_set_error(st->owner, st->sql, sqlite3_errmsg(st->owner->conn));
-  return map_rc(rc);
+  return sq_fail(st->owner, st->sql, rc, sqlite3_errmsg(st->owner->conn));
 }
 
 static void sq_reset(db_stmt *st) {
@@ -123,9 +136,9 @@ static int sq_script(db *d, const char *sql) {
   char *msg = NULL;
   int rc = sqlite3_exec(d->conn, sql, NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
-    db_set_error(d, NULL, msg ? msg : sqlite3_errstr(rc));
+    rc = sq_fail(d, NULL, rc, msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
-    return map_rc(rc);
+    return rc;
   }
   return DB_OK;
 }

@@ -359,7 +359,8 @@ static void meeting_create(req *r) {
     title = arena_printf(&r->a, "%d年第%d周重点项目调度会", y, week);
   }
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO meetings (kind, date, title, chair, attendees, location, notes, state, created_by, "
                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?) RETURNING id",
@@ -367,13 +368,11 @@ static void meeting_create(req *r) {
                          DBT(now), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  int rc = id ? dispatch_generate_agenda(r->db, id, date) : DB_ERROR;
+  rc = id ? dispatch_generate_agenda(r->db, id, date) : db_errcode(r->db);
   json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "create", "meeting", id, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 201, meeting_json(r->db, id, 1));
+  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 201);
 }
 
 /* GET /api/v1/dispatch/meetings/{id} */
@@ -431,12 +430,13 @@ static void meeting_patch(req *r) {
   const char *val[7];
   for (int i = 0; i < 7; i++)
     val[i] = set[i] == JV_SET ? v[i] : set[i] == JV_NULL ? NULL : json_string_value(json_object_get(before, names[i]));
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "UPDATE meetings SET title = ?, date = ?, chair = ?, attendees = ?, location = ?, notes = ?, state = ?, "
-                   "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-                   DBT(val[0]), DBT(val[1]), DBT(val[2]), DBT(val[3]), DBT(val[4]), DBT(val[5]), DBT(val[6]),
-                   DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "UPDATE meetings SET title = ?, date = ?, chair = ?, attendees = ?, location = ?, notes = ?, state = ?, "
+                 "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                 DBT(val[0]), DBT(val[1]), DBT(val[2]), DBT(val[3]), DBT(val[4]), DBT(val[5]), DBT(val[6]),
+                 DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -445,11 +445,8 @@ static void meeting_patch(req *r) {
   if (rc == DB_OK && regen) rc = dispatch_generate_agenda(r->db, id, val[1]);
   json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "update", "meeting", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 200, meeting_json(r->db, id, 1));
+  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 200);
 }
 
 static int project_exists(db *d, int64_t id) { return db_int1(d, 0, "SELECT 1 FROM projects WHERE id = ?", DBI(id)) == 1; }
@@ -470,7 +467,8 @@ static void agenda_add(req *r) {
     field_error(r, "project_id", "项目不存在", "no such project");
   if (has_errors(r)) return reply_invalid(r);
   if (!db_int1(r->db, 0, "SELECT 1 FROM meetings WHERE id = ?", DBI(id))) return reply_not_found(r, "调度会", "meeting");
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   int seq = (int)db_int1(r->db, 0, "SELECT COALESCE(MAX(seq), 0) FROM agenda_items WHERE meeting_id = ?", DBI(id));
   db_stmt *st = db_query(r->db,
                          "INSERT INTO agenda_items (meeting_id, seq, kind, project_id, title, detail, notes, removed) "
@@ -479,11 +477,9 @@ static void agenda_add(req *r) {
   int64_t item = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   json_t *after = json_pack("{s:I, s:s}", "item_id", (json_int_t)item, "title", title);
-  int rc = item ? audit_log(r, "create", "agenda_item", item, NULL, after) : DB_ERROR;
+  rc = item ? audit_log(r, "create", "agenda_item", item, NULL, after) : db_errcode(r->db);
   json_decref(after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 201, meeting_json(r->db, id, 1));
+  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 201);
 }
 
 /* PATCH /api/v1/dispatch/meetings/{id}/agenda/{item} {title, detail, notes, removed} */
@@ -511,19 +507,17 @@ static void agenda_patch(req *r) {
     json_decref(before);
     return reply_problem(r, 409, "不能移除 / Cannot remove", "该议题已有会议决定，不能移除 / The item has decisions and cannot be removed");
   }
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE agenda_items SET title = ?, detail = ?, notes = ?, removed = ? WHERE id = ?",
-                   DBT(st_t == JV_SET ? title : json_string_value(json_object_get(before, "title"))),
-                   DBT(st_d == JV_SET ? detail : st_d == JV_NULL ? NULL : json_string_value(json_object_get(before, "detail"))),
-                   DBT(st_n == JV_SET ? notes : st_n == JV_NULL ? NULL : json_string_value(json_object_get(before, "notes"))),
-                   DBI(st_r == JV_SET ? removed : json_is_true(json_object_get(before, "removed"))), DBI(item));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "UPDATE agenda_items SET title = ?, detail = ?, notes = ?, removed = ? WHERE id = ?",
+                 DBT(st_t == JV_SET ? title : json_string_value(json_object_get(before, "title"))),
+                 DBT(st_d == JV_SET ? detail : st_d == JV_NULL ? NULL : json_string_value(json_object_get(before, "detail"))),
+                 DBT(st_n == JV_SET ? notes : st_n == JV_NULL ? NULL : json_string_value(json_object_get(before, "notes"))),
+                 DBI(st_r == JV_SET ? removed : json_is_true(json_object_get(before, "removed"))), DBI(item));
   json_t *after = json_deep_copy(in);
   if (rc == DB_OK) rc = audit_log(r, "update", "agenda_item", item, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 200, meeting_json(r->db, id, 1));
+  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 200);
 }
 
 int64_t dispatch_decide(db *d, const audit_actor *who, int64_t id, int64_t item, const char *kind, const char *text,
@@ -660,14 +654,13 @@ static void decision_create(req *r) {
   }
   if (has_errors(r)) return reply_invalid(r);
 
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   audit_actor who = {r->user.id, r->user.login, r->ip};
   problem_new p = {.project_id = project, .unit_id = unit, .raised_by = r->user.id, .raised_unit_id = r->user.unit_id,
                    .category = category, .title = title, .deadline_days = (int)days, .co_units = co, .nco = nco};
   int64_t did = dispatch_decide(r->db, &who, id, item, kind, text, &p, node, new_date, unit);
-  int rc = did ? DB_OK : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (!did) return commit_reply(r, db_errcode(r->db), NULL, NULL, 201);
   char today[11];
   date_format(clock_today(), today);
   json_t *all = dispatch_decisions_json(r->db, id, today);
@@ -678,7 +671,7 @@ static void decision_create(req *r) {
     if (json_integer_value(json_object_get(o, "id")) == did) mine = json_incref(o);
   }
   json_decref(all);
-  reply_json(r, 201, mine ? mine : json_object());
+  commit_reply(r, DB_OK, NULL, mine ? mine : json_object(), 201);
 }
 
 static const route dispatch_routes[] = {

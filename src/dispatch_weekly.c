@@ -462,7 +462,7 @@ static void dispatch_weekly_get(req *r) {
     field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
   if (has_errors(r)) return reply_invalid(r);
   if (!format) format = "pdf";
-  if (dispatch_weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r);
+  if (dispatch_weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r, db_errcode(r->db));
   const char *fname = arena_printf(&r->a, "weekly-%04d-W%02d.%s", w.year, w.week, format);
   const char *cd = arena_printf(&r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", fname, fname);
   if (!strcmp(format, "pdf")) {

@@ -120,9 +120,20 @@ void reply_bytes(req *r, unsigned status, const char *type, const void *data, si
 
 void reply_json(req *r, unsigned status, json_t *body) {
   free(r->out);
-  r->out = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  r->out = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
   json_decref(body);
-  if (!r->out) abort();
+  if (!r->out) {
+    /* No body to send (a failed json_pack or load): a 500 in the usual
+     * form, built without jansson, and nothing meant for the lost reply. */
+    static const char problem[] =
+        "{\"status\":500,\"title\":\"内部错误 / Internal error\",\"detail\":\"已记录，请联系管理员 / Logged; "
+        "please contact the administrator\",\"errors\":[]}";
+    fprintf(stderr, "{\"level\":\"error\",\"path\":\"%s\",\"error\":\"no JSON body for a %u reply\"}\n",
+            r->path ? r->path : "", status);
+    r->nheaders = 0;
+    reply_bytes(r, 500, "application/problem+json; charset=utf-8", problem, sizeof problem - 1);
+    return;
+  }
   r->out_len = strlen(r->out);
   r->out_type = "application/json; charset=utf-8";
   r->status = status;
@@ -157,17 +168,21 @@ void reply_invalid(req *r) {
                 "请按提示修改标出的字段 / Correct the fields listed in errors");
 }
 
-void reply_db_error(req *r) {
+void reply_db_error(req *r, int rc) {
   const char *msg = r->db ? db_errmsg(r->db) : "no database";
-  fprintf(stderr, "{\"level\":\"error\",\"path\":\"%s\",\"db\":\"%s\"}\n", r->path, msg);
-  if (strstr(msg, "UNIQUE") || strstr(msg, "unique") || strstr(msg, "duplicate key"))
+  fprintf(stderr, "{\"level\":\"error\",\"path\":\"%s\",\"rc\":%d,\"db\":\"%s\"}\n", r->path, rc, msg);
+  int kind = r->db ? db_constraint_kind(r->db) : DBC_OTHER;
+  if (rc == DB_CONSTRAINT && kind == DBC_UNIQUE)
     reply_problem(r, 409, "与已有数据冲突 / Conflict", "同名或同编号的记录已存在 / A record with the same key already exists");
-  else if (strstr(msg, "FOREIGN KEY") || strstr(msg, "foreign key"))
+  else if (rc == DB_CONSTRAINT && kind == DBC_FOREIGN_KEY)
     reply_problem(r, 409, "仍被引用 / Still referenced",
                   "该记录被其他数据引用或引用了不存在的记录 / The record is referenced by, or refers to, a missing record");
-  else if (strstr(msg, "locked") || strstr(msg, "busy") || strstr(msg, "could not serialize"))
+  else if (rc == DB_CONSTRAINT)
+    reply_problem(r, 409, "与已有数据冲突 / Conflict", "数据不符合数据库的约束 / The data breaks a rule of the database");
+  else if (rc == DB_BUSY) {
     reply_problem(r, 503, "系统繁忙 / Busy", "请稍后重试 / Please retry shortly");
-  else
+    reply_header(r, "Retry-After", "1");
+  } else
     reply_problem(r, 500, "内部错误 / Internal error", "已记录，请联系管理员 / Logged; please contact the administrator");
 }
 

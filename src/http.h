@@ -147,11 +147,19 @@ void reply_forbidden(req *r, const char *why_zh, const char *why_en);
 void reply_not_found(req *r, const char *what_zh, const char *what_en);
 /* 422 with the collected field errors. */
 void reply_invalid(req *r);
-/* Maps a failed db call: constraint → 409, busy → 503, else 500 (logged). */
-void reply_db_error(req *r);
-/* Ends a write whose changes and audit entry are done so far with `rc`:
- * commits, then replies `status` with `after` (stolen), or the database
- * error.  `before` (may be NULL) is released either way. */
+/* Maps the code a failed db call returned (db_errcode(r->db) when it gave
+ * none): DB_CONSTRAINT → 409, DB_BUSY → 503 with Retry-After, else 500;
+ * logged with db_errmsg. */
+void reply_db_error(req *r, int rc);
+/* How every handler that writes in a transaction ends, with `rc` the
+ * outcome of its changes and audit entry so far.  On DB_OK it commits and
+ * replies `status` with `after` (stolen): 204 sends no body (`after` may be
+ * NULL), 0 keeps the reply the handler already set (the problem a failed
+ * login answers); any other status needs `after`, whose absence (a failed
+ * read of the fresh row) fails the write.  On any failure it replies
+ * reply_db_error — without the headers (ETag, Set-Cookie) or field errors
+ * set for the success — and rolls back.  `before` (may be NULL) is
+ * released either way. */
 void commit_reply(req *r, int rc, json_t *before, json_t *after, unsigned status);
 
 /* --- field errors and JSON input --------------------------------------- */

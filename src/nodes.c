@@ -131,7 +131,7 @@ static void templates_list(req *r) {
   const char *cat = req_arg(r, "category");
   db_stmt *st = cat && *cat ? db_query(r->db, "SELECT id FROM node_templates WHERE category = ? ORDER BY category, name", DBT(cat))
                             : db_query0(r->db, "SELECT id FROM node_templates ORDER BY category, name");
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   int64_t ids[500];
   int n = 0;
   while (db_step(st) == DB_ROW && n < 500) ids[n++] = db_int(st, 0);
@@ -161,7 +161,11 @@ static void templates_create(req *r) {
   char *text = json_dumps(steps, JSON_COMPACT);
   json_decref(steps);
   const char *at = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    free(text);
+    return reply_db_error(r, rc);
+  }
   db_stmt *st = db_query(r->db,
                          "INSERT INTO node_templates (category, name, steps_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
                          "RETURNING id",
@@ -169,15 +173,13 @@ static void templates_create(req *r) {
   free(text);
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  json_t *after = id ? template_json(r->db, id) : NULL;
-  int rc = after ? audit_log(r, "create", "node_template", id, NULL, after) : DB_CONSTRAINT;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
+  if (!id && db_errcode(r->db) == DB_CONSTRAINT && db_constraint_kind(r->db) == DBC_UNIQUE) {
     db_rollback(r->db);
     return reply_problem(r, 409, "模板重复 / Duplicate template", "该类别已有同名模板 / The category has a template of this name");
   }
-  reply_json(r, 201, after);
+  json_t *after = id ? template_json(r->db, id) : NULL;
+  rc = after ? audit_log(r, "create", "node_template", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* PATCH /api/v1/node-templates/{id} {category?, name?, steps?, version} */
@@ -207,11 +209,12 @@ static void templates_update(req *r) {
   }
   char *text = json_dumps(steps, JSON_COMPACT);
   json_decref(steps);
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "UPDATE node_templates SET category = ?, name = ?, steps_json = ?, updated_at = ?, version = version + 1 "
-                   "WHERE id = ? AND version = ?",
-                   DBT(cat), DBT(name), DBT(text), DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "UPDATE node_templates SET category = ?, name = ?, steps_json = ?, updated_at = ?, version = version + 1 "
+                 "WHERE id = ? AND version = ?",
+                 DBT(cat), DBT(name), DBT(text), DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
   free(text);
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
@@ -229,13 +232,10 @@ static void templates_delete(req *r) {
   if (!id) return;
   json_t *before = template_json(r->db, id);
   if (!before) return reply_not_found(r, "节点模板", "Node template");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM node_templates WHERE id = ?", DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM node_templates WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "node_template", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- nodes ---- */
@@ -353,9 +353,8 @@ static void nodes_create(req *r) {
     }
     int32_t s;
     date_parse(start, &s);
-    db_begin(r->db);
-    int rc = DB_OK;
-    if (replace) {
+    int rc = db_begin(r->db);
+    if (rc == DB_OK && replace) {
       json_t *old = project_nodes(r->db, pid, &lc);
       rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE project_id = ?", DBI(pid));
       if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM nodes WHERE project_id = ?", DBI(pid));
@@ -366,21 +365,20 @@ static void nodes_create(req *r) {
     if (rc == DB_OK)
       rc = nodes_apply_template(r->db, pid, json_object_get(tpl, "steps"), s, lc.cal, at, p.unit_id, p.hq_id, p.owner_unit_id) == 0
                ? DB_OK
-               : DB_ERROR;
+               : db_errcode(r->db);
     json_t *items = rc == DB_OK ? project_nodes(r->db, pid, &lc) : NULL;
     json_t *after = items ? json_pack("{s:I, s:s, s:O}", "template_id", (json_int_t)tid, "start", start, "nodes", items) : NULL;
     if (rc == DB_OK) rc = audit_log(r, "apply_template", "project", pid, NULL, after);
     json_decref(after);
     json_decref(tpl);
-    if (rc == DB_OK) rc = db_commit(r->db);
     if (rc != DB_OK) {
       json_decref(items);
-      return reply_db_error(r);
+      return commit_reply(r, rc, NULL, NULL, 201);
     }
     page pg = {1, (int64_t)json_array_size(items), 0};
     json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)json_array_size(items), "page",
                           (json_int_t)pg.page, "per_page", (json_int_t)pg.per_page);
-    return reply_json(r, 201, o);
+    return commit_reply(r, DB_OK, NULL, o, 201);
   }
   const char *name = NULL, *kind = "other", *person = NULL, *planned = NULL, *actual = NULL, *note = NULL;
   int64_t dep = 0;
@@ -397,7 +395,8 @@ static void nodes_create(req *r) {
   int64_t seq = db_int1(r->db, 0, "SELECT COALESCE(MAX(seq), 0) FROM nodes WHERE project_id = ?", DBI(pid)) + 1;
   if (!has_errors(r)) node_check(r, pid, 0, seq, dep, planned, actual, lc.today);
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO nodes (project_id, seq, name, kind, unit_id, person, planned_date, actual_date, note, "
                          "depends_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -406,13 +405,8 @@ static void nodes_create(req *r) {
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   json_t *after = id ? node_json(r->db, id, &lc) : NULL;
-  int rc = after ? audit_log(r, "create", "node", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  rc = after ? audit_log(r, "create", "node", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* What the user may do with a node: its project's scope, raised to
@@ -476,13 +470,14 @@ static void nodes_update(req *r) {
   if (!has_errors(r) && !version) field_error(r, "version", "必填（或If-Match头）", "required (or an If-Match header)");
   if (!has_errors(r)) node_check(r, pid, id, seq, dep, planned, json_object_get(in, "actual_date") ? actual : NULL, lc.today);
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   json_t *before = node_json(r->db, id, &lc);
-  int rc = db_exec(r->db,
-                   "UPDATE nodes SET name = ?, kind = ?, unit_id = ?, person = ?, planned_date = ?, actual_date = ?, note = ?, "
-                   "depends_on = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-                   DBT(name), DBT(kind), unit ? DBI(unit) : DBNULL, DBT(person), DBT(planned), DBT(actual), DBT(note),
-                   dep ? DBI(dep) : DBNULL, DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
+  rc = db_exec(r->db,
+               "UPDATE nodes SET name = ?, kind = ?, unit_id = ?, person = ?, planned_date = ?, actual_date = ?, note = ?, "
+               "depends_on = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+               DBT(name), DBT(kind), unit ? DBI(unit) : DBNULL, DBT(person), DBT(planned), DBT(actual), DBT(note),
+               dep ? DBI(dep) : DBNULL, DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -492,14 +487,8 @@ static void nodes_update(req *r) {
   if (rc == DB_OK) rc = audit_log(r, "update", "node", id, before, after);
   /* the project's version moves too, so a cached project page is stale */
   if (rc == DB_OK) rc = db_exec(r->db, "UPDATE projects SET updated_at = ? WHERE id = ?", DBT(now_rfc3339(&r->a)), DBI(pid));
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(after, "version"))));
-  reply_json(r, 200, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* DELETE /api/v1/nodes/{id} — also recorded on the project, whose history
@@ -513,16 +502,14 @@ static void nodes_delete(req *r) {
   if (sc < PSCOPE_WRITE) return reply_forbidden(r, "无权删除该节点", "you may not delete this node");
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   json_t *before = node_json(r->db, id, &lc);
-  int rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE depends_on = ?", DBI(id));
+  rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE depends_on = ?", DBI(id));
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM nodes WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "node", id, before, NULL);
   if (rc == DB_OK) rc = audit_log(r, "delete_node", "project", pid, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- baselines ---- */
@@ -533,18 +520,14 @@ static void baseline_project(req *r) {
   if (!pid) return;
   if (project_scope(r, pid) < 0) return reply_not_found(r, "项目", "Project");
   const char *at = now_rfc3339(&r->a);
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE nodes SET baseline_date = planned_date, version = version + 1, updated_at = ? WHERE project_id = ?",
-                   DBT(at), DBI(pid));
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  rc = db_exec(r->db, "UPDATE nodes SET baseline_date = planned_date, version = version + 1, updated_at = ? WHERE project_id = ?",
+               DBT(at), DBI(pid));
   int64_t n = db_changes(r->db);
   json_t *after = json_pack("{s:I, s:s}", "nodes", (json_int_t)n, "at", at);
   if (rc == DB_OK) rc = audit_log(r, "baseline", "project", pid, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, NULL, after, 200);
 }
 
 /* POST /api/v1/baseline {"year":2026} — every project's 年初计划: the open
@@ -560,20 +543,16 @@ static void baseline_all(req *r) {
   char first[16];
   snprintf(first, sizeof first, "%04d-01-01", (int)year);
   const char *at = now_rfc3339(&r->a);
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "UPDATE nodes SET baseline_date = planned_date, version = version + 1, updated_at = ? "
-                   "WHERE actual_date IS NULL OR actual_date >= ? OR planned_date >= ?",
-                   DBT(at), DBT(first), DBT(first));
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  rc = db_exec(r->db,
+               "UPDATE nodes SET baseline_date = planned_date, version = version + 1, updated_at = ? "
+               "WHERE actual_date IS NULL OR actual_date >= ? OR planned_date >= ?",
+               DBT(at), DBT(first), DBT(first));
   int64_t n = db_changes(r->db);
   json_t *after = json_pack("{s:I, s:I, s:s}", "year", (json_int_t)year, "nodes", (json_int_t)n, "at", at);
   if (rc == DB_OK) rc = audit_log(r, "baseline", "baseline", year, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, after);
+  commit_reply(r, rc, NULL, after, 200);
 }
 
 static const route node_routes[] = {

@@ -238,19 +238,20 @@ static void deliver(db *d, int64_t id) {
   } else {
     fmt_ms(t1, next);
   }
-  db_begin(d);
-  int rc = db_exec(d, "INSERT INTO webhook_attempts (delivery_id, attempt, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                   DBI(id), DBI(attempt), DBT(at), status ? DBI(status) : DBNULL, DBT(ok ? NULL : err), DBI(t1 - t0));
+  /* Without a transaction the attempt is not recorded; the claim runs out
+   * and the delivery is tried again. */
+  int rc = db_begin(d);
+  if (rc == DB_OK)
+    rc = db_exec(d, "INSERT INTO webhook_attempts (delivery_id, attempt, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                 DBI(id), DBI(attempt), DBT(at), status ? DBI(status) : DBNULL, DBT(ok ? NULL : err), DBI(t1 - t0));
   if (rc == DB_OK)
     rc = db_exec(d,
                  "UPDATE webhook_deliveries SET state = ?, next_at = ?, claimed_until = NULL, last_status = ?, "
                  "last_error = ?, delivered_at = ?, updated_at = ? WHERE id = ?",
                  DBT(state), DBT(next), status ? DBI(status) : DBNULL, DBT(ok ? NULL : err), DBT(ok ? at : NULL),
                  DBT(at), DBI(id));
-  if (rc == DB_OK)
-    db_commit(d);
-  else
-    db_rollback(d);
+  if (rc == DB_OK) rc = db_commit(d);
+  if (rc != DB_OK && db_in_transaction(d)) db_rollback(d);
   free(url);
   free(payload);
 }
@@ -305,7 +306,7 @@ static void notifications_list(req *r) {
 /* GET /api/v1/notifications/unread-count */
 static void notifications_unread(req *r) {
   int64_t n = db_int1(r->db, -1, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", DBI(r->user.id));
-  if (n < 0) return reply_db_error(r);
+  if (n < 0) return reply_db_error(r, db_errcode(r->db));
   reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)n));
 }
 
@@ -317,7 +318,7 @@ static void notification_read(req *r) {
   if (owner != r->user.id) return reply_not_found(r, "通知", "notification");
   int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL",
                    DBT(now_rfc3339(&r->a)), DBI(id));
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   reply_no_content(r);
 }
 
@@ -325,7 +326,7 @@ static void notification_read(req *r) {
 static void notifications_read_all(req *r) {
   int rc = db_exec(r->db, "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
                    DBT(now_rfc3339(&r->a)), DBI(r->user.id));
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)db_changes(r->db)));
 }
 
@@ -387,7 +388,8 @@ static void hook_create(req *r) {
   jstr(r, in, "name", 0, 100, &name);
   if (has_errors(r)) return reply_invalid(r);
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO webhooks (unit_id, kind, url, enabled, name, created_at, updated_at) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -395,13 +397,8 @@ static void hook_create(req *r) {
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   json_t *after = id ? hook_load(r->db, id) : NULL;
-  int rc = id && after ? audit_log(r, "create", "webhook", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  rc = id && after ? audit_log(r, "create", "webhook", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* PATCH /api/v1/webhooks/{id} {kind, url, enabled, name, version} */
@@ -424,15 +421,16 @@ static void hook_update(req *r) {
   json_t *before = hook_load(r->db, id);
   if (!before) return reply_not_found(r, "推送地址", "webhook");
   if (!version) version = json_integer_value(json_object_get(before, "version"));
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "UPDATE webhooks SET kind = ?, url = ?, enabled = ?, name = ?, version = version + 1, updated_at = ? "
-                   "WHERE id = ? AND version = ?",
-                   DBT(has_kind ? kind : json_string_value(json_object_get(before, "kind"))),
-                   DBT(has_url ? url : json_string_value(json_object_get(before, "url"))),
-                   DBI(has_enabled ? enabled : json_is_true(json_object_get(before, "enabled"))),
-                   DBT(name_state == JV_SET ? name : name_state == JV_NULL ? NULL : json_string_value(json_object_get(before, "name"))),
-                   DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "UPDATE webhooks SET kind = ?, url = ?, enabled = ?, name = ?, version = version + 1, updated_at = ? "
+                 "WHERE id = ? AND version = ?",
+                 DBT(has_kind ? kind : json_string_value(json_object_get(before, "kind"))),
+                 DBT(has_url ? url : json_string_value(json_object_get(before, "url"))),
+                 DBI(has_enabled ? enabled : json_is_true(json_object_get(before, "enabled"))),
+                 DBT(name_state == JV_SET ? name : name_state == JV_NULL ? NULL : json_string_value(json_object_get(before, "name"))),
+                 DBT(now_rfc3339(&r->a)), DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -449,15 +447,13 @@ static void hook_delete(req *r) {
   if (!id) return;
   json_t *before = hook_load(r->db, id);
   if (!before) return reply_not_found(r, "推送地址", "webhook");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)", DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)", DBI(id));
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", DBI(id));
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM webhooks WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "webhook", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* POST /api/v1/webhooks/{id}/test — queues one message to this webhook only. */
@@ -472,7 +468,11 @@ static void hook_test(req *r) {
   const char *title = arena_printf(&r->a, "测试消息：%s", unit);
   char *payload = webhook_payload(kind, title, "这是一条来自挂图作战平台的测试消息。", NULL);
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    free(payload);
+    return reply_db_error(r, rc);
+  }
   db_stmt *st = db_query(r->db,
                          "INSERT INTO webhook_deliveries (webhook_id, kind, title, payload, state, attempts, next_at, "
                          "created_at, updated_at) VALUES (?, 'test', ?, ?, 'pending', 0, ?, ?, ?) RETURNING id",
@@ -480,10 +480,8 @@ static void hook_test(req *r) {
   free(payload);
   int64_t did = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  int rc = did ? audit_log(r, "test", "webhook", id, NULL, NULL) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 202, json_pack("{s:I, s:s}", "delivery_id", (json_int_t)did, "state", "pending"));
+  rc = did ? audit_log(r, "test", "webhook", id, NULL, NULL) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, json_pack("{s:I, s:s}", "delivery_id", (json_int_t)did, "state", "pending"), 202);
 }
 
 /* GET /api/v1/webhooks/{id}/deliveries?state&page&per_page — newest first,

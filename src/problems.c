@@ -297,15 +297,13 @@ static void problem_post(req *r) {
   p.deadline_days = (int)days;
   p.raised_by = r->user.id;
   p.raised_unit_id = r->user.unit_id;
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   int64_t id = problem_create(r->db, &p);
   json_t *after = id ? problem_json(r->db, id, 0) : NULL;
-  int rc = after ? audit_log(r, "create", "problem", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
+  rc = after ? audit_log(r, "create", "problem", id, NULL, after) : db_errcode(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  json_t *o = problem_json(r->db, id, 1);
-  reply_json(r, 201, o);
+  commit_reply(r, rc, NULL, rc == DB_OK ? problem_json(r->db, id, 1) : NULL, 201);
 }
 
 /* ---- reading ---- */
@@ -487,15 +485,16 @@ static void problem_patch(req *r) {
   int level = problem_escalation_level(req_calendar(r), r0, nd, t, strcmp(state, "closed") == 0);
   int old_level = (int)json_integer_value(json_object_get(before, "escalation"));
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "UPDATE problems SET title = ?, description = ?, category = ?, unit_id = ?, deadline_days = ?, "
-                   "due_date = ?, escalate2_date = ?, escalation = ?, version = version + 1, updated_at = ? "
-                   "WHERE id = ? AND version = ?",
-                   DBT(has_title ? title : json_string_value(json_object_get(before, "title"))),
-                   DBT(has_desc ? desc : json_string_value(json_object_get(before, "description"))),
-                   DBT(has_cat ? category : json_string_value(json_object_get(before, "category"))), DBI(lead), DBI(nd),
-                   DBT(due), DBT(due2), DBI(level < old_level ? level : old_level), DBT(now), DBI(id), DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "UPDATE problems SET title = ?, description = ?, category = ?, unit_id = ?, deadline_days = ?, "
+                 "due_date = ?, escalate2_date = ?, escalation = ?, version = version + 1, updated_at = ? "
+                 "WHERE id = ? AND version = ?",
+                 DBT(has_title ? title : json_string_value(json_object_get(before, "title"))),
+                 DBT(has_desc ? desc : json_string_value(json_object_get(before, "description"))),
+                 DBT(has_cat ? category : json_string_value(json_object_get(before, "category"))), DBI(lead), DBI(nd),
+                 DBT(due), DBT(due2), DBI(level < old_level ? level : old_level), DBT(now), DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -514,13 +513,10 @@ static void problem_patch(req *r) {
                          json_string_value(json_object_get(before, "project_name")), due, r->user.id);
   json_t *after = rc == DB_OK ? problem_json(r->db, id, 0) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "update", "problem", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  json_t *o = problem_json(r->db, id, 1);
-  json_object_set_new(o, "can", problem_can(r, o));
-  reply_json(r, 200, o);
+  json_t *o = rc == DB_OK ? problem_json(r->db, id, 1) : NULL;
+  if (o) json_object_set_new(o, "can", problem_can(r, o));
+  commit_reply(r, rc, before, o, 200);
 }
 
 static void refuse(req *r, const char *zh, const char *en) {
@@ -603,14 +599,15 @@ static void problem_event(req *r) {
 
   {
     const char *now = now_rfc3339(a);
-    db_begin(r->db);
-    int rc = db_exec(r->db,
-                     "UPDATE problems SET state = ?, replied_on = COALESCE(?, replied_on), "
-                     "closed_on = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(?, closed_on) END, "
-                     "rating = CASE WHEN ? = 1 THEN NULL WHEN ? > 0 THEN ? ELSE rating END, "
-                     "version = version + 1, updated_at = ? WHERE id = ? AND state = ?",
-                     DBT(next), DBT(reply_on), DBI(clear_close), DBT(close_on), DBI(clear_close), DBI(rating),
-                     DBI(rating), DBT(now), DBI(id), DBT(state));
+    int rc = db_begin(r->db);
+    if (rc == DB_OK)
+      rc = db_exec(r->db,
+                   "UPDATE problems SET state = ?, replied_on = COALESCE(?, replied_on), "
+                   "closed_on = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(?, closed_on) END, "
+                   "rating = CASE WHEN ? = 1 THEN NULL WHEN ? > 0 THEN ? ELSE rating END, "
+                   "version = version + 1, updated_at = ? WHERE id = ? AND state = ?",
+                   DBT(next), DBT(reply_on), DBI(clear_close), DBT(close_on), DBI(clear_close), DBI(rating),
+                   DBI(rating), DBT(now), DBI(id), DBT(state));
     if (rc == DB_OK && db_changes(r->db) == 0) {
       db_rollback(r->db);
       json_decref(before);
@@ -626,13 +623,10 @@ static void problem_event(req *r) {
     if (rc == DB_OK && notify_unit_id) rc = notify_unit(r->db, notify_unit_id, &nt, r->user.id);
     json_t *after = rc == DB_OK ? problem_json(r->db, id, 0) : NULL;
     if (rc == DB_OK) rc = audit_log(r, type, "problem", id, before, after);
-    if (rc == DB_OK) rc = db_commit(r->db);
-    json_decref(before);
     json_decref(after);
-    if (rc != DB_OK) return reply_db_error(r);
-    json_t *o = problem_json(r->db, id, 1);
-    json_object_set_new(o, "can", problem_can(r, o));
-    return reply_json(r, 200, o);
+    json_t *o = rc == DB_OK ? problem_json(r->db, id, 1) : NULL;
+    if (o) json_object_set_new(o, "can", problem_can(r, o));
+    return commit_reply(r, rc, before, o, 200);
   }
 
 not_lead:
@@ -709,10 +703,11 @@ static void category_patch(req *r) {
   json_t *before = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
   db_done(st);
   if (!before) return reply_not_found(r, "问题类别", "category");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE problem_categories SET name = ?, deadline_days = ? WHERE code = ?",
-                   DBT(has_name ? name : json_string_value(json_object_get(before, "name"))),
-                   DBI(has_days ? days : json_integer_value(json_object_get(before, "deadline_days"))), DBT(code));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "UPDATE problem_categories SET name = ?, deadline_days = ? WHERE code = ?",
+                 DBT(has_name ? name : json_string_value(json_object_get(before, "name"))),
+                 DBI(has_days ? days : json_integer_value(json_object_get(before, "deadline_days"))), DBT(code));
   json_t *after = NULL;
   if (rc == DB_OK) {
     st = db_query(r->db, "SELECT code, name, deadline_days FROM problem_categories WHERE code = ?", DBT(code));

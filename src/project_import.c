@@ -270,8 +270,10 @@ typedef struct imp_row {
 } imp_row;
 
 /* Validates and (unless dry_run or on errors) writes.  Returns the HTTP
- * status and the answer. */
-static int import_run(db *d, arena *a, const audit_actor *who, const char *data, size_t len, int dry_run, json_t **out) {
+ * status and the answer; or 0 when it wrote, with the outcome in *rc and
+ * the transaction left for the caller to end (import_end, commit_reply). */
+static int import_run(db *d, arena *a, const audit_actor *who, const char *data, size_t len, int dry_run, json_t **out,
+                      int *rc_out) {
   char err[256];
   xlsx_sheet *sh = len >= 2 && data[0] == 'P' && data[1] == 'K' ? xlsx_read_buffer(data, len, err, sizeof err)
                                                                 : csv_read_buffer(data, len, err, sizeof err);
@@ -480,7 +482,7 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
       json_t *before = ir->id ? project_json(d, ir->id, &lc) : NULL;
       int64_t id = proj_store(d, &ir->p, ir->id, at);
       json_t *after = id ? project_json(d, id, &lc) : NULL;
-      rc = after ? audit_write(d, who, ir->id ? "update" : "create", "project", id, before, after) : DB_ERROR;
+      rc = after ? audit_write(d, who, ir->id ? "update" : "create", "project", id, before, after) : db_errcode(d);
       json_decref(before);
       json_decref(after);
     }
@@ -489,16 +491,11 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
       rc = audit_write(d, who, "import", "projects", 0, NULL, summary);
       json_decref(summary);
     }
-    if (rc == DB_OK) rc = db_commit(d);
-    else db_rollback(d);
     cal_release(cal);
     json_decref(m.errors);
-    if (rc != DB_OK) {
-      *out = json_pack("{s:i, s:s, s:s}", "status", 500, "title", "导入失败 / Import failed", "detail", db_errmsg(d));
-      status = rc == DB_BUSY ? 503 : rc == DB_CONSTRAINT ? 409 : 500;
-    } else {
-      *out = json_pack("{s:i, s:i, s:i}", "created", creates, "updated", updates, "unchanged", unchanged);
-    }
+    *out = json_pack("{s:i, s:i, s:i}", "created", creates, "updated", updates, "unchanged", unchanged);
+    *rc_out = rc;
+    status = 0;
   }
   for (int i = 0; i < nrows; i++) {
     json_decref(rows[i].p.plan);
@@ -510,6 +507,17 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
   return status;
 }
 
+/* Ends the transaction import_run left (the command line's commit_reply):
+ * the status and answer of the import. */
+static int import_end(db *d, int rc, json_t **out) {
+  if (rc == DB_OK) rc = db_commit(d);
+  if (rc == DB_OK) return 200;
+  db_rollback(d);
+  json_decref(*out);
+  *out = json_pack("{s:i, s:s, s:s}", "status", 500, "title", "导入失败 / Import failed", "detail", db_errmsg(d));
+  return rc == DB_BUSY ? 503 : rc == DB_CONSTRAINT ? 409 : 500;
+}
+
 /* POST /api/v1/projects/import?dry_run=1 — body: the XLSX or CSV file */
 static void projects_import(req *r) {
   int dry = req_arg(r, "dry_run") && strcmp(req_arg(r, "dry_run"), "0") != 0 && strcmp(req_arg(r, "dry_run"), "false") != 0;
@@ -519,7 +527,9 @@ static void projects_import(req *r) {
   }
   json_t *out = NULL;
   audit_actor who = {r->user.id, r->user.login, r->ip};
-  int status = import_run(r->db, &r->a, &who, r->body, r->body_len, dry, &out);
+  int rc = DB_OK;
+  int status = import_run(r->db, &r->a, &who, r->body, r->body_len, dry, &out, &rc);
+  if (status == 0) return commit_reply(r, rc, NULL, out, 200);
   reply_json(r, (unsigned)status, out);
   if (status >= 400) r->out_type = "application/problem+json";
 }
@@ -555,7 +565,9 @@ static int cmd_import(int argc, char **argv) {
   arena a;
   arena_init(&a);
   json_t *out = NULL;
-  int status = import_run(d, &a, &audit_cli, data, len, cli_flag(argc, argv, "--dry-run"), &out);
+  int dbrc = DB_OK;
+  int status = import_run(d, &a, &audit_cli, data, len, cli_flag(argc, argv, "--dry-run"), &out, &dbrc);
+  if (status == 0) status = import_end(d, dbrc, &out);
   free(data);
   json_t *errors = json_object_get(out, "errors");
   size_t i;

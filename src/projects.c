@@ -651,18 +651,13 @@ static void projects_create(req *r) {
   }
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  db_begin(r->db);
-  int64_t id = proj_store(r->db, &p, 0, now_rfc3339(&r->a));
+  int rc = db_begin(r->db);
+  int64_t id = rc == DB_OK ? proj_store(r->db, &p, 0, now_rfc3339(&r->a)) : 0;
   proj_free(&p);
   json_t *after = id ? project_json(r->db, id, &lc) : NULL;
-  int rc = after ? audit_log(r, "create", "project", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  etag(r, after);
-  reply_json(r, 201, after);
+  if (rc == DB_OK) rc = after ? audit_log(r, "create", "project", id, NULL, after) : db_errcode(r->db);
+  if (after) etag(r, after);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* GET /api/v1/projects/{id} */
@@ -674,7 +669,7 @@ static void projects_get(req *r) {
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), (int)qint(r, "year", 2000, 2100, 0));
   json_t *o = project_json(r->db, id, &lc);
-  if (!o) return reply_db_error(r);
+  if (!o) return reply_db_error(r, db_errcode(r->db));
   json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
   etag(r, o);
   reply_json(r, 200, o);
@@ -731,7 +726,11 @@ static void projects_update(req *r) {
   }
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    proj_free(&p);
+    return reply_db_error(r, rc);
+  }
   json_t *before = project_json(r->db, id, &lc);
   int64_t cur = before ? json_integer_value(json_object_get(before, "version")) : 0;
   if (cur != version) {
@@ -742,18 +741,12 @@ static void projects_update(req *r) {
                          arena_printf(&r->a, "当前版本为%lld，请刷新后再改 / The project is at version %lld; reload and retry",
                                       (long long)cur, (long long)cur));
   }
-  int rc = proj_store(r->db, &p, id, now_rfc3339(&r->a)) ? DB_OK : DB_ERROR;
+  rc = proj_store(r->db, &p, id, now_rfc3339(&r->a)) ? DB_OK : db_errcode(r->db);
   proj_free(&p);
   json_t *after = rc == DB_OK ? project_json(r->db, id, &lc) : NULL;
-  if (rc == DB_OK) rc = after ? audit_log(r, "update", "project", id, before, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  etag(r, after);
-  reply_json(r, 200, after);
+  if (rc == DB_OK) rc = after ? audit_log(r, "update", "project", id, before, after) : db_errcode(r->db);
+  if (after) etag(r, after);
+  commit_reply(r, rc, before, after, 200);
 }
 
 /* DELETE /api/v1/projects/{id} — office/admin; its nodes, plans and tags go with it. */
@@ -762,7 +755,8 @@ static void projects_delete(req *r) {
   if (!id) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   json_t *before = project_json(r->db, id, &lc);
   if (!before) {
     db_rollback(r->db);
@@ -770,16 +764,13 @@ static void projects_delete(req *r) {
   }
   /* Children are deleted explicitly: SQLite enforces ON DELETE CASCADE
    * only with foreign_keys on, and dependencies between nodes must go first. */
-  int rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE project_id = ?", DBI(id));
+  rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE project_id = ?", DBI(id));
   static const char *const children[] = {"DELETE FROM nodes WHERE project_id = ?", "DELETE FROM project_plans WHERE project_id = ?",
                                          "DELETE FROM project_tags WHERE project_id = ?",
                                          "DELETE FROM project_custom WHERE project_id = ?", "DELETE FROM projects WHERE id = ?"};
   for (size_t i = 0; rc == DB_OK && i < sizeof children / sizeof *children; i++) rc = db_exec(r->db, children[i], DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "project", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- the list ---- */
@@ -913,7 +904,7 @@ static void projects_list_impl(req *r, int public_only) {
     if (!st || total < 0) {
       db_done(st);
       json_decref(items);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
     db_done(st);
@@ -932,7 +923,7 @@ static void projects_list_impl(req *r, int public_only) {
                              n + 3, a2);
     if (!st) {
       json_decref(items);
-      return reply_db_error(r);
+      return reply_db_error(r, db_errcode(r->db));
     }
     int cap = 1024, cnt = 0;
     lrow *rows = grow(NULL, sizeof *rows * (size_t)cap);
@@ -1005,7 +996,7 @@ static void fields_list(req *r) {
   db_stmt *st = db_query0(r->db,
                           "SELECT key, label, type, options_json AS options__j, required AS required__b, sort_order "
                           "FROM project_fields ORDER BY sort_order, key");
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   json_t *items = json_array();
   while (db_step(st) == DB_ROW) {
     json_t *o = db_row_json(st);
@@ -1062,30 +1053,26 @@ static void fields_create(req *r) {
     field_error(r, "label", "已有同名字段", "another field has this label");
     return reply_invalid(r);
   }
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "INSERT INTO project_fields (key, label, type, options_json, required, sort_order, created_at) VALUES "
-                   "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label, type = excluded.type, "
-                   "options_json = excluded.options_json, required = excluded.required, sort_order = excluded.sort_order",
-                   DBT(key), DBT(label), DBT(type), DBT(opts_text), DBI(required), DBI(sort_order), DBT(now_rfc3339(&r->a)));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "INSERT INTO project_fields (key, label, type, options_json, required, sort_order, created_at) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label, type = excluded.type, "
+                 "options_json = excluded.options_json, required = excluded.required, sort_order = excluded.sort_order",
+                 DBT(key), DBT(label), DBT(type), DBT(opts_text), DBI(required), DBI(sort_order), DBT(now_rfc3339(&r->a)));
   json_t *after = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}", "key", key, "label", label, "type", type, "options",
                             opts_text ? json_loads(opts_text, 0, NULL) : json_array(), "required", required,
                             "sort_order", (json_int_t)sort_order);
   free(opts_text);
   if (rc == DB_OK) rc = audit_log(r, "update", "project_field", 0, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* DELETE /api/v1/project-fields/{key} — admin; the values stay in custom_json history */
 static void fields_delete(req *r) {
   const char *key = r->nparams ? r->params[0] : "";
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM project_fields WHERE key = ?", DBT(key));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_fields WHERE key = ?", DBT(key));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     return reply_not_found(r, "自定义字段", "Custom field");
@@ -1093,10 +1080,7 @@ static void fields_delete(req *r) {
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_custom WHERE key = ?", DBT(key));
   json_t *before = json_pack("{s:s}", "key", key);
   if (rc == DB_OK) rc = audit_log(r, "delete", "project_field", 0, before, NULL);
-  json_decref(before);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- categories ---- */
@@ -1120,19 +1104,15 @@ static void categories_create(req *r) {
   jstr(r, in, "name", 1, 32, &name);
   jint(r, in, "sort_order", 0, -100000, 100000, &so);
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
-  int rc = db_exec(r->db,
-                   "INSERT INTO project_categories (name, sort_order) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
-                   "sort_order = excluded.sort_order",
-                   DBT(name), DBI(so));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "INSERT INTO project_categories (name, sort_order) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+                 "sort_order = excluded.sort_order",
+                 DBT(name), DBI(so));
   json_t *after = json_pack("{s:s, s:I}", "name", name, "sort_order", (json_int_t)so);
   if (rc == DB_OK) rc = audit_log(r, "update", "project_category", 0, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* DELETE /api/v1/project-categories/{name} — admin; 409 while projects use it */
@@ -1140,18 +1120,15 @@ static void categories_delete(req *r) {
   const char *name = r->nparams ? r->params[0] : "";
   if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE category = ?", DBT(name)) > 0)
     return reply_problem(r, 409, "类别使用中 / In use", "仍有项目属于该类别 / Projects still use this category");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM project_categories WHERE name = ?", DBT(name));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_categories WHERE name = ?", DBT(name));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     return reply_not_found(r, "项目类别", "Category");
   }
   json_t *before = json_pack("{s:s}", "name", name);
   if (rc == DB_OK) rc = audit_log(r, "delete", "project_category", 0, before, NULL);
-  json_decref(before);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- light thresholds ---- */
@@ -1213,17 +1190,11 @@ static void lights_put(req *r) {
   if (!has_errors(r) && c.yellow_lag > c.red_lag)
     field_error(r, "yellow_lag", "黄灯滞后阈值不能大于红灯阈值", "the yellow lag may not exceed the red lag");
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
-  int rc = lights_config_save(r->db, &c);
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = lights_config_save(r->db, &c);
   json_t *b = cfg_json(&before), *a = cfg_json(&c);
   if (rc == DB_OK) rc = audit_log(r, "update", "settings", 0, b, a);
-  json_decref(b);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(a);
-    return reply_db_error(r);
-  }
-  reply_json(r, 200, a);
+  commit_reply(r, rc, b, a, 200);
 }
 
 static const route project_routes[] = {

@@ -327,9 +327,9 @@ static void rankings_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, group ? peer_group_parse(group) : -1, s.last_n, NULL);
-  if (!groups) return reply_db_error(r);
+  if (!groups) return reply_db_error(r, db_errcode(r->db));
   json_t *all = json_array();
   size_t i;
   json_t *g;
@@ -511,7 +511,7 @@ static void accountability_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *entries, *changes = NULL, *snap = NULL;
   if (version) {
     snap = snapshot_load(r->db, month, version, &changes);
@@ -519,7 +519,7 @@ static void accountability_get(req *r) {
     entries = json_incref(json_object_get(snap, "entries"));
   } else {
     entries = entries_compute(r->db, &r->a, &ro, month, &s);
-    if (!entries) return reply_db_error(r);
+    if (!entries) return reply_db_error(r, db_errcode(r->db));
   }
   scope_rows(r, &ro, entries);
   if (req_arg(r, "format")) {
@@ -610,17 +610,22 @@ static void accountability_publish(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   json_t *entries = entries_compute(r->db, &r->a, &ro, month, &s);
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, -1, s.last_n, NULL);
   if (!entries || !groups) {
     json_decref(entries);
     json_decref(groups);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   const char *now = now_rfc3339(&r->a);
   json_int_t nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    json_decref(entries);
+    json_decref(groups);
+    return reply_db_error(r, rc);
+  }
   int64_t version = db_int1(r->db, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
   json_t *changes = NULL;
   if (version > 1) {
@@ -639,22 +644,18 @@ static void accountability_publish(req *r) {
                          DBT(month), DBI(version), DBT(snap_text), DBT(changes_text), DBT(note), DBI(r->user.id), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  int rc = id ? DB_OK : DB_ERROR;
+  rc = id ? DB_OK : db_errcode(r->db);
   json_t *after = json_pack("{s:s, s:I, s:I, s:O?}", "month", month, "version", (json_int_t)version, "entries",
                             nentries, "changes", changes);
   if (rc == DB_OK) rc = audit_log(r, "publish", "accountability", id, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
   free(snap_text);
   free(changes_text);
   json_decref(after);
   json_decref(snap);
-  if (rc != DB_OK) {
-    json_decref(changes);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version,
-                               "published_at", now, "entries", nentries, "changes",
-                               changes ? changes : json_null()));
+  commit_reply(r, rc, NULL,
+               json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version, "published_at", now,
+                         "entries", nentries, "changes", changes ? changes : json_null()),
+               201);
 }
 
 static void flag_create(req *r) {
@@ -672,7 +673,8 @@ static void flag_create(req *r) {
     field_error(r, "reason", "请写明问责原因", "state the reason");
   if (has_errors(r)) return reply_invalid(r);
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO accountability_flags (month, unit_id, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                          DBT(month), DBI(unit_id), DBT(reason), DBI(r->user.id), DBT(now));
@@ -680,13 +682,8 @@ static void flag_create(req *r) {
   db_done(st);
   json_t *after = json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)id, "month", month, "unit_id",
                             (json_int_t)unit_id, "reason", reason, "created_at", now);
-  int rc = id ? audit_log(r, "create", "accountability_flag", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  rc = id ? audit_log(r, "create", "accountability_flag", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 static void flag_delete(req *r) {
@@ -701,13 +698,10 @@ static void flag_delete(req *r) {
                        : NULL;
   db_done(st);
   if (!before) return reply_not_found(r, "问责标记", "flag");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM accountability_flags WHERE id = ?", DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM accountability_flags WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "accountability_flag", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static void settings_get(req *r) {
@@ -748,13 +742,12 @@ static void settings_put(req *r) {
     if (!has_errors(r) && sum <= 0) field_error(r, "weights", "权重之和应大于0", "the weights must not all be 0");
   }
   if (has_errors(r)) return reply_invalid(r);
-  db_begin(r->db);
-  int rc = DB_OK;
+  int rc = db_begin(r->db);
   static const char *const upsert =
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
   char buf[32];
   snprintf(buf, sizeof buf, "%d", s.last_n);
-  rc = db_exec(r->db, upsert, DBT("accountability.last_n"), DBT(buf));
+  if (rc == DB_OK) rc = db_exec(r->db, upsert, DBT("accountability.last_n"), DBT(buf));
   snprintf(buf, sizeof buf, "%d", s.months);
   if (rc == DB_OK) rc = db_exec(r->db, upsert, DBT("accountability.months"), DBT(buf));
   for (int i = 0; rc == DB_OK && i < F_N; i++) {
@@ -852,7 +845,7 @@ static void assessments_get(req *r) {
   acc_settings s;
   settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r);
+  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
   char qfrom[32], qto[32], ystart[32], dfrom[40], dto[11], today[11];
   year %= 10000;
   qn = qn < 1 ? 1 : qn > 4 ? 4 : qn;
@@ -902,7 +895,7 @@ static void assessments_get(req *r) {
                      "JOIN reports rp ON rp.project_id = p.id AND rp.period >= ? AND rp.period <= ? "
                      "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
                      2, (db_val[]){DBT(qfrom), DBT(qto)});
-  if (rc) return reply_db_error(r);
+  if (rc) return reply_db_error(r, db_errcode(r->db));
 
   /* composite per unit, then rank within each group */
   int64_t *score = arena_alloc(&r->a, (size_t)(ro.n + 1) * sizeof *score);

@@ -195,7 +195,8 @@ static void reports_create(req *r) {
   month_parse(period, &y, &m);
   int late = progress_is_late(y, m, clock_today(), report_deadline_day(r->db));
   const char *now = now_rfc3339(&r->a);
-  if (db_begin(r->db) != DB_OK) return reply_db_error(r);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO reports (project_id, period, investment, image_progress, percent, problems, state, late, "
                          "submitted_by, submitted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?) "
@@ -204,15 +205,9 @@ static void reports_create(req *r) {
                          DBT(problems), DBI(late), DBI(r->user.id), DBT(now), DBT(now), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  if (!id) return reply_db_error(r);
-  json_t *o = report_json(r->db, id);
-  int rc = audit_log(r, "create", "report", id, NULL, o);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(o);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, o);
+  json_t *o = id ? report_json(r->db, id) : NULL;
+  rc = o ? audit_log(r, "create", "report", id, NULL, o) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, o, 201);
 }
 
 /* GET /api/v1/reports/{id} */
@@ -222,7 +217,7 @@ static void report_get(req *r) {
   int sc;
   if (!id || !report_open(r, id, &pid, state, &version, &sc)) return;
   json_t *o = report_json(r->db, id);
-  if (!o) return reply_db_error(r);
+  if (!o) return reply_db_error(r, db_errcode(r->db));
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)version));
   reply_json(r, 200, o);
 }
@@ -414,7 +409,7 @@ static void list_missing_projects(req *r, const char *period, const char *state,
                            n, args);
   if (!st || total < 0) {
     db_done(st);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   json_t *items = json_array();
   while (db_step(st) == DB_ROW) {
@@ -528,7 +523,7 @@ static void reports_missing(req *r) {
                                         sb_str(&w)),
                            n, args);
   sb_release(&w);
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   json_t *items = json_array();
   json_t *cur = NULL, *missing = NULL;
   int64_t cur_unit = 0, total_required = 0, total_missing = 0;
@@ -705,7 +700,7 @@ static void reports_summary(req *r) {
                    sb_str(&w)),
       n, args);
   sb_release(&w);
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   size_t cap = 64, nrows = 0;
   sum_row *rows = malloc(cap * sizeof *rows);
   json_t *items = json_array();

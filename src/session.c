@@ -50,7 +50,7 @@ static void login(req *r) {
   db_stmt *st = db_query(r->db,
                          "SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE login = ?",
                          DBT(login_name));
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   int found = db_step(st) == DB_ROW;
   int64_t uid = found ? db_int(st, 0) : 0;
   const char *hash = found ? arena_strdup(&r->a, db_text(st, 1)) : NULL;
@@ -71,25 +71,29 @@ static void login(req *r) {
   if (!dummy[0]) auth_hash_password("not a password 0", dummy, sizeof dummy);
   int ok = auth_check_password(found ? hash : dummy, password) && found;
   if (!ok || disabled) {
+    const char *until = NULL;
+    int rc = DB_OK;
     if (found && !disabled) {
       failed++;
-      const char *until = failed >= LOCK_AFTER ? time_plus(&r->a, (long)LOCK_MINUTES * 60) : NULL;
-      db_begin(r->db);
-      db_exec(r->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-              DBI(until ? 0 : failed), DBT(until), DBI(uid));
+      until = failed >= LOCK_AFTER ? time_plus(&r->a, (long)LOCK_MINUTES * 60) : NULL;
+      rc = db_begin(r->db);
+      if (rc == DB_OK)
+        rc = db_exec(r->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                     DBI(until ? 0 : failed), DBT(until), DBI(uid));
       audit_actor who = {uid, login_name, r->ip};
-      audit_write(r->db, &who, until ? "lock" : "login_failed", "user", uid, NULL, NULL);
-      db_commit(r->db);
-      if (until) {
-        reply_problem(r, 423, "账号已锁定 / Account locked",
-                      arena_printf(&r->a, "连续%d次密码错误，账号锁定%d分钟 / Locked for %d minutes after %d failed attempts",
-                                   LOCK_AFTER, LOCK_MINUTES, LOCK_MINUTES, LOCK_AFTER));
-        return;
-      }
+      if (rc == DB_OK) rc = audit_write(r->db, &who, until ? "lock" : "login_failed", "user", uid, NULL, NULL);
     }
-    field_error(r, "password", "账号或密码错误", "wrong login or password");
-    reply_problem(r, 401, "登录失败 / Login failed",
-                  disabled ? "账号已停用 / The account is disabled" : "账号或密码错误 / Wrong login or password");
+    if (until) {
+      reply_problem(r, 423, "账号已锁定 / Account locked",
+                    arena_printf(&r->a, "连续%d次密码错误，账号锁定%d分钟 / Locked for %d minutes after %d failed attempts",
+                                 LOCK_AFTER, LOCK_MINUTES, LOCK_MINUTES, LOCK_AFTER));
+    } else {
+      field_error(r, "password", "账号或密码错误", "wrong login or password");
+      reply_problem(r, 401, "登录失败 / Login failed",
+                    disabled ? "账号已停用 / The account is disabled" : "账号或密码错误 / Wrong login or password");
+    }
+    /* the failed attempt counts only if it is recorded */
+    if (found && !disabled) commit_reply(r, rc, NULL, NULL, 0);
     return;
   }
 
@@ -97,8 +101,8 @@ static void login(req *r) {
   auth_random_hex(secret, 32);
   auth_random_hex(csrf, 32);
   auth_secret_hash(secret, token_hash);
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", DBI(uid));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", DBI(uid));
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                  DBT(token_hash), DBI(uid), DBT(csrf), DBT(r->ip), DBT(now), DBT(time_plus(&r->a, (long)SESSION_HOURS * 3600)));
@@ -106,8 +110,7 @@ static void login(req *r) {
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM sessions WHERE expires_at < ?", DBT(now));
   audit_actor who = {uid, login_name, r->ip};
   if (rc == DB_OK) rc = audit_write(r->db, &who, "login", "session", uid, NULL, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
+  if (rc != DB_OK) return commit_reply(r, rc, NULL, NULL, 200);
 
   /* Re-read through the normal path so the answer is exactly what /me says. */
   db_stmt *u = db_query(r->db,
@@ -116,7 +119,7 @@ static void login(req *r) {
                         DBI(uid));
   if (!u || db_step(u) != DB_ROW) {
     db_done(u);
-    return reply_db_error(r);
+    return commit_reply(r, db_errcode(r->db), NULL, NULL, 200);
   }
   const char *bad;
   r->user.id = uid;
@@ -131,21 +134,19 @@ static void login(req *r) {
 
   const char *proto = req_header(r, "X-Forwarded-Proto");
   int secure = proto && strcmp(proto, "https") == 0;
-  reply_json(r, 200, json_pack("{s:s, s:o}", "csrf_token", csrf, "user", session_user_json(r)));
   reply_header(r, "Set-Cookie",
                arena_printf(&r->a, "guatu_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", secret,
                             SESSION_HOURS * 3600, secure ? "; Secure" : ""));
+  commit_reply(r, DB_OK, NULL, json_pack("{s:s, s:o}", "csrf_token", csrf, "user", session_user_json(r)), 200);
 }
 
 static void logout(req *r) {
-  if (r->user.session_id) {
-    db_begin(r->db);
-    db_exec(r->db, "DELETE FROM sessions WHERE id = ?", DBI(r->user.session_id));
-    audit_log(r, "logout", "session", r->user.id, NULL, NULL);
-    db_commit(r->db);
-  }
-  reply_no_content(r);
   reply_header(r, "Set-Cookie", "guatu_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+  if (!r->user.session_id) return reply_no_content(r);
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM sessions WHERE id = ?", DBI(r->user.session_id));
+  if (rc == DB_OK) rc = audit_log(r, "logout", "session", r->user.id, NULL, NULL);
+  commit_reply(r, rc, NULL, NULL, 204);
 }
 
 static void me(req *r) {
@@ -172,18 +173,17 @@ static void change_password(req *r) {
   char newhash[crypto_pwhash_STRBYTES];
   if (auth_hash_password(new_pw, newhash, sizeof newhash) != 0)
     return reply_problem(r, 500, "内部错误 / Internal error", "无法计算密码散列 / Cannot hash the password");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", DBT(newhash),
-                   DBT(now_rfc3339(&r->a)), DBI(r->user.id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", DBT(newhash),
+                 DBT(now_rfc3339(&r->a)), DBI(r->user.id));
   /* Other sessions of this user end: a changed password must lock others out. */
   if (rc == DB_OK)
     rc = db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DBI(r->user.id), DBI(r->user.session_id));
   json_t *after = json_pack("{s:s}", "password", "(changed)");
   if (rc == DB_OK) rc = audit_log(r, "update", "user", r->user.id, NULL, after);
   json_decref(after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, NULL, NULL, 204);
 }
 
 static const route session_routes[] = {

@@ -156,7 +156,7 @@ static void task_list(req *r) {
                                          outer_where, order),
                             na, args);
   sb_release(&w);
-  if (!ids) return reply_db_error(r);
+  if (!ids) return reply_db_error(r, db_errcode(r->db));
   int64_t *idv = NULL;
   size_t n = 0, cap = 0;
   while (db_step(ids) == DB_ROW) {
@@ -287,7 +287,8 @@ static void task_create(req *r) {
   if (has_errors(r)) return reply_invalid(r);
 
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO tasks (unit_id, month, kind, title, description, target, actual, source, node_id, "
                          "deadline, weight, confirmed, reported_by, reported_at, confirmed_by, confirmed_at, created_at, "
@@ -299,16 +300,11 @@ static void task_create(req *r) {
                          DBT(has_actual ? now : NULL), DBT(now), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
-  int rc = id ? DB_OK : DB_ERROR;
+  rc = id ? DB_OK : db_errcode(r->db);
   if (rc == DB_OK && np > 0) rc = store_projects(r->db, id, pids, np);
   json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "create", "task", id, NULL, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* ---- GET /api/v1/tasks/{id} --------------------------------------------- */
@@ -413,8 +409,8 @@ static void task_update(req *r) {
   sb_adds(&sql, " WHERE id = ? AND version = ?");
   args[na++] = DBI(id);
   args[na++] = DBI(version);
-  db_begin(r->db);
-  int rc = db_execv(r->db, sb_str(&sql), na, args);
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_execv(r->db, sb_str(&sql), na, args);
   sb_release(&sql);
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
@@ -451,15 +447,16 @@ static void task_confirm(req *r) {
                                                             : "该任务的实际完成已确认或自动取数 / The actual is already confirmed or derived");
   }
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
-  int rc = version ? db_exec(r->db,
-                             "UPDATE tasks SET confirmed = 1, confirmed_by = ?, confirmed_at = ?, version = version + 1, "
-                             "updated_at = ? WHERE id = ? AND version = ?",
-                             DBI(r->user.id), DBT(now), DBT(now), DBI(id), DBI(version))
-                   : db_exec(r->db,
-                             "UPDATE tasks SET confirmed = 1, confirmed_by = ?, confirmed_at = ?, version = version + 1, "
-                             "updated_at = ? WHERE id = ? AND confirmed = 0",
-                             DBI(r->user.id), DBT(now), DBT(now), DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = version ? db_exec(r->db,
+                           "UPDATE tasks SET confirmed = 1, confirmed_by = ?, confirmed_at = ?, version = version + 1, "
+                           "updated_at = ? WHERE id = ? AND version = ?",
+                           DBI(r->user.id), DBT(now), DBT(now), DBI(id), DBI(version))
+                 : db_exec(r->db,
+                           "UPDATE tasks SET confirmed = 1, confirmed_by = ?, confirmed_at = ?, version = version + 1, "
+                           "updated_at = ? WHERE id = ? AND confirmed = 0",
+                           DBI(r->user.id), DBT(now), DBT(now), DBI(id));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -476,14 +473,11 @@ static void task_delete(req *r) {
   if (!id) return;
   json_t *before = task_load(r, id);
   if (!before) return reply_not_found(r, "任务", "task");
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM task_projects WHERE task_id = ?", DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM task_projects WHERE task_id = ?", DBI(id));
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM tasks WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "task", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 /* ---- demo: three months of tasks ending with the current month ----------- */

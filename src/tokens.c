@@ -52,14 +52,14 @@ static void tokens_create(req *r) {
   if (has_errors(r)) return reply_invalid(r);
   char token[68];
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   int64_t id = token_insert(r->db, r->user.id, name, now, token);
   json_t *after = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "name", name, "user_id", (json_int_t)r->user.id);
-  int rc = id ? audit_log(r, "create", "token", id, NULL, after) : DB_ERROR;
+  rc = id ? audit_log(r, "create", "token", id, NULL, after) : db_errcode(r->db);
   json_decref(after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "created_at", now));
+  commit_reply(r, rc, NULL, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name", name, "token", token, "created_at", now),
+               201);
   sodium_memzero(token, sizeof token);
 }
 
@@ -68,7 +68,7 @@ static void tokens_delete(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
   db_stmt *st = db_query(r->db, "SELECT user_id, name, revoked_at FROM api_tokens WHERE id = ?", DBI(id));
-  if (!st) return reply_db_error(r);
+  if (!st) return reply_db_error(r, db_errcode(r->db));
   if (db_step(st) != DB_ROW) {
     db_done(st);
     return reply_not_found(r, "令牌", "Token");
@@ -83,14 +83,11 @@ static void tokens_delete(req *r) {
   const char *now = now_rfc3339(&r->a);
   json_t *before = json_pack("{s:I, s:s, s:I, s:n}", "id", (json_int_t)id, "name", name, "user_id", (json_int_t)owner, "revoked_at");
   json_t *after = json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)id, "name", name, "user_id", (json_int_t)owner, "revoked_at", now);
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", DBT(now), DBI(id));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", DBT(now), DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "token", id, before, after);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static const route token_routes[] = {

@@ -134,16 +134,12 @@ static void units_create(req *r) {
   if (has_errors(r)) return reply_invalid(r);
   if (name_taken(r, name, 0)) return reply_problem(r, 409, "单位名称重复 / Duplicate unit name", "已有同名单位 / A unit with this name exists");
 
-  db_begin(r->db);
-  int64_t id = unit_insert(r->db, name, kind, parent_id, now_rfc3339(&r->a));
-  json_t *after = id ? unit_json(r->db, id) : NULL;
-  int rc = after ? audit_log(r, "create", "unit", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  if (rc != DB_OK) {
-    json_decref(after);
-    return reply_db_error(r);
-  }
-  reply_json(r, 201, after);
+  int rc = db_begin(r->db);
+  int64_t id = rc == DB_OK ? unit_insert(r->db, name, kind, parent_id, now_rfc3339(&r->a)) : 0;
+  if (rc == DB_OK && !id) rc = db_errcode(r->db);
+  json_t *after = rc == DB_OK ? unit_json(r->db, id) : NULL;
+  if (rc == DB_OK && after) rc = audit_log(r, "create", "unit", id, NULL, after);
+  commit_reply(r, rc, NULL, after, 201);
 }
 
 /* PATCH /api/v1/units/{id} {name?, kind?, parent_id?, version?} — moving a
@@ -185,9 +181,10 @@ static void units_update(req *r) {
       parent_id == (json_is_integer(bp) ? json_integer_value(bp) : 0))
     return reply_json(r, 200, before);
 
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE units SET name = ?, kind = ?, parent_id = ?, version = version + 1 WHERE id = ? AND version = ?",
-                   DBT(name), DBT(kind), parent_id ? DBI(parent_id) : DBNULL, DBI(id), DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "UPDATE units SET name = ?, kind = ?, parent_id = ?, version = version + 1 WHERE id = ? AND version = ?",
+                 DBT(name), DBT(kind), parent_id ? DBI(parent_id) : DBNULL, DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -218,18 +215,16 @@ static void units_delete(req *r) {
                          arena_printf(&r->a, "该单位还有%lld个用户、%lld个下级单位，请先移走 / The unit still has %lld users and %lld sub-units; move them first",
                                       (long long)users, (long long)kids, (long long)users, (long long)kids));
   }
-  db_begin(r->db);
-  int rc = db_exec(r->db, "DELETE FROM units WHERE id = ?", DBI(id));
-  if (rc == DB_OK) rc = audit_log(r, "delete", "unit", id, before, NULL);
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
-  if (rc == DB_CONSTRAINT || (rc != DB_OK && strstr(db_errmsg(r->db), "oreign"))) {
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM units WHERE id = ?", DBI(id));
+  if (rc == DB_CONSTRAINT) { /* a DELETE breaks only references */
     db_rollback(r->db);
+    json_decref(before);
     return reply_problem(r, 409, "单位仍在使用 / Unit in use",
                          "项目、节点等数据仍引用该单位 / Projects, nodes or other records still refer to this unit");
   }
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_no_content(r);
+  if (rc == DB_OK) rc = audit_log(r, "delete", "unit", id, before, NULL);
+  commit_reply(r, rc, before, NULL, 204);
 }
 
 static const route unit_routes[] = {

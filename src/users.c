@@ -124,7 +124,7 @@ static void users_list(req *r) {
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " USER_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", w, order), n, args);
   if (!st || total < 0) {
     db_done(st);
-    return reply_db_error(r);
+    return reply_db_error(r, db_errcode(r->db));
   }
   json_t *items = json_array();
   int rc;
@@ -132,7 +132,7 @@ static void users_list(req *r) {
   db_done(st);
   if (rc != DB_DONE) {
     json_decref(items);
-    return reply_db_error(r);
+    return reply_db_error(r, rc);
   }
   reply_list(r, items, total, &p);
 }
@@ -150,19 +150,13 @@ static void users_get(req *r) {
     return reply_forbidden(r, "只有管理员可以查看完整手机号", "only administrators may reveal phone numbers");
   json_t *o = user_load(r->db, &r->a, id, reveal != NULL);
   if (!o) return reply_not_found(r, "用户", "User");
-  if (reveal) {
-    json_t *what = json_pack("{s:s}", "revealed", "phone");
-    db_begin(r->db);
-    int rc = audit_log(r, "read", "user", id, NULL, what);
-    if (rc == DB_OK) rc = db_commit(r->db);
-    json_decref(what);
-    if (rc != DB_OK) {
-      json_decref(o);
-      return reply_db_error(r);
-    }
-  }
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
-  reply_json(r, 200, o);
+  if (!reveal) return reply_json(r, 200, o);
+  json_t *what = json_pack("{s:s}", "revealed", "phone");
+  int rc = db_begin(r->db);
+  if (rc == DB_OK) rc = audit_log(r, "read", "user", id, NULL, what);
+  json_decref(what);
+  commit_reply(r, rc, NULL, o, 200);
 }
 
 /* Reads `roles` (an array of role names, at least one) into bits. */
@@ -232,7 +226,8 @@ static void users_create(req *r) {
   if (auth_hash_password(password, hash, sizeof hash) != 0)
     return reply_problem(r, 500, "内部错误 / Internal error", "无法计算密码散列 / Cannot hash the password");
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
   db_stmt *st = db_query(r->db,
                          "INSERT INTO users (login, name, phone, unit_id, roles, password_hash, created_at, updated_at) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -241,11 +236,9 @@ static void users_create(req *r) {
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   json_t *after = id ? user_audit_json(r->db, id) : NULL;
-  int rc = after ? audit_log(r, "create", "user", id, NULL, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
+  rc = after ? audit_log(r, "create", "user", id, NULL, after) : db_errcode(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 201, user_load(r->db, &r->a, id, 0));
+  commit_reply(r, rc, NULL, rc == DB_OK ? user_load(r->db, &r->a, id, 0) : NULL, 201);
 }
 
 /* PATCH /api/v1/users/{id} {name?, phone?, unit_id?, roles?, disabled?, password?, version?}
@@ -293,9 +286,10 @@ static void users_update(req *r) {
     return reply_problem(r, 500, "内部错误 / Internal error", "无法计算密码散列 / Cannot hash the password");
   }
   const char *now = now_rfc3339(&r->a);
-  db_begin(r->db);
-  int rc = db_exec(r->db, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", DBT(now), DBI(id),
-                   DBI(version));
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", DBT(now), DBI(id),
+                 DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -322,12 +316,9 @@ static void users_update(req *r) {
     rc = db_exec(r->db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?", DBI(id), DBI(r->user.session_id));
   json_t *after = rc == DB_OK ? user_audit_json(r->db, id) : NULL;
   if (after && has_password) json_object_set_new(after, "password", json_string("(reset)"));
-  if (rc == DB_OK) rc = after ? audit_log(r, "update", "user", id, before, after) : DB_ERROR;
-  if (rc == DB_OK) rc = db_commit(r->db);
-  json_decref(before);
+  if (rc == DB_OK) rc = after ? audit_log(r, "update", "user", id, before, after) : db_errcode(r->db);
   json_decref(after);
-  if (rc != DB_OK) return reply_db_error(r);
-  reply_json(r, 200, user_load(r->db, &r->a, id, 0));
+  commit_reply(r, rc, before, rc == DB_OK ? user_load(r->db, &r->a, id, 0) : NULL, 200);
 }
 
 static const route user_routes[] = {
