@@ -142,7 +142,8 @@ int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, 
 #define PROJECT_SELECT                                                                                               \
   "SELECT p.id, p.code, p.name, p.level, p.category, p.chain, p.stage, p.unit_id, u.name AS unit_name, p.leader_id, " \
   "l.name AS leader_name, p.hq_id, h.name AS hq_name, p.owner_unit_id, o.name AS owner_name, "                       \
-  "p.total_investment AS total_investment__m, p.land_area AS land_area_mu__a, p.location, p.lng, p.lat, "            \
+  "p.total_investment AS total_investment__m, p.land_area AS land_area_mu__a, p.land_plan_mu AS land_plan_mu__a, "   \
+  "p.location, p.lng, p.lat, "                                                                                        \
   "p.flag_top500 AS flag_top500__b, p.published AS published__b, p.custom_json AS custom__j, p.version, "            \
   "p.created_at, p.updated_at, p.total_investment AS total_fen FROM projects p JOIN units u ON u.id = p.unit_id "    \
   "LEFT JOIN users l ON l.id = p.leader_id LEFT JOIN units h ON h.id = p.hq_id "                                     \
@@ -450,6 +451,8 @@ int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at) {
                  DBI(p->top500), DBI(p->published), DBT(at), DBI(id));
     if (rc == DB_OK && custom) rc = db_exec(d, "UPDATE projects SET custom_json = ? WHERE id = ?", DBT(custom), DBI(id));
   }
+  if (rc == DB_OK && p->has_land_plan) /* the land acquisition plan (land.h) */
+    rc = db_exec(d, "UPDATE projects SET land_plan_mu = ? WHERE id = ?", DBI(p->land_plan), DBI(id));
   if (rc == DB_OK && p->plan) {
     rc = db_exec(d, "DELETE FROM project_plans WHERE project_id = ?", DBI(id));
     const char *y;
@@ -491,7 +494,7 @@ int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at) {
 
 static const char *const project_fields_all[] = {
     "code", "name", "level", "category", "chain", "stage", "unit_id", "leader_id", "hq_id", "owner_unit_id",
-    "total_investment", "annual_plan", "land_area_mu", "location", "lng", "lat", "flag_top500", "published", "tags",
+    "total_investment", "annual_plan", "land_area_mu", "land_plan_mu", "location", "lng", "lat", "flag_top500", "published", "tags",
     "custom", "version", NULL};
 /* What an enterprise may change on the projects it owns. */
 static const char *const progress_fields[] = {"stage", "location", "lng", "lat", "version", NULL};
@@ -595,6 +598,10 @@ static void project_read_input(req *r, json_t *in, proj_in *p, int creating) {
     field_error(r, "owner_unit_id", "业主单位应为企业", "the owner must be an enterprise unit");
   if (jmoney(r, in, "total_investment", 0, &p->total) == JV_NULL) p->total = 0;
   if (jarea(r, in, "land_area_mu", 0, &p->land) == JV_NULL) p->land = 0;
+  int lp = jarea(r, in, "land_plan_mu", 0, &p->land_plan);
+  if (lp == JV_NULL) p->land_plan = 0;
+  p->has_land_plan = lp == JV_SET || lp == JV_NULL;
+  if (lp == JV_SET && p->land_plan > 100000000) field_error(r, "land_plan_mu", "不能超过100万亩", "must be at most 1,000,000 亩");
   if (jstr(r, in, "location", 0, 200, &p->location) == JV_NULL) p->location = NULL;
   jreal(r, in, "lng", -180, 180, &p->lng, &p->has_lng);
   jreal(r, in, "lat", -90, 90, &p->lat, &p->has_lat);

@@ -75,6 +75,7 @@ typedef struct proj_in {
   int64_t unit_id, leader_id, hq_id, owner_unit_id, total, land;
   double lng, lat;
   int has_lng, has_lat, top500, published;
+  int64_t land_plan; int has_land_plan; /* 征拆计划亩数 (land.h); has: sent, store it */
   json_t *plan;   /* {"2026": fen as integer}; NULL: leave as is */
   json_t *tags;   /* ["省市重点", …]; NULL: leave as is */
   json_t *custom; /* normalised custom values; NULL: leave as is */

@@ -1,0 +1,349 @@
+/*
+ * land_progress.c — how far land acquisition has come (征拆进度) and the hard
+ * cases for the leading group (疑难个案).
+ *
+ * GET  /api/v1/projects/{id}/land-progress     planned_mu, acquired_mu, acquired_rate, households, signed,
+ *                                               demolished, handed_over, due, paid, paid_rate, start_on, days
+ * GET  /api/v1/land-progress                   district-wide, with by_unit (the project's responsible unit:
+ *                                               town, street or HQ) and by_project
+ * GET  /api/v1/projects/{id}/land-campaign?from&to   daily progress (会战): per day and cumulative
+ * GET  /api/v1/land-hard-cases?state&project   hard cases in scope
+ * POST /api/v1/households/{id}/hard-cases {title, description}
+ * POST /api/v1/land-hard-cases/{id}/decision {meeting_on, members, decision, version}   office/admin
+ *
+ * Acquired land is the land of households handed over; signed counts every
+ * household at signed or beyond (a demolished household has signed), and so
+ * on: the cards add up along the sequence.
+ */
+#include <string.h>
+
+#include "auth.h"
+#include "calendar.h"
+#include "clock.h"
+#include "land_http.h"
+#include "projects.h"
+#include "rate.h"
+
+#define PROGRESS_COLS                                                                                              \
+  "COUNT(h.id), "                                                                                                  \
+  "COALESCE(SUM(CASE WHEN h.state IN ('signed','demolished','handed_over') THEN 1 ELSE 0 END), 0), "              \
+  "COALESCE(SUM(CASE WHEN h.state IN ('demolished','handed_over') THEN 1 ELSE 0 END), 0), "                       \
+  "COALESCE(SUM(CASE WHEN h.state = 'handed_over' THEN 1 ELSE 0 END), 0), "                                       \
+  "COALESCE(SUM(CASE WHEN h.state = 'handed_over' THEN h.collective_mu + h.state_mu ELSE 0 END), 0), "            \
+  "COALESCE(SUM(h.collective_mu + h.state_mu), 0), COALESCE(SUM(h.due), 0), COALESCE(SUM(h.paid), 0), "           \
+  "MIN(h.surveyed_on), COALESCE(SUM(h.houses), 0), "                                                               \
+  "COALESCE(SUM(CASE WHEN h.state IN ('demolished','handed_over') THEN h.houses ELSE 0 END), 0) "
+
+/* One progress object from a row of PROGRESS_COLS at column `c`, with the
+ * plan. */
+static json_t *progress_from(db_stmt *st, int c, int64_t planned) {
+  char rate[32], prate[32];
+  int64_t acquired = db_int(st, c + 4), due = db_int(st, c + 6), paid = db_int(st, c + 7);
+  rate_format(acquired, planned, rate);
+  rate_format(paid, due, prate);
+  json_t *o = json_object();
+  json_object_set_new(o, "planned_mu", json_area(planned));
+  json_object_set_new(o, "acquired_mu", json_area(acquired));
+  json_object_set_new(o, "acquired_rate", planned > 0 ? json_string(rate) : json_null());
+  json_object_set_new(o, "surveyed_mu", json_area(db_int(st, c + 5)));
+  json_object_set_new(o, "households", json_integer(db_int(st, c)));
+  json_object_set_new(o, "signed", json_integer(db_int(st, c + 1)));
+  json_object_set_new(o, "demolished", json_integer(db_int(st, c + 2)));
+  json_object_set_new(o, "handed_over", json_integer(db_int(st, c + 3)));
+  json_object_set_new(o, "houses", json_integer(db_int(st, c + 9)));
+  json_object_set_new(o, "houses_demolished", json_integer(db_int(st, c + 10)));
+  json_object_set_new(o, "due", json_money(due));
+  json_object_set_new(o, "paid", json_money(paid));
+  json_object_set_new(o, "owed", json_money(due - paid));
+  json_object_set_new(o, "paid_rate", due > 0 ? json_string(prate) : json_null());
+  const char *start = db_text(st, c + 8);
+  int32_t s0, today = clock_today();
+  json_object_set_new(o, "start_on", json_str_or_null(start));
+  json_object_set_new(o, "days", start && date_parse(start, &s0) == 0 ? json_integer(today - s0) : json_null());
+  return o;
+}
+
+/* GET /api/v1/projects/{id}/land-progress */
+static void project_progress(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  if (land_project_scope(r, id) == PSCOPE_NONE) return reply_not_found(r, "项目", "Project");
+  db_stmt *st = db_query(r->db,
+                         "SELECT p.land_plan_mu, " PROGRESS_COLS "FROM projects p LEFT JOIN land_households h ON h.project_id = p.id "
+                         "WHERE p.id = ? GROUP BY p.id, p.land_plan_mu",
+                         DBI(id));
+  if (!st || db_step(st) != DB_ROW) {
+    db_done(st);
+    return reply_db_error(r, db_errcode(r->db));
+  }
+  json_t *o = progress_from(st, 1, db_int(st, 0));
+  db_done(st);
+  json_object_set_new(o, "project_id", json_integer(id));
+  json_object_set_new(o, "open_hard_cases",
+                      json_integer(db_int1(r->db, 0, "SELECT COUNT(*) FROM land_hard_cases WHERE project_id = ? AND state = 'open'", DBI(id))));
+  json_t *villages = json_array();
+  st = db_query(r->db, "SELECT h.village, 0, " PROGRESS_COLS "FROM land_households h WHERE h.project_id = ? GROUP BY h.village ORDER BY h.village",
+                DBI(id));
+  while (st && db_step(st) == DB_ROW) {
+    json_t *v = progress_from(st, 2, 0);
+    json_object_set_new(v, "village", json_string(db_text(st, 0)));
+    json_object_set_new(v, "published", json_boolean(db_int1(r->db, 0, "SELECT 1 FROM land_disclosures WHERE project_id = ? AND village = ?",
+                                                              DBI(id), DBT(db_text(st, 0))) == 1));
+    json_array_append_new(villages, v);
+  }
+  db_done(st);
+  json_object_set_new(o, "villages", villages);
+  reply_json(r, 200, o);
+}
+
+/* GET /api/v1/land-progress — every project with a plan or households. */
+static void all_progress(req *r) {
+  strbuf w = STRBUF_INIT;
+  db_val args[8];
+  int n = 0;
+  sb_adds(&w, "WHERE (p.land_plan_mu > 0 OR EXISTS (SELECT 1 FROM land_households x WHERE x.project_id = p.id))");
+  project_scope_sql(r, &w, args, &n);
+  const char *where = arena_strdup(&r->a, sb_str(&w));
+  sb_release(&w);
+  /* plan per project first (a join with households would repeat it) */
+  int64_t planned = db_int1v(r->db, 0, arena_printf(&r->a, "SELECT COALESCE(SUM(p.land_plan_mu), 0) FROM projects p %s", where), n, args);
+  db_stmt *st = db_prepare(r->db,
+                           arena_printf(&r->a, "SELECT 0, " PROGRESS_COLS "FROM projects p JOIN land_households h ON h.project_id = p.id %s", where),
+                           n, args);
+  if (!st || db_step(st) != DB_ROW) {
+    db_done(st);
+    return reply_db_error(r, db_errcode(r->db));
+  }
+  json_t *o = progress_from(st, 1, planned);
+  db_done(st);
+  json_t *by_project = json_array(), *by_unit = json_array();
+  st = db_prepare(r->db,
+                  arena_printf(&r->a, "SELECT p.id, p.name, p.land_plan_mu, " PROGRESS_COLS "FROM projects p LEFT JOIN land_households h "
+                                      "ON h.project_id = p.id %s GROUP BY p.id, p.name, p.land_plan_mu ORDER BY p.id LIMIT 500",
+                               where),
+                  n, args);
+  while (st && db_step(st) == DB_ROW) {
+    json_t *v = progress_from(st, 3, db_int(st, 2));
+    json_object_set_new(v, "project_id", json_integer(db_int(st, 0)));
+    json_object_set_new(v, "project_name", json_string(db_text(st, 1)));
+    json_array_append_new(by_project, v);
+  }
+  db_done(st);
+  st = db_prepare(r->db,
+                  arena_printf(&r->a, "SELECT u.id, u.name, (SELECT COALESCE(SUM(q.land_plan_mu), 0) FROM projects q WHERE q.unit_id = u.id), "
+                                      PROGRESS_COLS "FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN land_households h "
+                                      "ON h.project_id = p.id %s GROUP BY u.id, u.name ORDER BY u.id",
+                               where),
+                  n, args);
+  while (st && db_step(st) == DB_ROW) {
+    json_t *v = progress_from(st, 3, db_int(st, 2));
+    json_object_set_new(v, "unit_id", json_integer(db_int(st, 0)));
+    json_object_set_new(v, "unit_name", json_string(db_text(st, 1)));
+    json_array_append_new(by_unit, v);
+  }
+  db_done(st);
+  json_object_set_new(o, "by_project", by_project);
+  json_object_set_new(o, "by_unit", by_unit);
+  reply_json(r, 200, o);
+}
+
+/* GET /api/v1/projects/{id}/land-campaign?from&to — per day: households
+ * signed, demolished and handed over, money paid, and running totals. */
+static void campaign(req *r) {
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  const char *from = qdate(r, "from"), *to = qdate(r, "to");
+  if (has_errors(r)) return reply_invalid(r);
+  if (land_project_scope(r, id) == PSCOPE_NONE) return reply_not_found(r, "项目", "Project");
+  int32_t d0 = 0, d1 = clock_today();
+  if (to) date_parse(to, &d1);
+  if (from) date_parse(from, &d0);
+  else {
+    db_stmt *st = db_query(r->db, "SELECT MIN(surveyed_on) FROM land_households WHERE project_id = ?", DBI(id));
+    const char *s = st && db_step(st) == DB_ROW ? db_text(st, 0) : NULL;
+    if (!s || date_parse(s, &d0) != 0) d0 = d1;
+    db_done(st);
+  }
+  if (d1 < d0 || d1 - d0 > 1100) {
+    field_error(r, "from", "区间应为0到1100天", "the range must be 0 to 1100 days");
+    return reply_invalid(r);
+  }
+  int ndays = d1 - d0 + 1;
+  int64_t *counts = arena_alloc(&r->a, sizeof *counts * (size_t)ndays * 4);
+  memset(counts, 0, sizeof *counts * (size_t)ndays * 4);
+  static const char *const cols[] = {"signed_on", "demolished_on", "handed_over_on"};
+  int64_t base[4] = {0};
+  char a0[11], a1[11];
+  date_format(d0, a0);
+  date_format(d1, a1);
+  for (int k = 0; k < 3; k++) {
+    db_stmt *st = db_prepare(r->db,
+                             arena_printf(&r->a, "SELECT %s, COUNT(*) FROM land_households WHERE project_id = ? AND %s IS NOT NULL "
+                                                 "AND %s <= ? GROUP BY %s",
+                                          cols[k], cols[k], cols[k], cols[k]),
+                             2, (db_val[]){DBI(id), DBT(a1)});
+    while (st && db_step(st) == DB_ROW) {
+      int32_t day;
+      if (date_parse(db_text(st, 0), &day) != 0) continue;
+      if (day < d0) base[k] += db_int(st, 1);
+      else counts[(size_t)(day - d0) * 4 + (size_t)k] += db_int(st, 1);
+    }
+    db_done(st);
+  }
+  db_stmt *st = db_query(r->db, "SELECT paid_on, SUM(amount) FROM land_payments y JOIN land_households h ON h.id = y.household_id "
+                                "WHERE h.project_id = ? AND paid_on <= ? GROUP BY paid_on",
+                         DBI(id), DBT(a1));
+  while (st && db_step(st) == DB_ROW) {
+    int32_t day;
+    if (date_parse(db_text(st, 0), &day) != 0) continue;
+    if (day < d0) base[3] += db_int(st, 1);
+    else counts[(size_t)(day - d0) * 4 + 3] += db_int(st, 1);
+  }
+  db_done(st);
+  json_t *days = json_array();
+  int64_t cum[4] = {base[0], base[1], base[2], base[3]};
+  for (int i = 0; i < ndays; i++) {
+    char day[11];
+    date_format(d0 + i, day);
+    for (int k = 0; k < 4; k++) cum[k] += counts[(size_t)i * 4 + (size_t)k];
+    json_array_append_new(days, json_pack("{s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o}", "date", day, "signed",
+                                          (json_int_t)counts[(size_t)i * 4], "demolished", (json_int_t)counts[(size_t)i * 4 + 1],
+                                          "handed_over", (json_int_t)counts[(size_t)i * 4 + 2], "paid",
+                                          json_money(counts[(size_t)i * 4 + 3]), "signed_total", (json_int_t)cum[0],
+                                          "demolished_total", (json_int_t)cum[1], "handed_over_total", (json_int_t)cum[2],
+                                          "paid_total", json_money(cum[3])));
+  }
+  reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:I, s:o}", "project_id", (json_int_t)id, "from", a0, "to", a1, "households",
+                               (json_int_t)db_int1(r->db, 0, "SELECT COUNT(*) FROM land_households WHERE project_id = ?", DBI(id)),
+                               "days", days));
+}
+
+/* ---- hard cases ---- */
+
+#define CASE_COLS                                                                                                  \
+  "c.id, c.household_id, c.project_id, p.name AS project_name, h.village, h.head_name, c.title, c.description, "    \
+  "c.state, c.raised_on, ru.name AS raised_by_name, c.meeting_on, c.members, c.decision, c.version, c.created_at, " \
+  "c.updated_at FROM land_hard_cases c JOIN land_households h ON h.id = c.household_id JOIN projects p ON "          \
+  "p.id = c.project_id LEFT JOIN users ru ON ru.id = c.raised_by "
+
+static json_t *case_json(db *d, int64_t id) {
+  db_stmt *st = db_query(d, "SELECT " CASE_COLS "WHERE c.id = ?", DBI(id));
+  json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
+  db_done(st);
+  return o;
+}
+
+/* GET /api/v1/land-hard-cases?state&project */
+static void cases_list(req *r) {
+  static const char *const states[] = {"open", "decided", NULL};
+  page pg;
+  req_page(r, &pg);
+  const char *state = qenum(r, "state", states);
+  int64_t project = qint(r, "project", 1, INT64_MAX, 0);
+  if (has_errors(r)) return reply_invalid(r);
+  strbuf w = STRBUF_INIT;
+  db_val args[12];
+  int n = 0;
+  sb_adds(&w, "WHERE 1 = 1");
+  if (state) {
+    sb_adds(&w, " AND c.state = ?");
+    args[n++] = DBT(state);
+  }
+  if (project) {
+    sb_adds(&w, " AND c.project_id = ?");
+    args[n++] = DBI(project);
+  }
+  project_scope_sql(r, &w, args, &n);
+  const char *where = arena_strdup(&r->a, sb_str(&w));
+  sb_release(&w);
+  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM land_hard_cases c JOIN projects p ON p.id = c.project_id %s", where), n, args);
+  args[n++] = DBI(pg.per_page);
+  args[n++] = DBI(pg.offset);
+  reply_rows(r, db_prepare(r->db, arena_printf(&r->a, "SELECT " CASE_COLS "%s ORDER BY c.id DESC LIMIT ? OFFSET ?", where), n, args),
+             total, &pg);
+}
+
+/* POST /api/v1/households/{id}/hard-cases {title, description} */
+static void case_post(req *r) {
+  static const char *const fields[] = {"title", "description", NULL};
+  int64_t hh = req_id(r, 0);
+  int64_t project = hh ? land_household_open(r, hh, PSCOPE_WRITE, NULL) : 0;
+  if (!project) return;
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  const char *title = NULL, *desc = "";
+  jstr(r, in, "title", 1, 200, &title);
+  jstr(r, in, "description", 0, 5000, &desc);
+  if (has_errors(r)) return reply_invalid(r);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  const char *now = now_rfc3339(&r->a);
+  db_stmt *st = db_query(r->db,
+                         "INSERT INTO land_hard_cases (household_id, project_id, title, description, state, raised_by, raised_on, "
+                         "created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id",
+                         DBI(hh), DBI(project), DBT(title), DBT(desc ? desc : ""), DBI(r->user.id), DBT(land_today(&r->a)),
+                         DBT(now), DBT(now));
+  int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  json_t *after = id ? case_json(r->db, id) : NULL;
+  rc = after ? audit_log(r, "create", "land_hard_case", id, NULL, after) : db_errcode(r->db);
+  commit_reply(r, rc, NULL, after, 201);
+}
+
+/* POST /api/v1/land-hard-cases/{id}/decision {meeting_on, members, decision}
+ * — the leading group's meeting, recorded by the project office. */
+static void case_decide(req *r) {
+  static const char *const fields[] = {"meeting_on", "members", "decision", "version", NULL};
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  json_t *before = case_json(r->db, id);
+  if (!before) return reply_not_found(r, "疑难个案", "Hard case");
+  json_t *in = req_json(r, fields);
+  if (!in) return json_decref(before);
+  const char *on = NULL, *members = NULL, *decision = NULL;
+  if (jdate(r, in, "meeting_on", 1, &on) == JV_SET && strcmp(on, land_today(&r->a)) > 0)
+    field_error(r, "meeting_on", "会议日期不能晚于今天", "cannot be in the future");
+  jstr(r, in, "members", 1, 1000, &members);
+  jstr(r, in, "decision", 1, 5000, &decision);
+  int64_t version = req_version(r, in);
+  if (has_errors(r)) {
+    json_decref(before);
+    return reply_invalid(r);
+  }
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) {
+    json_decref(before);
+    return reply_db_error(r, rc);
+  }
+  rc = db_exec(r->db,
+               "UPDATE land_hard_cases SET state = 'decided', meeting_on = ?, members = ?, decision = ?, decided_by = ?, "
+               "version = version + 1, updated_at = ? WHERE id = ? AND state = 'open' AND (version = ? OR ? = 0)",
+               DBT(on), DBT(members), DBT(decision), DBI(r->user.id), DBT(now_rfc3339(&r->a)), DBI(id), DBI(version), DBI(version));
+  if (rc == DB_OK && db_changes(r->db) == 0) {
+    json_decref(before);
+    db_rollback(r->db);
+    return reply_problem(r, 409, "已决定或版本冲突 / Decided or changed", "该个案已有决定或已被修改 / The case is decided or changed meanwhile");
+  }
+  json_t *after = rc == DB_OK ? case_json(r->db, id) : NULL;
+  if (rc == DB_OK) rc = after ? audit_log(r, "update", "land_hard_case", id, before, after) : db_errcode(r->db);
+  commit_reply(r, rc, before, after, 200);
+}
+
+#define READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE)
+
+static const route land_progress_routes[] = {
+    ROUTE("GET", "/api/v1/projects/{id}/land-progress", project_progress, READERS, "项目征拆进度 / A project's land progress", 0),
+    ROUTE("GET", "/api/v1/land-progress", all_progress, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "全区征拆进度 / Land progress district-wide, per unit and project", 0),
+    ROUTE("GET", "/api/v1/projects/{id}/land-campaign", campaign, READERS, "征拆会战日进度 / Daily campaign progress", 0),
+    ROUTE("GET", "/api/v1/land-hard-cases", cases_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
+          "疑难个案 / Hard cases", 0),
+    ROUTE("POST", "/api/v1/households/{id}/hard-cases", case_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
+          "提交疑难个案 / Raise a hard case", 0),
+    ROUTE("POST", "/api/v1/land-hard-cases/{id}/decision", case_decide, ROLE_ADMIN | ROLE_OFFICE,
+          "领导小组决定 / Record the leading group's decision", 0),
+    {0},
+};
+
+static const module land_progress_module = {"land_progress", 71, land_progress_routes, NULL, NULL, NULL};
+MODULE_REGISTER(land_progress_module)

@@ -1,0 +1,367 @@
+// land.test.mjs — land acquisition (征拆): the ledger, compensation items and partial
+// payments to the fen, every refused move of the sequence rule with the message naming
+// what is missing, progress (4191.26 of 4291.26 亩 → 97.67), ID numbers and phones masked
+// in JSON and exports with audited reveals for land staff only, scope (another unit's
+// households are 404 and not writable), bad input refused with field-named bilingual
+// errors, hard cases, the public disclosure and its PDF, and the XLSX import (all or
+// nothing).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, fields, TODAY, addDays } from './lib.mjs';
+import { xlsx, unzipText, pdfText, idNumber } from './land_helpers.mjs';
+
+let server, office, admin, sany, guihua, enterprise, leader, anon;
+let sanyUnit, guihuaUnit;
+const ID1 = idNumber('43020319800101123'); // 430203198001011235
+const ID2 = idNumber('43020219751212002');
+
+before(async () => {
+  server = await startServer();
+  [office, admin, sany, guihua, enterprise, leader] = await Promise.all(
+    ['office', 'admin', 'sany', 'guihua', 'enterprise', 'leader'].map((w) => server.login(w)));
+  anon = server.client();
+  sanyUnit = (await sany.get('/api/v1/me')).body.user.unit_id;
+  guihuaUnit = (await guihua.get('/api/v1/me')).body.user.unit_id;
+});
+after(async () => { await server?.stop(); });
+
+let seq = 0;
+async function newProject(unit = sanyUnit, extra = {}) {
+  const r = await office.post('/api/v1/projects', {
+    code: `LAND-T-${++seq}`, name: `征拆测试项目${seq}`, level: 'district', category: '产业项目', unit_id: unit, ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+async function household(c, project, extra = {}) {
+  const r = await c.post(`/api/v1/projects/${project}/households`, {
+    village: '石塘村', group: '三组', head_name: '张三', id_number: ID1, phone: '13807331234',
+    land_mu: { collective: '2.50' }, houses: 1, house_area_m2: 120.5, ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+const item = (c, hh, kind, amount) => c.post(`/api/v1/households/${hh}/items`, amount === undefined ? { kind } : { kind, amount });
+const pay = (c, hh, item_id, amount, paid_on = TODAY) => c.post(`/api/v1/households/${hh}/payments`, { item_id, amount, paid_on });
+const move = (c, hh, to) => c.post(`/api/v1/households/${hh}/transitions`, { to });
+
+test('a household is created with its land by kind, state surveyed, ID number and phone masked', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { land_mu: { collective: '2.50', state: 1.25 } });
+  assert.equal(h.state, 'surveyed');
+  assert.equal(h.state_name, '已调查');
+  assert.equal(h.id_number, '430203********1235');
+  assert.equal(h.phone, '138****1234');
+  assert.deepEqual(h.land_mu, { collective: '2.50', state: '1.25' });
+  assert.equal(h.total_mu, '3.75');
+  assert.equal(h.house_area_m2, '120.50');
+  assert.equal(h.group, '三组');
+  assert.ok(!JSON.stringify(h).includes(ID1));
+  const got = await sany.get(`/api/v1/households/${h.id}`);
+  assert.equal(got.status, 200);
+  assert.equal(got.body.id_number, '430203********1235');
+  assert.equal(got.body.history.length, 1);
+  assert.equal(got.body.history[0].to_state, 'surveyed');
+  const list = await office.get(`/api/v1/projects/${p.id}/households`);
+  assert.equal(list.body.total, 1);
+  assert.ok(!JSON.stringify(list.body).includes(ID1) && !JSON.stringify(list.body).includes('13807331234'));
+});
+
+test('every refused move of the sequence rule names what is missing', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  // surveyed: nothing to value yet
+  let r = await move(sany, h.id, 'valued');
+  assert.equal(r.status, 422);
+  assert.match(r.body.detail, /尚未录入任何补偿项 \/ no compensation item/);
+  assert.deepEqual(fields(r), ['to']);
+  r = await move(sany, h.id, 'signed');
+  assert.equal(r.status, 409);
+  assert.match(r.body.detail, /未评估不能签约/);
+  r = await move(sany, h.id, 'demolished');
+  assert.equal(r.status, 409);
+  assert.match(r.body.detail, /未签约不能倒房.*only after signing/);
+  r = await move(sany, h.id, 'handed_over');
+  assert.equal(r.status, 409);
+  assert.match(r.body.detail, /未签约不能交地/);
+  // an item without an amount blocks signing, named by kind and id
+  const land = (await item(sany, h.id, 'land', '50000')).body;
+  const crops = (await item(sany, h.id, 'crops')).body;
+  assert.equal(crops.amount, null);
+  assert.equal((await move(sany, h.id, 'valued')).status, 200);
+  r = await move(sany, h.id, 'signed');
+  assert.equal(r.status, 422);
+  assert.ok(r.body.detail.includes(`补偿项「青苗补偿」(#${crops.id})尚未录入金额`), r.body.detail);
+  assert.ok(r.body.detail.includes(`crops (#${crops.id}) has no amount`));
+  r = await move(sany, h.id, 'demolished');
+  assert.equal(r.status, 409);
+  assert.equal((await sany.patch(`/api/v1/households/${h.id}/items/${crops.id}`, { amount: '3200.50' })).status, 200);
+  assert.equal((await move(sany, h.id, 'signed')).status, 200);
+  // after signing the items are fixed
+  r = await item(sany, h.id, 'other', 10);
+  assert.equal(r.status, 409);
+  // a house stands: no handover before demolition
+  r = await move(sany, h.id, 'handed_over');
+  assert.equal(r.status, 409);
+  assert.match(r.body.detail, /房屋1栋，倒房后方可交地/);
+  assert.equal((await move(sany, h.id, 'demolished')).status, 200);
+  // handover needs every item paid in full, naming the amount still owed
+  assert.equal((await pay(sany, h.id, land.id, '50000')).status, 201);
+  assert.equal((await pay(sany, h.id, crops.id, '3000')).status, 201);
+  r = await move(sany, h.id, 'handed_over');
+  assert.equal(r.status, 422);
+  assert.ok(r.body.detail.includes(`补偿项「青苗补偿」(#${crops.id})尚欠200.50元未支付`), r.body.detail);
+  assert.ok(r.body.detail.includes('still owes 200.50 yuan'));
+  assert.equal((await pay(sany, h.id, crops.id, '200.50')).status, 201);
+  r = await move(sany, h.id, 'handed_over');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.state, 'handed_over');
+  assert.equal(r.body.handed_over_on, TODAY);
+  assert.deepEqual(r.body.history.map((e) => e.to_state), ['surveyed', 'valued', 'signed', 'demolished', 'handed_over']);
+  // nothing after the end, nothing backwards
+  r = await move(sany, h.id, 'signed');
+  assert.equal(r.status, 409);
+  r = await move(sany, h.id, 'bogus');
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['to']);
+});
+
+test('a parcel without houses goes from signed straight to handed over', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { houses: 0, house_area_m2: 0 });
+  const it = (await item(sany, h.id, 'land', 1000)).body;
+  for (const to of ['valued', 'signed']) assert.equal((await move(sany, h.id, to)).status, 200);
+  assert.equal((await pay(sany, h.id, it.id, 1000)).status, 201);
+  assert.equal((await move(sany, h.id, 'handed_over')).status, 200);
+});
+
+test('partial payments add up to the due amount to the fen; never more, never before signing, never in the future', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  const it = (await item(sany, h.id, 'facilities', '12345.67')).body;
+  let r = await pay(sany, h.id, it.id, '100');
+  assert.equal(r.status, 409);
+  assert.match(r.body.detail, /签约后方可支付/);
+  await move(sany, h.id, 'valued');
+  await move(sany, h.id, 'signed');
+  for (const [amount, day] of [['0.01', addDays(TODAY, -30)], ['12000', addDays(TODAY, -2)], [345.65, TODAY]]) {
+    r = await pay(sany, h.id, it.id, amount, day);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  assert.equal(r.body.item.paid, '12345.66');
+  assert.equal(r.body.item.owed, '0.01');
+  r = await pay(sany, h.id, it.id, '0.02');
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['amount']);
+  assert.match(r.body.errors[0].message, /超过该项尚欠金额0\.01元 \/ more than the 0\.01 yuan/);
+  r = await pay(sany, h.id, it.id, '0.01');
+  assert.equal(r.status, 201);
+  const got = (await sany.get(`/api/v1/households/${h.id}`)).body;
+  assert.equal(got.due, '12345.67');
+  assert.equal(got.paid, '12345.67');
+  assert.equal(got.owed, '0.00');
+  assert.equal(got.payments.length, 4);
+  assert.equal(got.payments.map((x) => Math.round(Number(x.amount) * 100)).reduce((a, b) => a + b), 1234567);
+  r = await pay(sany, h.id, it.id, '1', addDays(TODAY, 1));
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['paid_on']);
+  r = await pay(sany, h.id, 999999, '1');
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['item_id']);
+});
+
+test('bad input is refused with field-named bilingual errors', async () => {
+  const p = await newProject();
+  let r = await sany.post(`/api/v1/projects/${p.id}/households`, {
+    village: '', head_name: '李四', id_number: '430203198001011234', phone: '12345',
+    land_mu: { collective: '-1', forest: '2' }, houses: -1,
+  });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r).sort(), ['houses', 'id_number', 'land_mu.collective', 'land_mu.forest', 'phone', 'village'].sort());
+  assert.ok(r.body.errors.every((e) => / \/ /.test(e.message)));
+  assert.match(r.body.errors.find((e) => e.field === 'id_number').message, /校验码.*check digit/);
+  // a birth date that does not exist
+  r = await sany.post(`/api/v1/projects/${p.id}/households`, { village: 'a', head_name: 'b', id_number: idNumber('43020319900229123') });
+  assert.deepEqual(fields(r), ['id_number']);
+  r = await sany.post(`/api/v1/projects/${p.id}/households`, { village: 'a', head_name: 'b', surveyed_on: addDays(TODAY, 1) });
+  assert.deepEqual(fields(r), ['surveyed_on']);
+  r = await sany.post(`/api/v1/projects/${p.id}/households`, { village: 'a', head_name: 'b', nickname: 'x' });
+  assert.equal(r.status, 400);
+  const h = await household(sany, p.id);
+  r = await item(sany, h.id, 'land', -5);
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['amount']);
+  assert.match(r.body.errors[0].message, /不能为负 \/ amount must not be negative/);
+  r = await item(sany, h.id, 'land', '10000000000000.01');
+  assert.equal(r.status, 422);
+  assert.match(r.body.errors[0].message, /不能超过10万亿元 \/ must be at most ¥10 trillion/);
+  assert.equal((await item(sany, h.id, 'land', '10000000000000')).status, 201);
+  r = await item(sany, h.id, 'bribe', 1);
+  assert.deepEqual(fields(r), ['kind']);
+  r = await sany.post(`/api/v1/households/${h.id}/payments`, { item_id: 'x', amount: 'abc', paid_on: '2026-02-30' });
+  assert.deepEqual(fields(r).sort(), ['amount', 'item_id', 'paid_on']);
+});
+
+test('progress: 4191.26 of 4291.26 亩 acquired → 97.67; the cards add up', async () => {
+  const p = await newProject();
+  let r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '4291.26', version: p.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.land_plan_mu, '4291.26');
+  const a = await household(sany, p.id, { land_mu: { collective: '4000.00', state: '191.26' }, houses: 0 });
+  const b = await household(sany, p.id, { village: '湾塘村', land_mu: { collective: '100' }, houses: 2 });
+  const c = await household(sany, p.id, { village: '湾塘村', land_mu: { collective: '0.5' } });
+  const ia = (await item(sany, a.id, 'land', '1000000.10')).body;
+  await item(sany, b.id, 'land', '2000.00');
+  for (const to of ['valued', 'signed']) {
+    assert.equal((await move(sany, a.id, to)).status, 200);
+    assert.equal((await move(sany, b.id, to)).status, 200);
+  }
+  await pay(sany, a.id, ia.id, '1000000.10');
+  assert.equal((await move(sany, a.id, 'handed_over')).status, 200);
+  r = await leader.get(`/api/v1/projects/${p.id}/land-progress`);
+  assert.equal(r.status, 200);
+  const g = r.body;
+  assert.equal(g.planned_mu, '4291.26');
+  assert.equal(g.acquired_mu, '4191.26');
+  assert.equal(g.acquired_rate, '97.67');
+  assert.deepEqual([g.households, g.signed, g.demolished, g.handed_over], [3, 2, 1, 1]);
+  assert.equal(g.due, '1002000.10');
+  assert.equal(g.paid, '1000000.10');
+  assert.equal(g.owed, '2000.00');
+  assert.equal(g.start_on, TODAY);
+  assert.equal(g.days, 0);
+  assert.deepEqual(g.villages.map((v) => [v.village, v.households]), [['湾塘村', 2], ['石塘村', 1]]);
+  assert.equal(g.villages.reduce((s, v) => s + v.households, 0), g.households);
+  // the campaign chart ends with the same totals
+  r = await office.get(`/api/v1/projects/${p.id}/land-campaign`);
+  assert.equal(r.status, 200);
+  const last = r.body.days.at(-1);
+  assert.deepEqual([last.date, last.signed_total, last.handed_over_total, last.paid_total], [TODAY, 2, 1, '1000000.10']);
+  // district-wide includes this project
+  r = await office.get('/api/v1/land-progress');
+  assert.equal(r.status, 200);
+  const mine = r.body.by_project.find((x) => x.project_id === p.id);
+  assert.equal(mine.acquired_rate, '97.67');
+  assert.ok(r.body.by_unit.some((u) => u.unit_id === sanyUnit));
+  // a bad plan
+  r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '-3', version: (await office.get(`/api/v1/projects/${p.id}`)).body.version });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['land_plan_mu']);
+});
+
+test('scope: another unit\'s and another enterprise\'s households are invisible (404) and not writable', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  for (const c of [guihua, enterprise]) {
+    assert.equal((await c.get(`/api/v1/households/${h.id}`)).status, 404);
+    assert.equal((await c.get(`/api/v1/projects/${p.id}/households`)).status, 404);
+    assert.equal((await c.get(`/api/v1/projects/${p.id}/land-progress`)).status, 404);
+    const list = await c.get('/api/v1/households?per_page=500');
+    assert.equal(list.status, 200);
+    assert.ok(!list.body.items.some((x) => x.id === h.id));
+    const r = await move(c, h.id, 'valued');
+    assert.ok([403, 404].includes(r.status));
+    assert.ok([403, 404].includes((await item(c, h.id, 'land', 1)).status));
+  }
+  assert.ok([403, 404].includes((await guihua.post(`/api/v1/projects/${p.id}/households`, { village: 'x', head_name: 'y' })).status));
+  // the leader reads, but does not write
+  assert.equal((await leader.get(`/api/v1/households/${h.id}`)).status, 200);
+  assert.equal((await move(leader, h.id, 'valued')).status, 403);
+  // the public never reads the ledger
+  assert.equal((await anon.get(`/api/v1/households/${h.id}`)).status, 401);
+  // guihua's own project is theirs
+  const q = await newProject(guihuaUnit);
+  const mine = await household(guihua, q.id, { head_name: '桂花户' });
+  assert.equal((await sany.get(`/api/v1/households/${mine.id}`)).status, 404);
+});
+
+test('unmasked reads are for land staff only, each audited; exports stay masked', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { id_number: ID2, phone: '07312345678' });
+  let r = await sany.get(`/api/v1/households/${h.id}?reveal=1`);
+  assert.equal(r.status, 403);
+  r = await office.get(`/api/v1/households/${h.id}?reveal=1`);
+  assert.equal(r.status, 403);
+  assert.equal((await sany.put(`/api/v1/land-staff/1`, {})).status, 403);
+  const sanyId = (await sany.get('/api/v1/me')).body.user.id;
+  assert.equal((await admin.put(`/api/v1/land-staff/${sanyId}`, {})).status, 200);
+  assert.ok((await admin.get('/api/v1/land-staff')).body.items.some((s) => s.user_id === sanyId));
+  r = await sany.get(`/api/v1/households/${h.id}`);
+  assert.equal(r.body.id_number, `${ID2.slice(0, 6)}********${ID2.slice(-4)}`);
+  assert.equal(r.body.can_reveal, true);
+  r = await sany.get(`/api/v1/households/${h.id}?reveal=1`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.id_number, ID2);
+  assert.equal(r.body.phone, '07312345678');
+  const audit = await admin.get(`/api/v1/audit?entity=land_household&entity_id=${h.id}&action=read`);
+  assert.equal(audit.status, 200);
+  assert.equal(audit.body.items.length, 1);
+  assert.equal(audit.body.items[0].user_id, sanyId);
+  assert.deepEqual(audit.body.items[0].after, { revealed: ['id_number', 'phone'] });
+  // a land staff member out of the project's scope still cannot
+  const guihuaId = (await guihua.get('/api/v1/me')).body.user.id;
+  await admin.put(`/api/v1/land-staff/${guihuaId}`, {});
+  assert.equal((await guihua.get(`/api/v1/households/${h.id}?reveal=1`)).status, 404);
+  // exports: masked in XLSX and CSV
+  r = await sany.get(`/api/v1/projects/${p.id}/households?format=xlsx&columns=${encodeURIComponent('head_name:户主,id_number:身份证号,phone:电话')}`);
+  assert.equal(r.status, 200);
+  const text = unzipText(r.body);
+  assert.ok(text.includes('********'), 'masked ID in the XLSX');
+  assert.ok(!text.includes(ID2) && !text.includes('07312345678'));
+  r = await sany.get(`/api/v1/projects/${p.id}/households?format=csv&columns=id_number:身份证号`);
+  assert.ok(!r.body.toString().includes(ID2));
+  assert.equal((await admin.del(`/api/v1/land-staff/${sanyId}`)).status, 204);
+  assert.equal((await sany.get(`/api/v1/households/${h.id}?reveal=1`)).status, 403);
+});
+
+test('ledger filters by village and state, sorts, pages and edits with versions', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { village: '东村', head_name: '甲' });
+  await household(sany, p.id, { village: '东村', head_name: '乙' });
+  await household(sany, p.id, { village: '西村', head_name: '丙' });
+  await item(sany, a.id, 'land', 1);
+  await move(sany, a.id, 'valued');
+  let r = await office.get(`/api/v1/households?project=${p.id}&village=${encodeURIComponent('东村')}`);
+  assert.equal(r.body.total, 2);
+  r = await office.get(`/api/v1/households?project=${p.id}&state=valued`);
+  assert.deepEqual(r.body.items.map((x) => x.head_name), ['甲']);
+  r = await office.get(`/api/v1/projects/${p.id}/households?sort=-head_name&per_page=2&page=2`);
+  assert.equal(r.body.total, 3);
+  assert.equal(r.body.items.length, 1);
+  r = await office.get(`/api/v1/households?state=gone`);
+  assert.equal(r.status, 422);
+  const cur = (await sany.get(`/api/v1/households/${a.id}`)).body;
+  r = await sany.patch(`/api/v1/households/${a.id}`, { notes: '户主外出务工', version: cur.version });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.notes, '户主外出务工');
+  r = await sany.patch(`/api/v1/households/${a.id}`, { notes: '再改', version: cur.version });
+  assert.equal(r.status, 409);
+  r = await sany.patch(`/api/v1/households/${a.id}`, { notes: '无版本' });
+  assert.equal(r.status, 428);
+});
+
+test('hard cases: raised on a household, decided by the leading group at a recorded meeting', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  let r = await sany.post(`/api/v1/households/${h.id}/hard-cases`, { title: '对房屋面积认定有异议', description: '要求重新测量' });
+  assert.equal(r.status, 201);
+  const id = r.body.id;
+  assert.equal(r.body.state, 'open');
+  r = await office.get(`/api/v1/land-hard-cases?state=open&project=${p.id}`);
+  assert.equal(r.body.total, 1);
+  assert.equal((await office.get(`/api/v1/projects/${p.id}/land-progress`)).body.open_hard_cases, 1);
+  r = await sany.post(`/api/v1/land-hard-cases/${id}/decision`, { meeting_on: TODAY, members: '甲', decision: 'x' });
+  assert.equal(r.status, 403);
+  r = await office.post(`/api/v1/land-hard-cases/${id}/decision`, { meeting_on: addDays(TODAY, 1), members: '', decision: '' });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r).sort(), ['decision', 'meeting_on', 'members']);
+  r = await office.post(`/api/v1/land-hard-cases/${id}/decision`, {
+    meeting_on: addDays(TODAY, -1), members: '王区长、李项目办、赵指挥', decision: '委托第三方重新测绘，按实测面积补偿',
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.state, 'decided');
+  assert.equal(r.body.meeting_on, addDays(TODAY, -1));
+  r = await office.post(`/api/v1/land-hard-cases/${id}/decision`, { meeting_on: TODAY, members: 'x', decision: 'y' });
+  assert.equal(r.status, 409);
+  assert.equal((await sany.get(`/api/v1/households/${h.id}`)).body.hard_cases[0].state, 'decided');
+});
