@@ -278,12 +278,14 @@ test('scope: another unit\'s and another enterprise\'s households are invisible 
 test('unmasked reads are for land staff only, each audited; exports stay masked', async () => {
   const p = await newProject();
   const h = await household(sany, p.id, { id_number: ID2, phone: '07312345678' });
+  const sanyId = (await sany.get('/api/v1/me')).body.user.id;
+  // the demo makes sany land staff: start without
+  assert.equal((await admin.del(`/api/v1/land-staff/${sanyId}`)).status, 204);
   let r = await sany.get(`/api/v1/households/${h.id}?reveal=1`);
   assert.equal(r.status, 403);
   r = await office.get(`/api/v1/households/${h.id}?reveal=1`);
   assert.equal(r.status, 403);
   assert.equal((await sany.put(`/api/v1/land-staff/1`, {})).status, 403);
-  const sanyId = (await sany.get('/api/v1/me')).body.user.id;
   assert.equal((await admin.put(`/api/v1/land-staff/${sanyId}`, {})).status, 200);
   assert.ok((await admin.get('/api/v1/land-staff')).body.items.some((s) => s.user_id === sanyId));
   r = await sany.get(`/api/v1/households/${h.id}`);
@@ -312,6 +314,7 @@ test('unmasked reads are for land staff only, each audited; exports stay masked'
   assert.ok(!r.body.toString().includes(ID2));
   assert.equal((await admin.del(`/api/v1/land-staff/${sanyId}`)).status, 204);
   assert.equal((await sany.get(`/api/v1/households/${h.id}?reveal=1`)).status, 403);
+  assert.equal((await admin.put(`/api/v1/land-staff/${sanyId}`, {})).status, 200);
 });
 
 test('ledger filters by village and state, sorts, pages and edits with versions', async () => {
@@ -364,4 +367,104 @@ test('hard cases: raised on a household, decided by the leading group at a recor
   r = await office.post(`/api/v1/land-hard-cases/${id}/decision`, { meeting_on: TODAY, members: 'x', decision: 'y' });
   assert.equal(r.status, 409);
   assert.equal((await sany.get(`/api/v1/households/${h.id}`)).body.hard_cases[0].state, 'decided');
+});
+
+test('disclosure: published villages only, readable without login, no ID numbers or phones; A4 PDF with the amounts', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { village: '龙头村', head_name: '王公示', id_number: ID1, phone: '13807339876' });
+  await household(sany, p.id, { village: '龙头村', head_name: '刘公示', id_number: ID2 });
+  await household(sany, p.id, { village: '未公示村', head_name: '陈未公示' });
+  await item(sany, a.id, 'land', '81234.50');
+  await item(sany, a.id, 'graves', '3000');
+  let r = await anon.get(`/api/v1/projects/${p.id}/disclosure?village=${encodeURIComponent('龙头村')}`);
+  assert.equal(r.status, 404);
+  assert.equal((await sany.put(`/api/v1/projects/${p.id}/disclosure`, { village: '龙头村', published: true })).status, 403);
+  r = await office.put(`/api/v1/projects/${p.id}/disclosure`, { village: '无此村', published: true });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['village']);
+  r = await office.put(`/api/v1/projects/${p.id}/disclosure`, { village: '龙头村', published: true });
+  assert.equal(r.status, 200);
+  r = await anon.get(`/api/v1/projects/${p.id}/disclosure`);
+  assert.deepEqual(r.body.villages.map((v) => v.village), ['龙头村']);
+  r = await anon.get(`/api/v1/projects/${p.id}/disclosure?village=${encodeURIComponent('龙头村')}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.households, 2);
+  assert.equal(r.body.total, '84234.50');
+  const wang = r.body.items.find((x) => x.head_name === '王公示');
+  assert.deepEqual([wang.land, wang.graves, wang.total, wang.collective_mu], ['81234.50', '3000.00', '84234.50', '2.50']);
+  const text = JSON.stringify(r.body);
+  for (const secret of [ID1, ID2, ID1.slice(-4) + '"', '13807339876', '9876', 'id_number', 'phone']) assert.ok(!text.includes(secret), secret);
+  assert.equal((await anon.get(`/api/v1/projects/${p.id}/disclosure?village=${encodeURIComponent('未公示村')}`)).status, 404);
+  r = await anon.get(`/api/v1/projects/${p.id}/disclosure?village=${encodeURIComponent('龙头村')}&format=pdf`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/pdf/);
+  const pdf = pdfText(r.body);
+  assert.match(pdf, /龙头村/);
+  assert.match(pdf, /征地拆迁补偿公示/);
+  assert.match(pdf, /王公示/);
+  assert.match(pdf, /84234\.50/);
+  assert.match(pdf, /共2户/);
+  assert.ok(!pdf.includes(ID1.slice(6, 14)) && !pdf.includes('13807339876') && !pdf.includes(ID2.slice(-6)));
+  // withdrawn: gone again
+  assert.equal((await office.put(`/api/v1/projects/${p.id}/disclosure`, { village: '龙头村', published: false })).status, 200);
+  assert.equal((await anon.get(`/api/v1/projects/${p.id}/disclosure?village=${encodeURIComponent('龙头村')}`)).status, 404);
+});
+
+const HEAD = ['村', '组', '户主', '身份证号', '电话', '集体土地(亩)', '国有土地(亩)', '房屋(栋)', '房屋面积(m²)', '备注'];
+const XLSX_TYPE = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+test('import of the survey spreadsheet: row-level errors leave nothing behind; a clean file creates every row', async () => {
+  const p = await newProject();
+  const bad = xlsx([HEAD,
+    ['桥头村', '一组', '赵一', ID1, '13807330111', '1.50', '', 1, '98.5', ''],
+    ['桥头村', '一组', '', '430203198001011234', '123', '-2', '', 'two', '', ''],
+    ['桥头村', '二组', '钱三', '', '', 'abc', '0.5', 0, '', ''],
+  ]);
+  let r = await sany.post(`/api/v1/projects/${p.id}/households/import`, bad, XLSX_TYPE);
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  const got = r.body.errors.map((e) => `${e.row}:${e.column}`).sort();
+  assert.deepEqual(got, ['3:户主', '3:房屋(栋)', '3:电话', '3:身份证号', '3:集体土地(亩)', '4:集体土地(亩)'].sort());
+  assert.ok(r.body.errors.every((e) => / \/ /.test(e.message)));
+  assert.equal((await sany.get(`/api/v1/projects/${p.id}/households`)).body.total, 0);
+  const good = xlsx([HEAD,
+    ['桥头村', '一组', '赵一', ID1, '13807330111', '1.50', '', 1, '98.5', '已入户'],
+    ['桥头村', '二组', '钱二', '', '', '3', '0.5', 0, '', ''],
+    ['', '', '', '', '', '', '', '', '', ''],
+  ]);
+  r = await sany.post(`/api/v1/projects/${p.id}/households/import`, good, XLSX_TYPE);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.created, 2);
+  const list = (await sany.get(`/api/v1/projects/${p.id}/households?sort=id`)).body;
+  assert.equal(list.total, 2);
+  assert.deepEqual(list.items.map((h) => [h.head_name, h.total_mu, h.id_number]),
+    [['赵一', '1.50', '430203********1235'], ['钱二', '3.50', null]]);
+  assert.equal((await guihua.post(`/api/v1/projects/${p.id}/households/import`, good, XLSX_TYPE)).status, 404);
+  r = await sany.post(`/api/v1/projects/${p.id}/households/import`, 'not a spreadsheet\x00\x01', { 'Content-Type': 'text/csv' });
+  assert.ok([400, 422].includes(r.status));
+});
+
+test('demo: 三一智慧钢铁城 — 320 households, cards that add up; the 渌口-style project at 97.67 %', async () => {
+  const projects = (await office.get('/api/v1/projects?per_page=500')).body.items;
+  const sanyP = projects.find((p) => p.code === 'HT-2020-001');
+  let g = (await office.get(`/api/v1/projects/${sanyP.id}/land-progress`)).body;
+  assert.equal(g.planned_mu, '2400.00');
+  assert.equal(g.households, 320);
+  assert.deepEqual([g.signed, g.demolished, g.handed_over], [317, 312, 305]);
+  assert.equal(g.acquired_mu, '2287.50');
+  assert.equal(g.acquired_rate, '95.31');
+  assert.equal(g.open_hard_cases, 3);
+  assert.equal(g.villages.reduce((s, v) => s + v.households, 0), 320);
+  for (const k of ['signed', 'demolished', 'handed_over']) assert.equal(g.villages.reduce((s, v) => s + v[k], 0), g[k]);
+  const sum = (k) => g.villages.reduce((s, v) => s + Math.round(Number(v[k]) * 100), 0);
+  assert.equal(sum('due'), Math.round(Number(g.due) * 100));
+  assert.equal(sum('paid'), Math.round(Number(g.paid) * 100));
+  // every household handed over is paid in full
+  const ledger = (await office.get(`/api/v1/households?project=${sanyP.id}&state=handed_over&owing=1`)).body;
+  assert.equal(ledger.total, 0);
+  const hard = projects.find((p) => p.code === 'HT-2021-005');
+  g = (await office.get(`/api/v1/projects/${hard.id}/land-progress`)).body;
+  assert.deepEqual([g.planned_mu, g.acquired_mu, g.acquired_rate, g.households, g.handed_over], ['4291.26', '4191.26', '97.67', 120, 118]);
+  // two villages of 三一 are published for the public
+  const pub = (await anon.get(`/api/v1/projects/${sanyP.id}/disclosure`)).body;
+  assert.deepEqual(pub.villages.map((v) => v.village).sort(), ['湾塘村', '石塘村'].sort());
 });
