@@ -157,6 +157,18 @@ static void campaign(req *r) {
   if (land_project_scope(r, id) == PSCOPE_NONE) return reply_not_found(r, "项目", "Project");
   int32_t d0 = 0, d1 = clock_today();
   if (to) date_parse(to, &d1);
+  else {
+    /* a campaign that ended long ago (三一's 40 days in 2020) ends at its last move */
+    db_stmt *st = db_query(r->db,
+                           "SELECT MAX(x) FROM (SELECT MAX(signed_on) AS x FROM land_households WHERE project_id = ? UNION ALL "
+                           "SELECT MAX(handed_over_on) FROM land_households WHERE project_id = ? UNION ALL SELECT MAX(y.paid_on) "
+                           "FROM land_payments y JOIN land_households h ON h.id = y.household_id WHERE h.project_id = ?) m",
+                           DBI(id), DBI(id), DBI(id));
+    const char *s = st && db_step(st) == DB_ROW ? db_text(st, 0) : NULL;
+    int32_t last;
+    if (s && date_parse(s, &last) == 0 && last + 30 < d1) d1 = last + 7;
+    db_done(st);
+  }
   if (from) date_parse(from, &d0);
   else {
     db_stmt *st = db_query(r->db, "SELECT MIN(surveyed_on) FROM land_households WHERE project_id = ?", DBI(id));

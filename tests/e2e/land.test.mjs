@@ -1,0 +1,76 @@
+// Land acquisition in a real browser: the office opens the ledger of 三一智慧钢铁城 from the
+// menu, sees progress cards that match the API and filters by village and state; then a
+// household of a new project is added through the phone form, valued, and refused signing
+// with the server's message naming the item without an amount, and signed once it has one.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { OFFICE, PHONE, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
+
+let server
+let browser
+
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
+
+test('ledger: progress cards that match the API, filters by village and state, masked ID numbers', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const sany = projects.find((p) => p.code === 'HT-2020-001')
+  const g = await (await page.request.get(`/api/v1/projects/${sany.id}/land-progress`)).json()
+  await navigate(page, '/land-group', '/land')
+  await tableLoaded(page)
+  await page.getByTestId('land-project').click()
+  await page.locator('.el-select-dropdown__item', { hasText: sany.name }).first().click()
+  await page.getByTestId('land-card-handed_over').filter({ hasText: `${g.handed_over} / ${g.households}` }).waitFor()
+  assert.match(await page.getByTestId('land-card-rate').textContent(), new RegExp(`${g.acquired_rate}%`))
+  assert.match(await page.getByTestId('land-card-signed').textContent(), new RegExp(`${g.signed} / ${g.households}`))
+  await page.getByTestId('land-campaign').waitFor()
+  await page.getByTestId('land-state').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '已签约' }).first().click()
+  await page.getByRole('button', { name: /查询|搜索/ }).first().click()
+  await tableLoaded(page)
+  const total = await page.locator('.el-pagination__total').first().textContent()
+  assert.match(total, /5/)
+  const text = await page.getByTestId('data-table').first().textContent()
+  assert.match(text, /430211\*{8}\d{3}[\dX]/)
+  await shot(page, 'land-ledger')
+})
+
+test('a household from the phone form; signing refused with the missing item, then signed', async () => {
+  const page = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(page, OFFICE.login, OFFICE.password)
+  const units = (await (await page.request.get('/api/v1/units?per_page=500')).json()).items
+  const unit = units.find((u) => u.name === '三一指挥部')
+  await page.goto("/land/field")
+  await page.getByTestId('field-form').waitFor()
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const p = projects.find((x) => x.unit_id === unit.id)
+  await page.getByTestId('field-project').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: p.name }).first().click()
+  await page.getByTestId('field-village').fill('浏览器村')
+  await page.getByTestId('field-head').fill('浏览器户')
+  await page.getByTestId('field-id').fill('430203198001011234')
+  await page.getByTestId('field-collective').fill('1.25')
+  await page.getByTestId('field-save').click()
+  // the check digit is wrong: the error shows under the field
+  await page.locator('.el-form-item__error', { hasText: '身份证号码无效' }).waitFor()
+  await page.getByTestId('field-id').fill('430203198001011235')
+  await page.getByTestId('field-save').click()
+  await page.waitForURL((u) => /^\/land\/households\/\d+$/.test(u.pathname))
+  await page.getByTestId('household-id-number').filter({ hasText: '430203********1235' }).waitFor()
+  await page.getByTestId('item-amount').fill('')
+  await page.getByTestId('item-add').click()
+  await page.getByTestId('household-items').locator('.el-table__row').first().waitFor()
+  await page.getByTestId('move-valued').click()
+  await page.getByTestId('household-state').filter({ hasText: '已评估' }).waitFor()
+  await page.getByTestId('move-signed').click()
+  await page.getByTestId('household-refusal').filter({ hasText: '尚未录入金额' }).waitFor()
+  await shot(page, 'land-household-refused')
+  await page.getByTestId('household-items').locator('input').first().fill('60000')
+  await page.getByTestId('household-items').locator('input').first().press('Tab')
+  await page.getByTestId('household-items').filter({ hasText: '60000.00' }).waitFor()
+  await page.getByTestId('move-signed').click()
+  await page.getByTestId('household-state').filter({ hasText: '已签约' }).waitFor()
+  await shot(page, 'land-household-signed')
+})
