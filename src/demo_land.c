@@ -26,8 +26,8 @@ static const char *const given[] = {"建国", "桂兰", "德明", "秋生", "冬
 
 static void id_number(int n, char out[32]) {
   static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int year = 1945 + n % 50, month = 1 + n % 12, day = 1 + n % 28;
-  snprintf(out, 32, "430211%04d%02d%02d%03d", year % 10000, month % 100, day % 100, n % 1000);
+  int year = 1945 + n % 50, month = 1 + n % 12, mday = 1 + n % 28;
+  snprintf(out, 32, "430211%04d%02d%02d%03d", year % 10000, month % 100, mday % 100, n % 1000);
   int sum = 0;
   for (int i = 0; i < 17; i++) sum += (out[i] - '0') * w[i];
   out[17] = "10X98765432"[sum % 11];
@@ -59,7 +59,7 @@ static int64_t add(db *d, arena *a, const plan *p, const char *now) {
   const char *on[5] = {day(a, p->surveyed), p->state >= LS_VALUED ? day(a, p->valued) : NULL,
                        p->state >= LS_SIGNED ? day(a, p->signed_on) : NULL, p->state >= LS_DEMOLISHED ? day(a, p->demolished) : NULL,
                        p->state >= LS_HANDED_OVER ? day(a, p->handed) : NULL};
-  int64_t area = p->houses * (9000 + (p->idx % 7) * 1500); /* hundredths of m² */
+  int64_t area = (int64_t)p->houses * (9000 + (p->idx % 7) * 1500); /* hundredths of m² */
   db_stmt *st = db_query(d,
                          "INSERT INTO land_households (project_id, village, grp, head_name, id_number, phone, collective_mu, state_mu, "
                          "houses, house_area, state, surveyed_on, valued_on, signed_on, demolished_on, handed_over_on, created_at, "
@@ -83,7 +83,7 @@ static int64_t add(db *d, arena *a, const plan *p, const char *now) {
   int n = 0;
   items[n].kind = "land", items[n++].amount = p->hmu * 48000;
   items[n].kind = "crops", items[n++].amount = p->hmu * 1800;
-  if (p->houses) items[n].kind = "resettlement", items[n++].amount = (int64_t)p->houses * 15000000 + (p->idx % 5) * 123456;
+  if (p->houses) items[n].kind = "resettlement", items[n++].amount = (int64_t)p->houses * 15000000 + (int64_t)(p->idx % 5) * 123456;
   if (p->idx % 4 == 0) items[n].kind = "facilities", items[n++].amount = 860000 + (p->idx % 9) * 10050;
   if (p->idx % 9 == 0) items[n].kind = "graves", items[n++].amount = 500000;
   int64_t due = 0, paid = 0;

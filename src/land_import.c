@@ -93,7 +93,7 @@ static void households_import(req *r) {
         if (!lm) lm = json_object();
         json_object_set_new(lm, cols[k].sub, json_string(v));
       } else if (strcmp(cols[k].field, "houses") == 0 && is_int(v)) {
-        json_object_set_new(o, "houses", json_integer(atoi(v)));
+        json_object_set_new(o, "houses", json_integer(strtol(v, NULL, 10)));
       } else {
         json_object_set_new(o, cols[k].field, json_string(v));
       }

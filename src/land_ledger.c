@@ -80,10 +80,10 @@ int land_is_staff(req *r) {
 /* Masks (or, with full, keeps) the personal data of a household row and
  * adds the derived fields. */
 void land_household_finish(json_t *o, int full) {
-  char buf[64];
   const char *id = json_string_value(json_object_get(o, "id_number"));
   const char *ph = json_string_value(json_object_get(o, "phone"));
   if (!full) {
+    char buf[64];
     if (id) {
       land_mask_id(id, buf, sizeof buf);
       json_object_set_new(o, "id_number", json_string(buf));
@@ -100,7 +100,7 @@ void land_household_finish(json_t *o, int full) {
   if (json_is_number(om)) {
     json_t *tm = json_object_get(o, "total_mu");
     int64_t hmu = 0;
-    if (json_is_string(tm)) hmu = (int64_t)(atof(json_string_value(tm)) * 100 + 0.5);
+    if (json_is_string(tm)) hmu = (int64_t)(strtod(json_string_value(tm), NULL) * 100 + 0.5);
     json_object_set_new(o, "outline_mu", json_real((double)(int64_t)(json_number_value(om) * 3 / 2000 * 100 + 0.5) / 100));
     json_object_set_new(o, "area_mismatch", json_boolean(land_area_mismatch(json_number_value(om), hmu)));
   } else {
@@ -228,7 +228,7 @@ void land_household_read(req *r, json_t *in, land_hh_in *h, int creating) {
   if (st == JV_SET && h->house_area > 100000000) field_error(r, "house_area_m2", "不能超过100万平方米", "must be at most 1,000,000 m²");
   if (jstr(r, in, "notes", 0, 2000, &h->notes) == JV_NULL) h->notes = NULL;
   json_t *g = json_object_get(in, "geojson");
-  if (g && json_is_null(g)) {
+  if (json_is_null(g)) {
     h->geojson = NULL;
     h->outline = -1;
   } else if (g) {

@@ -50,7 +50,6 @@ static const unsigned allowed[LS_COUNT] = {
 };
 
 int land_transition_check(const land_hh_view *h, int to, char *zh, char *en, size_t n) {
-  char money[32];
   if (to < 0 || to >= LS_COUNT || h->state < 0 || h->state >= LS_COUNT) {
     snprintf(zh, n, "未知的状态");
     snprintf(en, n, "unknown state");
@@ -100,6 +99,7 @@ int land_transition_check(const land_hh_view *h, int to, char *zh, char *en, siz
       const land_item_view *it = &h->items[i];
       int64_t owed = (it->has_amount ? it->amount : 0) - it->paid;
       if (!it->has_amount || owed > 0) {
+        char money[32];
         money_format_yuan(owed > 0 ? owed : 0, money);
         snprintf(zh, n, "补偿项「%s」(#%lld)尚欠%s元未支付，不能交地", land_item_kind_zh(it->kind), (long long)it->id, money);
         snprintf(en, n, "compensation item %s (#%lld) still owes %s yuan: cannot hand over", it->kind, (long long)it->id,
