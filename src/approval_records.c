@@ -482,6 +482,7 @@ static void project_board(req *r) {
     if (code && !strcmp(code, "real_estate")) land_sub = sub;
     if (code && !strcmp(code, "construction_permit")) permit_iss = iss;
     json_object_set_new(it, "prereq_item_ids", json_array());
+    json_object_set_new(it, "can", approval_can(r, it));
   }
   /* prerequisite edges among the project's items */
   int(*edges)[2] = arena_alloc(&r->a, sizeof(int[2]) * 2048);
