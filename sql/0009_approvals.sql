@@ -6,8 +6,8 @@
 
 CREATE TABLE approval_items (
   id {{ID}},
-  code TEXT NOT NULL UNIQUE,                   -- real_estate, land_planning, works_planning, construction_permit…
-  name TEXT NOT NULL UNIQUE,
+  code TEXT NOT NULL,                          -- real_estate, land_planning, works_planning, construction_permit…
+  name TEXT NOT NULL,
   unit_id BIGINT NOT NULL REFERENCES units(id),-- the issuing department
   statutory_days INTEGER NOT NULL,             -- the legal limit, working days
   promised_days INTEGER NOT NULL,              -- the district's promise, working days
@@ -19,7 +19,10 @@ CREATE TABLE approval_items (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE INDEX approval_items_unit ON approval_items(unit_id);
+-- unique within the issuing department: districts merged into one database
+-- (guatu copy) each keep their own catalogue
+CREATE UNIQUE INDEX approval_items_unit_code ON approval_items(unit_id, code);
+CREATE UNIQUE INDEX approval_items_unit_name ON approval_items(unit_id, name);
 
 -- item needs prerequisite issued first
 CREATE TABLE approval_item_prereqs (

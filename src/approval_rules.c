@@ -106,8 +106,9 @@ static int cmp_int(const void *a, const void *b) {
 double approval_median(int *days, int n) {
   if (n <= 0) return 0;
   qsort(days, (size_t)n, sizeof *days, cmp_int);
-  if (n % 2) return days[n / 2];
-  return ((double)days[n / 2 - 1] + (double)days[n / 2]) / 2.0;
+  int mid = n / 2;
+  if (n % 2) return (double)days[mid];
+  return ((double)days[mid - 1] + (double)days[mid]) / 2.0;
 }
 
 void approval_within_rate(const approval_tally *t, char buf[32]) { rate_format(t->within, t->count, buf); }

@@ -248,8 +248,11 @@ int approvals_raise_overdue(db *d, int32_t today, int own_tx) {
       rc = db_exec(d, "UPDATE approvals SET problem_id = ? WHERE id = ? AND problem_id IS NULL", DBI(pr), DBI(ids[k]));
     int claimed = rc == DB_OK && db_changes(d) == 1;
     if (claimed) {
-      json_t *after = json_pack("{s:I}", "problem_id", (json_int_t)pr);
-      rc = audit_write(d, &audit_system, "overdue", "approval", ids[k], NULL, after);
+      /* audited as the problem it creates: figures cached as "not problems"
+       * (the dashboard) stay cached, as they do for escalations */
+      json_t *after = problem_json(d, pr, 0);
+      if (after) json_object_set_new(after, "approval_id", json_integer(ids[k]));
+      rc = after ? audit_write(d, &audit_system, "create", "problem", pr, NULL, after) : DB_ERROR;
       json_decref(after);
     }
     arena_release(&a);

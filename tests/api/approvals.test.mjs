@@ -288,6 +288,12 @@ test('overdue: an item past its promise becomes one problem assigned to the issu
   await ok(office.post('/api/v1/approvals/overdue-round'));
   const again = await ok(office.get(`/api/v1/problems?project=${project.id}&category=approval&per_page=100`));
   assert.equal(again.items.filter((x) => x.title.includes(item.name)).length, 1);
+  // the dispatch agenda generated today lists it (a new problem on the project)
+  const m = await office.post('/api/v1/dispatch/meetings', { date: TODAY, kind: 'special', title: '审批专题调度会' });
+  assert.equal(m.status, 201, JSON.stringify(m.body));
+  const ag = (await office.get(`/api/v1/dispatch/meetings/${m.body.id}/agenda`)).body;
+  const agItems = Array.isArray(ag) ? ag : ag.items;
+  assert.ok(agItems.some((x) => x.problem_id === withProblem.problem_id && x.title.includes(item.name)), JSON.stringify(agItems).slice(0, 500));
   // the department sees the problem assigned to it
   assert.equal((await zrzy.get(`/api/v1/problems/${withProblem.problem_id}`)).status, 200);
   assert.equal((await jinshan.post('/api/v1/approvals/overdue-round')).status, 403);
