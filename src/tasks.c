@@ -103,6 +103,20 @@ static json_t *task_load(req *r, int64_t id) {
   return o;
 }
 
+/* The task named by the path when the user may read it; otherwise replies
+ * 404 itself and returns NULL. */
+static json_t *task_open(req *r, int64_t *id) {
+  *id = req_id(r, 0);
+  if (!*id) return NULL;
+  json_t *o = task_load(r, *id);
+  if (!o || !scope_can_read_unit(r, json_integer_value(json_object_get(o, "unit_id")))) {
+    json_decref(o);
+    reply_not_found(r, "任务", "task");
+    return NULL;
+  }
+  return o;
+}
+
 /* ---- GET /api/v1/tasks ------------------------------------------------ */
 static void task_list(req *r) {
   static const char *const sorts[] = {"month", "month", "unit", "unit_name", "kind", "kind", "weight", "weight",
@@ -309,13 +323,9 @@ static void task_create(req *r) {
 
 /* ---- GET /api/v1/tasks/{id} --------------------------------------------- */
 static void task_get(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *o = task_load(r, id);
-  if (!o || !scope_can_read_unit(r, json_integer_value(json_object_get(o, "unit_id")))) {
-    json_decref(o);
-    return reply_not_found(r, "任务", "task");
-  }
+  int64_t id;
+  json_t *o = task_open(r, &id);
+  if (!o) return;
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
   reply_json(r, 200, o);
 }
@@ -325,13 +335,9 @@ static void task_update(req *r) {
   static const char *const fields[] = {"unit_id", "month", "kind", "title", "description", "target", "actual",
                                        "weight", "project_ids", "node_id", "deadline", "version", NULL};
   static const char *const unit_fields[] = {"actual", "description", "version", NULL};
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = task_load(r, id);
-  if (!before || !scope_can_read_unit(r, json_integer_value(json_object_get(before, "unit_id")))) {
-    json_decref(before);
-    return reply_not_found(r, "任务", "task");
-  }
+  int64_t id;
+  json_t *before = task_open(r, &id);
+  if (!before) return;
   int office = scope_writes_all(r);
   if (!office && !scope_can_write_unit(r, json_integer_value(json_object_get(before, "unit_id")))) {
     json_decref(before);
