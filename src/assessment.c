@@ -75,9 +75,8 @@ static void assessments_get(req *r) {
   }
   if (has_errors(r)) return reply_invalid(r);
   acc_settings s;
-  settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
+  if (!roster_open(r, &s, &ro)) return;
   char qfrom[32], qto[32], ystart[32], dfrom[40], dto[11], today[11];
   year %= 10000;
   qn = qn < 1 ? 1 : qn > 4 ? 4 : qn;
