@@ -706,18 +706,6 @@ static int lrow_cmp(const void *a, const void *b, void *ctx) {
   return x->pos - y->pos;
 }
 
-/* Appends `cond` with its one argument when the filter is given. */
-static void and_text(strbuf *w, db_val *args, int *n, const char *cond, const char *v) {
-  if (!v || !*v) return;
-  sb_adds(w, cond);
-  args[(*n)++] = DBT(v);
-}
-static void and_int(strbuf *w, db_val *args, int *n, const char *cond, int64_t v) {
-  if (!v) return;
-  sb_adds(w, cond);
-  args[(*n)++] = DBI(v);
-}
-
 /* Builds the WHERE clause of the list from the filters. */
 static const char *list_where(req *r, db_val *args, int *n, int public_only) {
   strbuf w = STRBUF_INIT;
@@ -730,8 +718,8 @@ static const char *list_where(req *r, db_val *args, int *n, int public_only) {
     args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
     args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
   }
-  and_text(&w, args, n, " AND p.level = ?", qenum(r, "level", project_levels));
-  and_text(&w, args, n, " AND p.stage = ?", qenum(r, "stage", project_stages));
+  db_where_text(&w, args, n, " AND p.level = ?", qenum(r, "level", project_levels));
+  db_where_text(&w, args, n, " AND p.stage = ?", qenum(r, "stage", project_stages));
   int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
   if (unit) {
     db_stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = ?", DBI(unit));
@@ -743,12 +731,12 @@ static const char *list_where(req *r, db_val *args, int *n, int public_only) {
       args[(*n)++] = DBT(path);
     }
   }
-  and_int(&w, args, n, " AND p.leader_id = ?", qint(r, "leader", 1, INT64_MAX, 0));
-  and_text(&w, args, n, " AND p.chain = ?", req_arg(r, "chain"));
-  and_text(&w, args, n, " AND p.category = ?", req_arg(r, "category"));
-  and_text(&w, args, n, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)", req_arg(r, "tag"));
-  and_int(&w, args, n, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)",
-          qint(r, "year", 2000, 2100, 0));
+  db_where_int(&w, args, n, " AND p.leader_id = ?", qint(r, "leader", 1, INT64_MAX, 0));
+  db_where_text(&w, args, n, " AND p.chain = ?", req_arg(r, "chain"));
+  db_where_text(&w, args, n, " AND p.category = ?", req_arg(r, "category"));
+  db_where_text(&w, args, n, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)", req_arg(r, "tag"));
+  db_where_int(&w, args, n, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)",
+               qint(r, "year", 2000, 2100, 0));
   cfields cf;
   cfields_load(r->db, &r->a, &cf);
   for (int i = 0; i < cf.n && *n < 40; i++) {

@@ -136,18 +136,9 @@ static void task_list(req *r) {
   db_val args[8];
   int na = 0;
   sb_adds(&w, " WHERE 1 = 1");
-  if (month) {
-    sb_adds(&w, " AND t.month = ?");
-    args[na++] = DBT(month);
-  }
-  if (kind) {
-    sb_adds(&w, " AND t.kind = ?");
-    args[na++] = DBT(kind);
-  }
-  if (unit) {
-    sb_adds(&w, " AND t.unit_id = ?");
-    args[na++] = DBI(unit);
-  }
+  db_where_text(&w, args, &na, " AND t.month = ?", month);
+  db_where_text(&w, args, &na, " AND t.kind = ?", kind);
+  db_where_int(&w, args, &na, " AND t.unit_id = ?", unit);
   if (q && *q) {
     sb_adds(&w, " AND (t.title LIKE ? OR u.name LIKE ?)");
     const char *pat = arena_printf(&r->a, "%%%s%%", q);

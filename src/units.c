@@ -83,10 +83,7 @@ static void units_list(req *r) {
     sb_adds(&where, " AND name LIKE ?");
     args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
   }
-  if (kind) {
-    sb_adds(&where, " AND kind = ?");
-    args[n++] = DBT(kind);
-  }
+  db_where_text(&where, args, &n, " AND kind = ?", kind);
   const char *w = arena_strdup(&r->a, sb_str(&where));
   sb_release(&where);
   int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM units%s", w), n, args);
