@@ -138,6 +138,13 @@ static int report_can_write(req *r, int64_t id) {
 }
 ATTACH_ENTITY_REGISTER(report_attach, "report", report_can_read, report_can_write)
 
+/* Ends a change to a report: as stored, audited, committed with the reply. */
+static void report_commit(req *r, int rc, const char *action, int64_t id, json_t *before) {
+  json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
+  if (rc == DB_OK) rc = audit_log(r, action, "report", id, before, after);
+  commit_reply(r, rc, before, after, 200);
+}
+
 /* Loads the report {id} of the path and checks read scope; replies 404 itself. */
 static int report_open(req *r, report_ref *rp) {
   int64_t id = req_id(r, 0);
@@ -279,9 +286,7 @@ static void report_update(req *r) {
     reply_problem(r, 409, "版本冲突 / Version conflict", "该填报已被他人修改，请刷新后重试 / The report was changed meanwhile; reload and retry");
     return;
   }
-  json_t *after = rc == DB_OK ? report_json(r->db, rp.id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, strcmp(rp.state, "returned") == 0 ? "resubmit" : "update", "report", rp.id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  report_commit(r, rc, strcmp(rp.state, "returned") == 0 ? "resubmit" : "update", rp.id, before);
 }
 
 /* POST /api/v1/reports/{id}/review {decision: approve|return, reason, version} */
@@ -335,9 +340,7 @@ static void report_review(req *r) {
       rc = DB_ERROR;
     }
   }
-  json_t *after = rc == DB_OK ? report_json(r->db, rp.id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, approve ? "approve" : "return", "report", rp.id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  report_commit(r, rc, approve ? "approve" : "return", rp.id, before);
 }
 
 /* POST /api/v1/reports/{id}/photos — the body is the image itself. */

@@ -103,6 +103,13 @@ static json_t *task_load(req *r, int64_t id) {
   return o;
 }
 
+/* Ends a change: the task as stored, audited, committed with the reply. */
+static void task_commit(req *r, int rc, const char *action, int64_t id, json_t *before, unsigned status) {
+  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
+  if (rc == DB_OK) rc = audit_log(r, action, "task", id, before, after);
+  commit_reply(r, rc, before, after, status);
+}
+
 /* The task named by the path when the user may read it; otherwise replies
  * 404 itself and returns NULL. */
 static json_t *task_open(req *r, int64_t *id) {
@@ -307,9 +314,7 @@ static void task_create(req *r) {
   db_done(st);
   rc = id ? DB_OK : db_errcode(r->db);
   if (rc == DB_OK && np > 0) rc = store_projects(r->db, id, pids, np);
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "create", "task", id, NULL, after);
-  commit_reply(r, rc, NULL, after, 201);
+  task_commit(r, rc, "create", id, NULL, 201);
 }
 
 /* ---- GET /api/v1/tasks/{id} --------------------------------------------- */
@@ -416,9 +421,7 @@ static void task_update(req *r) {
                          "任务已被他人修改，请刷新后重试 / The task was changed by someone else; reload and retry");
   }
   if (rc == DB_OK && np >= 0) rc = store_projects(r->db, id, pids, np);
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "update", "task", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  task_commit(r, rc, "update", id, before, 200);
 }
 
 /* ---- POST /api/v1/tasks/{id}/confirm  {version?} -------------------------- */
@@ -459,9 +462,7 @@ static void task_confirm(req *r) {
     json_decref(before);
     return reply_problem(r, 409, "版本冲突 / Conflict", "任务已被他人修改，请刷新后重试 / The task changed; reload and retry");
   }
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "confirm", "task", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  task_commit(r, rc, "confirm", id, before, 200);
 }
 
 /* ---- DELETE /api/v1/tasks/{id} ------------------------------------------ */
