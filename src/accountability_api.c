@@ -212,9 +212,8 @@ static void accountability_get(req *r) {
   if (has_errors(r)) return reply_invalid(r);
   if (!month) month = default_month(r);
   acc_settings s;
-  settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
+  if (!roster_open(r, &s, &ro)) return;
   json_t *entries, *changes = NULL, *snap = NULL;
   if (version) {
     snap = snapshot_load(r->db, month, version, &changes);
@@ -311,9 +310,8 @@ static void accountability_publish(req *r) {
   if (in) jstr(r, in, "note", 0, 500, &note);
   if (has_errors(r)) return reply_invalid(r);
   acc_settings s;
-  settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
+  if (!roster_open(r, &s, &ro)) return;
   json_t *entries = entries_compute(r->db, &r->a, &ro, month, &s);
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, -1, s.last_n, NULL);
   if (!entries || !groups) {

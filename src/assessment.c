@@ -57,6 +57,9 @@ static int quarter_year(const char *q) {
 }
 
 #define UNIT_PROJECTS "FROM units u JOIN projects p ON (p.unit_id = u.id OR p.hq_id = u.id) "
+/* One factor per ranked unit: its two figures (cols) over its projects' rows (join). */
+#define UNIT_FACTOR(cols, join) \
+  "SELECT u.id, " cols " " UNIT_PROJECTS join " WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id"
 
 static void assessments_get(req *r) {
   const char *q = req_arg(r, "quarter");
@@ -75,9 +78,8 @@ static void assessments_get(req *r) {
   }
   if (has_errors(r)) return reply_invalid(r);
   acc_settings s;
-  settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
+  if (!roster_open(r, &s, &ro)) return;
   char qfrom[32], qto[32], ystart[32], dfrom[40], dto[11], today[11];
   year %= 10000;
   qn = qn < 1 ? 1 : qn > 4 ? 4 : qn;
@@ -94,24 +96,21 @@ static void assessments_get(req *r) {
   /* investment: approved year-to-date at the quarter's end against the
    * year's plan pro rata (q/4 of it) */
   rc |= factor_query(r->db, &ro, vals, F_INVESTMENT,
-                     "SELECT u.id, CAST(COALESCE(SUM(rp.investment), 0) AS BIGINT), 0 " UNIT_PROJECTS
-                     "JOIN reports rp ON rp.project_id = p.id AND rp.state = 'approved' AND rp.period >= ? AND rp.period <= ? "
-                     "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
+                     UNIT_FACTOR("CAST(COALESCE(SUM(rp.investment), 0) AS BIGINT), 0",
+                                 "JOIN reports rp ON rp.project_id = p.id AND rp.state = 'approved' AND rp.period >= ? AND rp.period <= ?"),
                      2, (db_val[]){DBT(ystart), DBT(qto)});
   rc |= factor_query(r->db, &ro, vals, F_INVESTMENT,
-                     "SELECT u.id, 0, CAST(COALESCE(SUM(pp.amount), 0) AS BIGINT) * ? / 4 " UNIT_PROJECTS
-                     "JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ? "
-                     "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
+                     UNIT_FACTOR("0, CAST(COALESCE(SUM(pp.amount), 0) AS BIGINT) * ? / 4",
+                                 "JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ?"),
                      2, (db_val[]){DBI(qn), DBI(year)});
   rc |= factor_query(r->db, &ro, vals, F_STARTS,
-                     "SELECT u.id, SUM(CASE WHEN n.actual_date IS NOT NULL AND n.actual_date <= ? THEN 1 ELSE 0 END), COUNT(*) "
-                     UNIT_PROJECTS "JOIN nodes n ON n.project_id = p.id AND n.kind IN ('start', 'completion') "
-                     "AND n.planned_date >= ? AND n.planned_date <= ? WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
+                     UNIT_FACTOR("SUM(CASE WHEN n.actual_date IS NOT NULL AND n.actual_date <= ? THEN 1 ELSE 0 END), COUNT(*)",
+                                 "JOIN nodes n ON n.project_id = p.id AND n.kind IN ('start', 'completion') "
+                                 "AND n.planned_date >= ? AND n.planned_date <= ?"),
                      3, (db_val[]){DBT(dto), DBT(dfrom), DBT(dto)});
   rc |= factor_query(r->db, &ro, vals, F_NODES,
-                     "SELECT u.id, SUM(CASE WHEN n.actual_date IS NOT NULL AND n.actual_date <= n.planned_date THEN 1 ELSE 0 END), "
-                     "COUNT(*) " UNIT_PROJECTS "JOIN nodes n ON n.project_id = p.id AND n.planned_date >= ? AND n.planned_date <= ? "
-                     "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
+                     UNIT_FACTOR("SUM(CASE WHEN n.actual_date IS NOT NULL AND n.actual_date <= n.planned_date THEN 1 ELSE 0 END), COUNT(*)",
+                                 "JOIN nodes n ON n.project_id = p.id AND n.planned_date >= ? AND n.planned_date <= ?"),
                      2, (db_val[]){DBT(dfrom), DBT(today)});
   /* problems (sql/0005, another module) may be absent from a build or a
    * database: the factor is read only when its columns exist, else it is
@@ -123,9 +122,8 @@ static void assessments_get(req *r) {
                        "THEN 1 ELSE 0 END), COUNT(*) FROM problems pr WHERE pr.due_date >= ? AND pr.due_date <= ? GROUP BY pr.unit_id",
                        2, (db_val[]){DBT(dfrom), DBT(today)});
   rc |= factor_query(r->db, &ro, vals, F_REPORTS,
-                     "SELECT u.id, SUM(CASE WHEN rp.late = 0 THEN 1 ELSE 0 END), COUNT(*) " UNIT_PROJECTS
-                     "JOIN reports rp ON rp.project_id = p.id AND rp.period >= ? AND rp.period <= ? "
-                     "WHERE u.kind IN ('town', 'department', 'hq') GROUP BY u.id",
+                     UNIT_FACTOR("SUM(CASE WHEN rp.late = 0 THEN 1 ELSE 0 END), COUNT(*)",
+                                 "JOIN reports rp ON rp.project_id = p.id AND rp.period >= ? AND rp.period <= ?"),
                      2, (db_val[]){DBT(qfrom), DBT(qto)});
   if (rc) return reply_db_error(r, db_errcode(r->db));
 

@@ -31,14 +31,8 @@ static void audit_list(req *r) {
   db_val args[10];
   int n = 0;
   sb_adds(&where, " WHERE 1 = 1");
-  if (entity && *entity) {
-    sb_adds(&where, " AND entity = ?");
-    args[n++] = DBT(entity);
-  }
-  if (entity_id) {
-    sb_adds(&where, " AND entity_id = ?");
-    args[n++] = DBI(entity_id);
-  }
+  db_where_text(&where, args, &n, " AND entity = ?", entity);
+  db_where_int(&where, args, &n, " AND entity_id = ?", entity_id);
   if (user && *user) {
     char *end;
     long long uid = strtoll(user, &end, 10);
@@ -50,10 +44,7 @@ static void audit_list(req *r) {
       args[n++] = DBT(user);
     }
   }
-  if (action && *action) {
-    sb_adds(&where, " AND action = ?");
-    args[n++] = DBT(action);
-  }
+  db_where_text(&where, args, &n, " AND action = ?", action);
   /* `at` is RFC 3339 text in UTC, so instants compare as text.  from/to are
    * China dates (UTC+8): China's day D runs from D-1T16:00Z to DT16:00Z. */
   if (from) {

@@ -80,22 +80,10 @@ static void battlemap(req *r) {
     sb_adds(&w, " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?)");
     args[n++] = DBT(path ? path : "");
   }
-  if (level) {
-    sb_adds(&w, " AND p.level = ?");
-    args[n++] = DBT(level);
-  }
-  if (stage) {
-    sb_adds(&w, " AND p.stage = ?");
-    args[n++] = DBT(stage);
-  }
-  if (leader) {
-    sb_adds(&w, " AND p.leader_id = ?");
-    args[n++] = DBI(leader);
-  }
-  if (chain && *chain) {
-    sb_adds(&w, " AND p.chain = ?");
-    args[n++] = DBT(chain);
-  }
+  db_where_text(&w, args, &n, " AND p.level = ?", level);
+  db_where_text(&w, args, &n, " AND p.stage = ?", stage);
+  db_where_int(&w, args, &n, " AND p.leader_id = ?", leader);
+  db_where_text(&w, args, &n, " AND p.chain = ?", chain);
   /* A project belongs to the year's map when it has a plan for the year, a
    * node planned in it, or work still open. */
   sb_adds(&w, " AND (EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?) "

@@ -10,6 +10,7 @@
 #include "calendar.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,17 +130,25 @@ struct calendar {
 
 static int is_weekday(int32_t day) { return date_weekday(day) <= 5; }
 
-/* Index of the first override with day >= `day` (count if none). */
-static size_t lower_bound(const calendar *cal, int64_t day) {
-  size_t lo = 0, hi = cal->count;
+/* Index of the first of `count` items (each `size` bytes, sorted by the
+ * int32_t day at `offset` in them) with day >= `day` (count if none). */
+static size_t day_lower_bound(const void *items, size_t count, size_t size, size_t offset, int64_t day) {
+  size_t lo = 0, hi = count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (cal->items[mid].day < day)
+    int32_t d;
+    memcpy(&d, (const char *)items + mid * size + offset, sizeof d);
+    if (d < day)
       lo = mid + 1;
     else
       hi = mid;
   }
   return lo;
+}
+
+/* Index of the first override with day >= `day` (count if none). */
+static size_t lower_bound(const calendar *cal, int64_t day) {
+  return day_lower_bound(cal->items, cal->count, sizeof *cal->items, offsetof(override, day), day);
 }
 
 static const override *find_override(const calendar *cal, int32_t day) {
@@ -393,14 +402,7 @@ typedef struct seen_days {
 /* Returns the line that already set `day`, 0 after recording it as set on
  * `line`, or -1 on out-of-memory. */
 static int seen_days_add(seen_days *seen, int32_t day, int line) {
-  size_t lo = 0, hi = seen->count;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (seen->items[mid].day < day)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = day_lower_bound(seen->items, seen->count, sizeof *seen->items, offsetof(seen_day, day), day);
   if (lo < seen->count && seen->items[lo].day == day) return seen->items[lo].line;
   if (seen->count == seen->alloc) {
     size_t alloc = seen->alloc ? seen->alloc * 2 : 256;

@@ -4,6 +4,7 @@
  * See db.h for the rules modules follow to keep their SQL portable.
  */
 #include "db_driver.h"
+#include "arena.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -211,6 +212,18 @@ int64_t db_int1v(db *d, int64_t dflt, const char *sql, int n, const db_val *args
 }
 
 int64_t db_changes(db *d) { return d->drv->changes(d); }
+
+void db_where_text(strbuf *sql, db_val *args, int *n, const char *cond, const char *v) {
+  if (!v || !*v) return;
+  sb_adds(sql, cond);
+  args[(*n)++] = DBT(v);
+}
+
+void db_where_int(strbuf *sql, db_val *args, int *n, const char *cond, int64_t v) {
+  if (!v) return;
+  sb_adds(sql, cond);
+  args[(*n)++] = DBI(v);
+}
 
 /* SQLite lets one writer in at a time and makes the others retry with
  * growing sleeps, which starves unlucky writers (a p99 of seconds under 32

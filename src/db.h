@@ -116,6 +116,13 @@ int64_t db_int1v(db *d, int64_t dflt, const char *sql, int n, const db_val *args
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(db *d);
 
+/* WHERE clauses from fixed fragments: appends `cond` (" AND col = ?") to
+ * sql and binds v as args[(*n)++], only when the filter is given (text:
+ * neither NULL nor empty; integer: not 0). */
+struct strbuf;
+void db_where_text(struct strbuf *sql, db_val *args, int *n, const char *cond, const char *v);
+void db_where_int(struct strbuf *sql, db_val *args, int *n, const char *cond, int64_t v);
+
 /* Transactions.  db_begin takes the write lock at once on SQLite (BEGIN
  * IMMEDIATE) so a transaction never fails half-way on a lock upgrade. */
 int db_begin(db *d) __attribute__((warn_unused_result));

@@ -78,6 +78,15 @@ static json_t *template_json(db *d, int64_t id) {
   return o;
 }
 
+/* The template {id} of the path; replies 404 itself and returns NULL when absent. */
+static json_t *template_open(req *r, int64_t *id) {
+  *id = req_id(r, 0);
+  if (!*id) return NULL;
+  json_t *o = template_json(r->db, *id);
+  if (!o) reply_not_found(r, "节点模板", "Node template");
+  return o;
+}
+
 /* Validates steps into a normalised array (NULL after field errors). */
 static json_t *steps_check(req *r, json_t *v) {
   if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 50) {
@@ -184,10 +193,9 @@ static void templates_create(req *r) {
 
 /* PATCH /api/v1/node-templates/{id} {category?, name?, steps?, version} */
 static void templates_update(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = template_json(r->db, id);
-  if (!before) return reply_not_found(r, "节点模板", "Node template");
+  int64_t id;
+  json_t *before = template_open(r, &id);
+  if (!before) return;
   json_t *in = req_json(r, template_fields);
   if (!in) return json_decref(before);
   const char *cat = arena_strdup(&r->a, json_string_value(json_object_get(before, "category")));
@@ -228,10 +236,9 @@ static void templates_update(req *r) {
 
 /* DELETE /api/v1/node-templates/{id} */
 static void templates_delete(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = template_json(r->db, id);
-  if (!before) return reply_not_found(r, "节点模板", "Node template");
+  int64_t id;
+  json_t *before = template_open(r, &id);
+  if (!before) return;
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM node_templates WHERE id = ?", DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "node_template", id, before, NULL);
@@ -425,13 +432,21 @@ static int node_scope(req *r, int64_t id, int64_t *pid) {
   return sc;
 }
 
+/* The node {id} of the path: the user's scope on it (its project in *pid),
+ * or -1 after replying 404. */
+static int node_open(req *r, int64_t *id, int64_t *pid) {
+  *id = req_id(r, 0);
+  if (!*id) return -1;
+  int sc = node_scope(r, *id, pid);
+  if (sc < 0) reply_not_found(r, "节点", "Node");
+  return sc;
+}
+
 /* PATCH /api/v1/nodes/{id} {name, kind, unit_id, person, planned_date, actual_date, note, depends_on, version} */
 static void nodes_update(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  int64_t pid = 0;
-  int sc = node_scope(r, id, &pid);
-  if (sc < 0) return reply_not_found(r, "节点", "Node");
+  int64_t id, pid = 0;
+  int sc = node_open(r, &id, &pid);
+  if (sc < 0) return;
   if (sc < PSCOPE_PROGRESS) return reply_forbidden(r, "无权修改该节点", "you may not change this node");
   json_t *in = req_json(r, node_fields);
   if (!in) return;
@@ -494,11 +509,9 @@ static void nodes_update(req *r) {
 /* DELETE /api/v1/nodes/{id} — also recorded on the project, whose history
  * must still show the node after it is gone. */
 static void nodes_delete(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  int64_t pid = 0;
-  int sc = node_scope(r, id, &pid);
-  if (sc < 0) return reply_not_found(r, "节点", "Node");
+  int64_t id, pid = 0;
+  int sc = node_open(r, &id, &pid);
+  if (sc < 0) return;
   if (sc < PSCOPE_WRITE) return reply_forbidden(r, "无权删除该节点", "you may not delete this node");
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);

@@ -526,6 +526,23 @@ static void etag(req *r, json_t *o) {
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
 }
 
+/* Refuses a code another project has (409; frees p). */
+static int code_taken(req *r, proj_in *p, int64_t id) {
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE code = ? AND id <> ?", DBT(p->code), DBI(id)) == 0) return 0;
+  proj_free(p);
+  field_error(r, "code", "项目编号已存在", "the project code exists");
+  reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
+  return 1;
+}
+
+/* Ends a create or update: the project as stored, audited, with its ETag. */
+static void project_commit(req *r, int rc, const char *action, int64_t id, json_t *before, light_ctx *lc, unsigned status) {
+  json_t *after = rc == DB_OK ? project_json(r->db, id, lc) : NULL;
+  if (rc == DB_OK) rc = after ? audit_log(r, action, "project", id, before, after) : db_errcode(r->db);
+  if (after) etag(r, after);
+  commit_reply(r, rc, before, after, status);
+}
+
 /* POST /api/v1/projects {code, name, level, category, …} */
 static void projects_create(req *r) {
   json_t *in = req_json(r, project_fields_all);
@@ -549,20 +566,14 @@ static void projects_create(req *r) {
     proj_free(&p);
     return reply_invalid(r);
   }
-  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE code = ?", DBT(p.code)) > 0) {
-    proj_free(&p);
-    field_error(r, "code", "项目编号已存在", "the project code exists");
-    return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
-  }
+  if (code_taken(r, &p, 0)) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
   int rc = db_begin(r->db);
   int64_t id = rc == DB_OK ? proj_store(r->db, &p, 0, now_rfc3339(&r->a)) : 0;
   proj_free(&p);
-  json_t *after = id ? project_json(r->db, id, &lc) : NULL;
-  if (rc == DB_OK) rc = after ? audit_log(r, "create", "project", id, NULL, after) : db_errcode(r->db);
-  if (after) etag(r, after);
-  commit_reply(r, rc, NULL, after, 201);
+  if (rc == DB_OK && !id) rc = db_errcode(r->db);
+  project_commit(r, rc, "create", id, NULL, &lc, 201);
 }
 
 /* GET /api/v1/projects/{id} */
@@ -624,11 +635,7 @@ static void projects_update(req *r) {
     proj_free(&p);
     return reply_invalid(r);
   }
-  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE code = ? AND id <> ?", DBT(p.code), DBI(id)) > 0) {
-    proj_free(&p);
-    field_error(r, "code", "项目编号已存在", "the project code exists");
-    return reply_problem(r, 409, "项目编号重复 / Duplicate project code", "项目编号已存在 / The project code exists");
-  }
+  if (code_taken(r, &p, id)) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
   int rc = db_begin(r->db);
@@ -648,10 +655,7 @@ static void projects_update(req *r) {
   }
   rc = proj_store(r->db, &p, id, now_rfc3339(&r->a)) ? DB_OK : db_errcode(r->db);
   proj_free(&p);
-  json_t *after = rc == DB_OK ? project_json(r->db, id, &lc) : NULL;
-  if (rc == DB_OK) rc = after ? audit_log(r, "update", "project", id, before, after) : db_errcode(r->db);
-  if (after) etag(r, after);
-  commit_reply(r, rc, before, after, 200);
+  project_commit(r, rc, "update", id, before, &lc, 200);
 }
 
 /* DELETE /api/v1/projects/{id} — office/admin; its nodes, plans and tags go with it. */
@@ -721,16 +725,8 @@ static const char *list_where(req *r, db_val *args, int *n, int public_only) {
     args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
     args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
   }
-  const char *level = qenum(r, "level", project_levels);
-  if (level) {
-    sb_adds(&w, " AND p.level = ?");
-    args[(*n)++] = DBT(level);
-  }
-  const char *stage = qenum(r, "stage", project_stages);
-  if (stage) {
-    sb_adds(&w, " AND p.stage = ?");
-    args[(*n)++] = DBT(stage);
-  }
+  db_where_text(&w, args, n, " AND p.level = ?", qenum(r, "level", project_levels));
+  db_where_text(&w, args, n, " AND p.stage = ?", qenum(r, "stage", project_stages));
   int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
   if (unit) {
     db_stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = ?", DBI(unit));
@@ -742,31 +738,12 @@ static const char *list_where(req *r, db_val *args, int *n, int public_only) {
       args[(*n)++] = DBT(path);
     }
   }
-  int64_t leader = qint(r, "leader", 1, INT64_MAX, 0);
-  if (leader) {
-    sb_adds(&w, " AND p.leader_id = ?");
-    args[(*n)++] = DBI(leader);
-  }
-  const char *chain = req_arg(r, "chain");
-  if (chain && *chain) {
-    sb_adds(&w, " AND p.chain = ?");
-    args[(*n)++] = DBT(chain);
-  }
-  const char *category = req_arg(r, "category");
-  if (category && *category) {
-    sb_adds(&w, " AND p.category = ?");
-    args[(*n)++] = DBT(category);
-  }
-  const char *tag = req_arg(r, "tag");
-  if (tag && *tag) {
-    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)");
-    args[(*n)++] = DBT(tag);
-  }
-  int64_t year = qint(r, "year", 2000, 2100, 0);
-  if (year) {
-    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)");
-    args[(*n)++] = DBI(year);
-  }
+  db_where_int(&w, args, n, " AND p.leader_id = ?", qint(r, "leader", 1, INT64_MAX, 0));
+  db_where_text(&w, args, n, " AND p.chain = ?", req_arg(r, "chain"));
+  db_where_text(&w, args, n, " AND p.category = ?", req_arg(r, "category"));
+  db_where_text(&w, args, n, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)", req_arg(r, "tag"));
+  db_where_int(&w, args, n, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)",
+               qint(r, "year", 2000, 2100, 0));
   cfields cf;
   cfields_load(r->db, &r->a, &cf);
   for (int i = 0; i < cf.n && *n < 40; i++) {

@@ -51,6 +51,13 @@ int roster_load(db *d, arena *a, roster *ro) {
   return 0;
 }
 
+int roster_open(req *r, acc_settings *s, roster *ro) {
+  settings_load(r->db, s);
+  if (roster_load(r->db, &r->a, ro) == 0) return 1;
+  reply_db_error(r, db_errcode(r->db));
+  return 0;
+}
+
 const ranked_unit *roster_find(const roster *ro, int64_t id) {
   ranked_unit key = {.id = id};
   return bsearch(&key, ro->all, (size_t)ro->n, sizeof *ro->all, ru_cmp);
@@ -246,9 +253,8 @@ static void rankings_get(req *r) {
   if (has_errors(r)) return reply_invalid(r);
   if (!month) month = default_month(r);
   acc_settings s;
-  settings_load(r->db, &s);
   roster ro;
-  if (roster_load(r->db, &r->a, &ro) != 0) return reply_db_error(r, db_errcode(r->db));
+  if (!roster_open(r, &s, &ro)) return;
   json_t *groups = rankings_json(r->db, &r->a, &ro, month, group ? peer_group_parse(group) : -1, s.last_n, NULL);
   if (!groups) return reply_db_error(r, db_errcode(r->db));
   json_t *all = json_array();

@@ -59,6 +59,9 @@ typedef struct roster {
   acc_unit *tmpl[PG_N];
 } roster;
 int roster_load(db *d, arena *a, roster *ro);
+/* A handler's settings and roster; on a database error replies 500 itself
+ * and returns 0. */
+int roster_open(req *r, acc_settings *s, roster *ro);
 const ranked_unit *roster_find(const roster *ro, int64_t id);
 
 /* One month's figures, ranked per group. */

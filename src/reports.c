@@ -103,14 +103,22 @@ static json_t *report_json(db *d, int64_t id) {
   return o;
 }
 
+/* A report as its handlers check it. */
+typedef struct report_ref {
+  int64_t id, pid, version;
+  char state[16];
+  int sc; /* the user's scope on the project (report_open) */
+} report_ref;
+
 /* The report's project and state; 0 when absent. */
-static int report_head(db *d, int64_t id, int64_t *project_id, char state[16], int64_t *version) {
+static int report_head(db *d, int64_t id, report_ref *rp) {
   db_stmt *st = db_query(d, "SELECT project_id, state, version FROM reports WHERE id = ?", DBI(id));
   int ok = st && db_step(st) == DB_ROW;
   if (ok) {
-    *project_id = db_int(st, 0);
-    snprintf(state, 16, "%s", db_text(st, 1));
-    *version = db_int(st, 2);
+    rp->id = id;
+    rp->pid = db_int(st, 0);
+    snprintf(rp->state, sizeof rp->state, "%s", db_text(st, 1));
+    rp->version = db_int(st, 2);
   }
   db_done(st);
   return ok;
@@ -121,20 +129,27 @@ static int reader_role(req *r) { return has_role(r, ROLE_ADMIN | ROLE_OFFICE | R
 
 /* Attachment scope for entity "report". */
 static int report_can_read(req *r, int64_t id) {
-  int64_t pid, v;
-  char state[16];
-  return reader_role(r) && report_head(r->db, id, &pid, state, &v) && project_scope(r, pid) >= PSCOPE_READ;
+  report_ref rp;
+  return reader_role(r) && report_head(r->db, id, &rp) && project_scope(r, rp.pid) >= PSCOPE_READ;
 }
 static int report_can_write(req *r, int64_t id) {
-  int64_t pid, v;
-  char state[16];
-  return report_head(r->db, id, &pid, state, &v) && strcmp(state, "approved") != 0 && can_submit(project_scope(r, pid));
+  report_ref rp;
+  return report_head(r->db, id, &rp) && strcmp(rp.state, "approved") != 0 && can_submit(project_scope(r, rp.pid));
 }
 ATTACH_ENTITY_REGISTER(report_attach, "report", report_can_read, report_can_write)
 
-/* Loads a report and checks read scope; replies 404 itself. */
-static int report_open(req *r, int64_t id, int64_t *pid, char state[16], int64_t *version, int *sc) {
-  if (!report_head(r->db, id, pid, state, version) || (*sc = project_scope(r, *pid)) < PSCOPE_READ) {
+/* Ends a change to a report: as stored, audited, committed with the reply. */
+static void report_commit(req *r, int rc, const char *action, int64_t id, json_t *before) {
+  json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
+  if (rc == DB_OK) rc = audit_log(r, action, "report", id, before, after);
+  commit_reply(r, rc, before, after, 200);
+}
+
+/* Loads the report {id} of the path and checks read scope; replies 404 itself. */
+static int report_open(req *r, report_ref *rp) {
+  int64_t id = req_id(r, 0);
+  if (!id) return 0;
+  if (!report_head(r->db, id, rp) || (rp->sc = project_scope(r, rp->pid)) < PSCOPE_READ) {
     reply_not_found(r, "进度填报", "report");
     return 0;
   }
@@ -212,13 +227,11 @@ static void reports_create(req *r) {
 
 /* GET /api/v1/reports/{id} */
 static void report_get(req *r) {
-  int64_t id = req_id(r, 0), pid, version;
-  char state[16];
-  int sc;
-  if (!id || !report_open(r, id, &pid, state, &version, &sc)) return;
-  json_t *o = report_json(r->db, id);
+  report_ref rp;
+  if (!report_open(r, &rp)) return;
+  json_t *o = report_json(r->db, rp.id);
   if (!o) return reply_db_error(r, db_errcode(r->db));
-  reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)version));
+  reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)rp.version));
   reply_json(r, 200, o);
 }
 
@@ -226,11 +239,9 @@ static void report_get(req *r) {
  * A submitted report can be corrected before review; a returned one is
  * corrected and thereby resubmitted.  Approved reports are final. */
 static void report_update(req *r) {
-  int64_t id = req_id(r, 0), pid, version;
-  char state[16];
-  int sc;
-  if (!id || !report_open(r, id, &pid, state, &version, &sc)) return;
-  if (!can_submit(sc)) return reply_forbidden(r, "无权修改该填报", "you may not change this report");
+  report_ref rp;
+  if (!report_open(r, &rp)) return;
+  if (!can_submit(rp.sc)) return reply_forbidden(r, "无权修改该填报", "you may not change this report");
   static const char *const fields[] = {"investment", "image_progress", "percent", "problems", "version", NULL};
   json_t *in = req_json(r, fields);
   if (!in) return;
@@ -241,18 +252,18 @@ static void report_update(req *r) {
   int64_t want = req_version(r, in);
   if (!want && !has_errors(r)) field_error(r, "version", "请带上读取时的版本号（If-Match 或 version）", "send the version you read (If-Match or version)");
   if (has_errors(r)) return reply_invalid(r);
-  if (strcmp(state, "approved") == 0) {
+  if (strcmp(rp.state, "approved") == 0) {
     reply_problem(r, 409, "已审核通过 / Already approved", "已通过的填报不能再修改 / An approved report cannot be changed");
     return;
   }
-  json_t *before = report_json(r->db, id);
+  json_t *before = report_json(r->db, rp.id);
   strbuf sql = STRBUF_INIT;
   db_val args[12];
   int n = 0;
   const char *now = now_rfc3339(&r->a);
   sb_adds(&sql, "UPDATE reports SET version = version + 1, updated_at = ?, state = 'submitted'");
   args[n++] = DBT(now);
-  if (strcmp(state, "returned") == 0) {
+  if (strcmp(rp.state, "returned") == 0) {
     /* Resubmission: a new submission time; the late flag of the first
      * submission stays (the delay since is the reviewer's). */
     sb_adds(&sql, ", submitted_at = ?, submitted_by = ?");
@@ -264,7 +275,7 @@ static void report_update(req *r) {
   if (has_percent) sb_adds(&sql, ", percent = ?"), args[n++] = has_percent == 1 ? DBI(percent) : DBNULL;
   if (has_problems) sb_adds(&sql, ", problems = ?"), args[n++] = DBT(problems);
   sb_adds(&sql, " WHERE id = ? AND version = ? AND state <> 'approved'");
-  args[n++] = DBI(id);
+  args[n++] = DBI(rp.id);
   args[n++] = DBI(want);
   int rc = db_begin(r->db);
   if (rc == DB_OK) rc = db_execv(r->db, sb_str(&sql), n, args);
@@ -275,17 +286,13 @@ static void report_update(req *r) {
     reply_problem(r, 409, "版本冲突 / Version conflict", "该填报已被他人修改，请刷新后重试 / The report was changed meanwhile; reload and retry");
     return;
   }
-  json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, strcmp(state, "returned") == 0 ? "resubmit" : "update", "report", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  report_commit(r, rc, strcmp(rp.state, "returned") == 0 ? "resubmit" : "update", rp.id, before);
 }
 
 /* POST /api/v1/reports/{id}/review {decision: approve|return, reason, version} */
 static void report_review(req *r) {
-  int64_t id = req_id(r, 0), pid, version;
-  char state[16];
-  int sc;
-  if (!id || !report_open(r, id, &pid, state, &version, &sc)) return;
+  report_ref rp;
+  if (!report_open(r, &rp)) return;
   static const char *const fields[] = {"decision", "reason", "version", NULL};
   static const char *const decisions[] = {"approve", "return", NULL};
   json_t *in = req_json(r, fields);
@@ -297,14 +304,14 @@ static void report_review(req *r) {
   if (decision && strcmp(decision, "return") == 0 && (!reason || !*reason))
     field_error(r, "reason", "退回时必须说明原因", "a reason is required to return a report");
   if (has_errors(r) || !decision) return reply_invalid(r);
-  if (strcmp(state, "submitted") != 0) {
+  if (strcmp(rp.state, "submitted") != 0) {
     reply_problem(r, 409, "状态不允许审核 / Not awaiting review",
-                  strcmp(state, "approved") == 0 ? "该填报已审核通过 / The report is already approved"
+                  strcmp(rp.state, "approved") == 0 ? "该填报已审核通过 / The report is already approved"
                                                  : "该填报已退回，待填报单位修改后重新提交 / The report was returned and awaits correction");
     return;
   }
   int approve = strcmp(decision, "approve") == 0;
-  json_t *before = report_json(r->db, id);
+  json_t *before = report_json(r->db, rp.id);
   const char *now = now_rfc3339(&r->a);
   int rc = db_begin(r->db);
   if (rc == DB_OK)
@@ -313,7 +320,7 @@ static void report_review(req *r) {
                         "updated_at = ? WHERE id = ? AND state = 'submitted' AND version = ?"
                       : "UPDATE reports SET state = ?, reviewed_by = ?, reviewed_at = ?, review_reason = ?, version = version + 1, "
                         "updated_at = ? WHERE id = ? AND state = 'submitted' AND version >= ?",
-                 DBT(approve ? "approved" : "returned"), DBI(r->user.id), DBT(now), DBT(reason), DBT(now), DBI(id), DBI(want));
+                 DBT(approve ? "approved" : "returned"), DBI(r->user.id), DBT(now), DBT(reason), DBT(now), DBI(rp.id), DBI(want));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
     json_decref(before);
@@ -322,38 +329,34 @@ static void report_review(req *r) {
   }
   /* The dashboard's summary moves in the same transaction as the approval. */
   if (rc == DB_OK && approve) {
-    db_stmt *st = db_query(r->db, "SELECT period, investment FROM reports WHERE id = ?", DBI(id));
+    db_stmt *st = db_query(r->db, "SELECT period, investment FROM reports WHERE id = ?", DBI(rp.id));
     if (st && db_step(st) == DB_ROW) {
       const char *period = arena_strdup(&r->a, db_text(st, 0));
       int64_t inv = db_int(st, 1);
       db_done(st);
-      rc = report_totals_add(r->db, pid, period, inv);
+      rc = report_totals_add(r->db, rp.pid, period, inv);
     } else {
       db_done(st);
       rc = DB_ERROR;
     }
   }
-  json_t *after = rc == DB_OK ? report_json(r->db, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, approve ? "approve" : "return", "report", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  report_commit(r, rc, approve ? "approve" : "return", rp.id, before);
 }
 
 /* POST /api/v1/reports/{id}/photos — the body is the image itself. */
 static void report_photo_add(req *r) {
-  int64_t id = req_id(r, 0), pid, version;
-  char state[16];
-  int sc;
-  if (!id || !report_open(r, id, &pid, state, &version, &sc)) return;
-  if (!can_submit(sc)) return reply_forbidden(r, "无权为该填报上传照片", "you may not add photos to this report");
-  if (strcmp(state, "approved") == 0) {
+  report_ref rp;
+  if (!report_open(r, &rp)) return;
+  if (!can_submit(rp.sc)) return reply_forbidden(r, "无权为该填报上传照片", "you may not add photos to this report");
+  if (strcmp(rp.state, "approved") == 0) {
     reply_problem(r, 409, "已审核通过 / Already approved", "已通过的填报不能再添加照片 / An approved report cannot get new photos");
     return;
   }
-  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM attachments WHERE entity = 'report' AND entity_id = ?", DBI(id)) >= 20) {
+  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM attachments WHERE entity = 'report' AND entity_id = ?", DBI(rp.id)) >= 20) {
     reply_problem(r, 409, "照片过多 / Too many photos", "每份填报最多20张照片 / At most 20 photos per report");
     return;
   }
-  attach_upload(r, "report", id, ATTACH_PHOTO);
+  attach_upload(r, "report", rp.id, ATTACH_PHOTO);
 }
 
 /* ---- lists ---- */
@@ -366,6 +369,32 @@ static void unit_filter(strbuf *w, db_val *args, int *n, int64_t unit) {
   args[(*n)++] = DBI(unit);
 }
 
+/* Appends the filter on the project's name or code containing q. */
+static void name_filter(req *r, strbuf *w, db_val *args, int *n, const char *q) {
+  if (!q || !*q) return;
+  const char *pat = arena_printf(&r->a, "%%%s%%", q);
+  sb_adds(w, " AND (p.name LIKE ? OR p.code LIKE ?)");
+  args[(*n)++] = DBT(pat);
+  args[(*n)++] = DBT(pat);
+}
+
+/* Ends the WHERE clause w (released) with the user's project scope. */
+static const char *scoped_where(req *r, strbuf *w, db_val *args, int *n) {
+  project_scope_sql(r, w, args, n);
+  const char *ws = arena_strdup(&r->a, sb_str(w));
+  sb_release(w);
+  return ws;
+}
+
+/* The period's year and month, its deadline (YYYY-MM-DD) and its derived
+ * state today (progress.h). */
+static int period_deadline(db *d, const char *period, int *y, int *m, char deadline[11]) {
+  month_parse(period, y, m);
+  int dl = report_deadline_day(d);
+  date_format(progress_deadline(*y, *m, dl), deadline);
+  return progress_period_state(*y, *m, clock_today(), dl);
+}
+
 static int want_export(req *r) {
   const char *f = req_arg(r, "format");
   return f && (strcmp(f, "xlsx") == 0 || strcmp(f, "csv") == 0);
@@ -375,11 +404,8 @@ static int want_export(req *r) {
 static void list_missing_projects(req *r, const char *period, const char *state, int64_t unit, int64_t project, const char *q,
                                   page *p) {
   int y, m;
-  month_parse(period, &y, &m);
-  int dl = report_deadline_day(r->db);
-  int derived = progress_period_state(y, m, clock_today(), dl);
   char deadline[11];
-  date_format(progress_deadline(y, m, dl), deadline);
+  int derived = period_deadline(r->db, period, &y, &m, deadline);
   strbuf w = STRBUF_INIT;
   db_val args[12];
   int n = 0;
@@ -390,14 +416,8 @@ static void list_missing_projects(req *r, const char *period, const char *state,
   if (strcmp(state, period_state_name(derived)) != 0) sb_adds(&w, " AND 1 = 0");
   if (unit) unit_filter(&w, args, &n, unit);
   if (project) sb_adds(&w, " AND p.id = ?"), args[n++] = DBI(project);
-  if (q && *q) {
-    sb_adds(&w, " AND (p.name LIKE ? OR p.code LIKE ?)");
-    args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-    args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-  }
-  project_scope_sql(r, &w, args, &n);
-  const char *ws = arena_strdup(&r->a, sb_str(&w));
-  sb_release(&w);
+  name_filter(r, &w, args, &n, q);
+  const char *ws = scoped_where(r, &w, args, &n);
   int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", ws), n, args);
   args[n++] = DBI(p->per_page);
   args[n++] = DBI(p->offset);
@@ -453,14 +473,8 @@ static void reports_list(req *r) {
   if (unit) unit_filter(&w, args, &n, unit);
   if (project) sb_adds(&w, " AND r.project_id = ?"), args[n++] = DBI(project);
   if (late >= 0) sb_adds(&w, " AND r.late = ?"), args[n++] = DBI(late);
-  if (q && *q) {
-    sb_adds(&w, " AND (p.name LIKE ? OR p.code LIKE ?)");
-    args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-    args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-  }
-  project_scope_sql(r, &w, args, &n);
-  const char *ws = arena_strdup(&r->a, sb_str(&w));
-  sb_release(&w);
+  name_filter(r, &w, args, &n, q);
+  const char *ws = scoped_where(r, &w, args, &n);
   int64_t total = db_int1v(r->db, -1,
                            arena_printf(&r->a, "SELECT COUNT(*) FROM reports r JOIN projects p ON p.id = r.project_id "
                                                "JOIN units u ON u.id = p.unit_id%s", ws),
@@ -504,25 +518,21 @@ static void reports_missing(req *r) {
   if (has_errors(r)) return reply_invalid(r);
   if (!period) period = default_period(r);
   int y, m;
-  month_parse(period, &y, &m);
-  int dl = report_deadline_day(r->db);
-  int derived = progress_period_state(y, m, clock_today(), dl);
   char deadline[11];
-  date_format(progress_deadline(y, m, dl), deadline);
+  int derived = period_deadline(r->db, period, &y, &m, deadline);
   strbuf w = STRBUF_INIT;
   db_val args[8];
   int n = 0;
   args[n++] = DBT(period);
   sb_adds(&w, " WHERE" REPORT_REQUIRED_SQL);
   args[n++] = DBI(y);
-  project_scope_sql(r, &w, args, &n);
+  const char *ws = scoped_where(r, &w, args, &n);
   db_stmt *st = db_prepare(r->db,
                            arena_printf(&r->a, "SELECT p.unit_id, u.name, p.id, p.code, p.name, r.state FROM projects p "
                                                "JOIN units u ON u.id = p.unit_id LEFT JOIN reports r ON r.project_id = p.id AND r.period = ?%s "
                                                "ORDER BY u.name, p.unit_id, p.code",
-                                        sb_str(&w)),
+                                        ws),
                            n, args);
-  sb_release(&w);
   if (!st) return reply_db_error(r, db_errcode(r->db));
   json_t *items = json_array();
   json_t *cur = NULL, *missing = NULL;
@@ -687,7 +697,7 @@ static void reports_summary(req *r) {
   args[n++] = DBI(y);
   args[n++] = DBT(period);
   sb_adds(&w, " WHERE (p.stage <> 'reserve' AND (COALESCE(pp.amount, 0) > 0 OR r.id IS NOT NULL))");
-  project_scope_sql(r, &w, args, &n);
+  const char *ws = scoped_where(r, &w, args, &n);
   db_stmt *st = db_prepare(
       r->db,
       arena_printf(&r->a,
@@ -697,9 +707,8 @@ static void reports_summary(req *r) {
                    "FROM projects p JOIN units u ON u.id = p.unit_id "
                    "LEFT JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ? "
                    "LEFT JOIN reports r ON r.project_id = p.id AND r.period = ?%s ORDER BY p.level, p.code",
-                   sb_str(&w)),
+                   ws),
       n, args);
-  sb_release(&w);
   if (!st) return reply_db_error(r, db_errcode(r->db));
   size_t cap = 64, nrows = 0;
   sum_row *rows = malloc(cap * sizeof *rows);

@@ -103,6 +103,27 @@ static json_t *task_load(req *r, int64_t id) {
   return o;
 }
 
+/* Ends a change: the task as stored, audited, committed with the reply. */
+static void task_commit(req *r, int rc, const char *action, int64_t id, json_t *before, unsigned status) {
+  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
+  if (rc == DB_OK) rc = audit_log(r, action, "task", id, before, after);
+  commit_reply(r, rc, before, after, status);
+}
+
+/* The task named by the path when the user may read it; otherwise replies
+ * 404 itself and returns NULL. */
+static json_t *task_open(req *r, int64_t *id) {
+  *id = req_id(r, 0);
+  if (!*id) return NULL;
+  json_t *o = task_load(r, *id);
+  if (!o || !scope_can_read_unit(r, json_integer_value(json_object_get(o, "unit_id")))) {
+    json_decref(o);
+    reply_not_found(r, "任务", "task");
+    return NULL;
+  }
+  return o;
+}
+
 /* ---- GET /api/v1/tasks ------------------------------------------------ */
 static void task_list(req *r) {
   static const char *const sorts[] = {"month", "month", "unit", "unit_name", "kind", "kind", "weight", "weight",
@@ -122,18 +143,9 @@ static void task_list(req *r) {
   db_val args[8];
   int na = 0;
   sb_adds(&w, " WHERE 1 = 1");
-  if (month) {
-    sb_adds(&w, " AND t.month = ?");
-    args[na++] = DBT(month);
-  }
-  if (kind) {
-    sb_adds(&w, " AND t.kind = ?");
-    args[na++] = DBT(kind);
-  }
-  if (unit) {
-    sb_adds(&w, " AND t.unit_id = ?");
-    args[na++] = DBI(unit);
-  }
+  db_where_text(&w, args, &na, " AND t.month = ?", month);
+  db_where_text(&w, args, &na, " AND t.kind = ?", kind);
+  db_where_int(&w, args, &na, " AND t.unit_id = ?", unit);
   if (q && *q) {
     sb_adds(&w, " AND (t.title LIKE ? OR u.name LIKE ?)");
     const char *pat = arena_printf(&r->a, "%%%s%%", q);
@@ -302,20 +314,14 @@ static void task_create(req *r) {
   db_done(st);
   rc = id ? DB_OK : db_errcode(r->db);
   if (rc == DB_OK && np > 0) rc = store_projects(r->db, id, pids, np);
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "create", "task", id, NULL, after);
-  commit_reply(r, rc, NULL, after, 201);
+  task_commit(r, rc, "create", id, NULL, 201);
 }
 
 /* ---- GET /api/v1/tasks/{id} --------------------------------------------- */
 static void task_get(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *o = task_load(r, id);
-  if (!o || !scope_can_read_unit(r, json_integer_value(json_object_get(o, "unit_id")))) {
-    json_decref(o);
-    return reply_not_found(r, "任务", "task");
-  }
+  int64_t id;
+  json_t *o = task_open(r, &id);
+  if (!o) return;
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
   reply_json(r, 200, o);
 }
@@ -325,13 +331,9 @@ static void task_update(req *r) {
   static const char *const fields[] = {"unit_id", "month", "kind", "title", "description", "target", "actual",
                                        "weight", "project_ids", "node_id", "deadline", "version", NULL};
   static const char *const unit_fields[] = {"actual", "description", "version", NULL};
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = task_load(r, id);
-  if (!before || !scope_can_read_unit(r, json_integer_value(json_object_get(before, "unit_id")))) {
-    json_decref(before);
-    return reply_not_found(r, "任务", "task");
-  }
+  int64_t id;
+  json_t *before = task_open(r, &id);
+  if (!before) return;
   int office = scope_writes_all(r);
   if (!office && !scope_can_write_unit(r, json_integer_value(json_object_get(before, "unit_id")))) {
     json_decref(before);
@@ -419,9 +421,7 @@ static void task_update(req *r) {
                          "任务已被他人修改，请刷新后重试 / The task was changed by someone else; reload and retry");
   }
   if (rc == DB_OK && np >= 0) rc = store_projects(r->db, id, pids, np);
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "update", "task", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  task_commit(r, rc, "update", id, before, 200);
 }
 
 /* ---- POST /api/v1/tasks/{id}/confirm  {version?} -------------------------- */
@@ -462,9 +462,7 @@ static void task_confirm(req *r) {
     json_decref(before);
     return reply_problem(r, 409, "版本冲突 / Conflict", "任务已被他人修改，请刷新后重试 / The task changed; reload and retry");
   }
-  json_t *after = rc == DB_OK ? task_load(r, id) : NULL;
-  if (rc == DB_OK) rc = audit_log(r, "confirm", "task", id, before, after);
-  commit_reply(r, rc, before, after, 200);
+  task_commit(r, rc, "confirm", id, before, 200);
 }
 
 /* ---- DELETE /api/v1/tasks/{id} ------------------------------------------ */

@@ -35,6 +35,15 @@ json_t *unit_json(db *d, int64_t id) {
   return o;
 }
 
+/* The unit {id} of the path; replies 404 itself and returns NULL when absent. */
+static json_t *unit_open(req *r, int64_t *id) {
+  *id = req_id(r, 0);
+  if (!*id) return NULL;
+  json_t *o = unit_json(r->db, *id);
+  if (!o) reply_not_found(r, "单位", "Unit");
+  return o;
+}
+
 int64_t unit_by_name(db *d, const char *name) {
   return db_int1(d, 0, "SELECT id FROM units WHERE name = ?", DBT(name));
 }
@@ -83,10 +92,7 @@ static void units_list(req *r) {
     sb_adds(&where, " AND name LIKE ?");
     args[n++] = DBT(arena_printf(&r->a, "%%%s%%", q));
   }
-  if (kind) {
-    sb_adds(&where, " AND kind = ?");
-    args[n++] = DBT(kind);
-  }
+  db_where_text(&where, args, &n, " AND kind = ?", kind);
   const char *w = arena_strdup(&r->a, sb_str(&where));
   sb_release(&where);
   int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM units%s", w), n, args);
@@ -146,10 +152,9 @@ static void units_create(req *r) {
  * unit rewrites the path of every unit below it in the same transaction. */
 static void units_update(req *r) {
   static const char *const fields[] = {"name", "kind", "parent_id", "version", NULL};
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = unit_json(r->db, id);
-  if (!before) return reply_not_found(r, "单位", "Unit");
+  int64_t id;
+  json_t *before = unit_open(r, &id);
+  if (!before) return;
   json_t *in = req_json(r, fields);
   if (!in) return json_decref(before);
   const char *name = json_string_value(json_object_get(before, "name"));
@@ -203,10 +208,9 @@ static void units_update(req *r) {
 /* DELETE /api/v1/units/{id} — refused (409) while users, sub-units or any
  * other data refer to the unit; the foreign keys catch what is not named. */
 static void units_delete(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id) return;
-  json_t *before = unit_json(r->db, id);
-  if (!before) return reply_not_found(r, "单位", "Unit");
+  int64_t id;
+  json_t *before = unit_open(r, &id);
+  if (!before) return;
   int64_t users = db_int1(r->db, 0, "SELECT COUNT(*) FROM users WHERE unit_id = ?", DBI(id));
   int64_t kids = db_int1(r->db, 0, "SELECT COUNT(*) FROM units WHERE parent_id = ?", DBI(id));
   if (users || kids) {
