@@ -116,29 +116,36 @@ int jbool(req *r, json_t *o, const char *field, int required, int *out) {
   return JV_SET;
 }
 
-int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen) {
-  json_t *v;
-  int st = fetch(r, o, field, required, &v);
-  if (st != JV_SET) return st;
-  int64_t x;
+int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen) {
+  int64_t x = 0;
+  int rc;
   if (json_is_integer(v)) {
     json_int_t y = json_integer_value(v);
-    if (y > INT64_MAX / 100 || y < INT64_MIN / 100)
-      return bad_type(r, field, "金额过大", "amount too large");
-    x = y * 100;
+    rc = y > MONEY_MAX_YUAN || y < -MONEY_MAX_YUAN ? -2 : 0;
+    if (!rc) x = y * 100;
   } else if (json_is_real(v)) {
-    if (money_from_double(json_real_value(v), &x) != 0)
-      return bad_type(r, field, "金额最多精确到分", "amount must be whole fen (at most 2 decimals of yuan)");
+    rc = money_from_double(json_real_value(v), &x);
+    if (rc == -1) return bad_type(r, field, "金额最多精确到分", "amount must be whole fen (at most 2 decimals of yuan)");
   } else if (json_is_string(v)) {
-    if (money_parse(json_string_value(v), &x) != 0)
+    rc = money_parse(json_string_value(v), &x);
+    if (rc == -1)
       return bad_type(r, field, "金额格式无法识别（例：5亿、3.66亿元、12453万元、1234.56）",
                       "unrecognised amount (e.g. 5亿, 3.66亿元, 12453万元, 1234.56)");
   } else {
     return bad_type(r, field, "金额应为数字或字符串", "amount must be a number or a string");
   }
+  if (rc != 0)
+    return bad_type(r, field, "金额过大：不得超过10万亿元", "amount too large: at most 10 trillion yuan (10000000000000)");
   if (x < 0) return bad_type(r, field, "金额不能为负", "amount must not be negative");
   *fen = x;
   return JV_SET;
+}
+
+int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen) {
+  json_t *v;
+  int st = fetch(r, o, field, required, &v);
+  if (st != JV_SET) return st;
+  return jmoney_value(r, field, v, fen);
 }
 
 int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu) {

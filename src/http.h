@@ -177,6 +177,11 @@ int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, cons
 int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out);
 int jbool(req *r, json_t *o, const char *field, int required, int *out);
 int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen); /* ≥ 0 */
+/* The one reader of a money value in JSON (jmoney's, and of amounts nested
+ * in objects such as a project's annual_plan): a number of yuan or a string
+ * money_parse reads, 0 ≤ amount ≤ MONEY_MAX_FEN (money.h), else a field
+ * error on `field` ("金额过大" beyond the maximum).  JV_SET or JV_BAD. */
+int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen);
 int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu);  /* ≥ 0 */
 int jdate(req *r, json_t *o, const char *field, int required, const char **out);
 int jmonth(req *r, json_t *o, const char *field, int required, const char **out);
