@@ -232,6 +232,9 @@ typedef struct server_opts {
   const char *listen; /* "127.0.0.1:8080" */
   int threads;
   int max_connections;
+  int max_per_ip;     /* connections one address may hold; 0: no limit (127.0.0.1/::1 exempt) */
+  int header_timeout; /* seconds to send a request's headers once connected */
+  int body_timeout;   /* seconds to send a request's body once its headers are in */
   int quiet;          /* no access log */
 } server_opts;
 int server_run(const server_opts *o);
