@@ -247,6 +247,23 @@ static size_t route_max_body(const char *method, const char *path) {
   return rt && rt->max_body ? rt->max_body : DEFAULT_MAX_BODY;
 }
 
+/* 1 when a browser says this request comes from another site: its
+ * Sec-Fetch-Site is anything but same-origin or none (typed by the user),
+ * or, from browsers that do not send that, its Origin is not this server
+ * (the Host it was asked for, or behind the local proxy X-Forwarded-Host).
+ * Without either header (curl, scripts, integrations) it is not. */
+static int is_cross_site(req *r) {
+  const char *sfs = req_header(r, "Sec-Fetch-Site");
+  if (sfs) return strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0;
+  const char *origin = req_header(r, "Origin");
+  if (!origin) return 0;
+  const char *host = req_header(r, "X-Forwarded-Host");
+  if (!host) host = req_header(r, "Host");
+  const char *o = strstr(origin, "://");
+  if (!host || !o || strcasecmp(o + 3, host) != 0) return 1;
+  return 0;
+}
+
 static int is_unsafe(const char *method) {
   return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
 }
@@ -518,6 +535,15 @@ void route_dispatch(req *r) {
   }
   r->db = db_acquire();
   if (auth_resolve(r) != 0) goto done; /* it replied (e.g. revoked token) */
+  /* Login CSRF and cross-site writes: a browser's request from another
+   * site never changes anything here, logged in or not (a Bearer token is
+   * not something another site's page can send). */
+  if (is_unsafe(r->method) && !r->user.via_token && is_cross_site(r)) {
+    reply_problem(r, 403, "拒绝跨站请求 / Cross-site request refused",
+                  "来自其他网站页面的修改请求（含登录）一律拒绝，请直接在本系统页面操作 / A change (including a login) "
+                  "sent by another site's page is refused; use this system's own pages");
+    goto done;
+  }
   if (rt->roles != ROLES_NONE) {
     if (!r->user.id) {
       reply_problem(r, 401, "未登录 / Not logged in", "请先登录 / Please log in first");
