@@ -94,6 +94,22 @@ int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, cons
   return JV_SET;
 }
 
+int jsecret(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out) {
+  json_t *v;
+  int st = fetch(r, o, field, required, &v);
+  if (st != JV_SET) return st;
+  if (!json_is_string(v)) return bad_type(r, field, "应为字符串", "must be a string");
+  const char *s = json_string_value(v);
+  size_t len = json_string_length(v);
+  if (strlen(s) != len) return bad_type(r, field, "不能包含空字符", "must not contain NUL characters");
+  if (required && len == 0) return bad_type(r, field, "不能为空", "must not be empty");
+  if (maxlen && len > maxlen)
+    return bad_type(r, field, arena_printf(&r->a, "不能超过%zu字节", maxlen),
+                    arena_printf(&r->a, "must be at most %zu bytes", maxlen));
+  *out = arena_strndup(&r->a, s, len);
+  return JV_SET;
+}
+
 int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out) {
   json_t *v;
   int st = fetch(r, o, field, required, &v);

@@ -24,6 +24,11 @@ int auth_hash_password(const char *password, char *out, size_t outlen);
 int auth_check_password(const char *hash, const char *password);
 /* 0 when acceptable; otherwise a field error on `field` was recorded. */
 int auth_password_policy(req *r, const char *field, const char *password);
+/* 1 for a password on the compiled-in list of common ones or of an
+ * obvious pattern (common_passwords.c). */
+int password_is_common(const char *password);
+/* A session ends after this long without a request. */
+#define SESSION_IDLE_MINUTES 30
 
 /* Role names ("admin", "office", …) ↔ bits. */
 unsigned roles_parse(const char *csv, const char **bad); /* bad: first unknown name */

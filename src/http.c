@@ -49,8 +49,9 @@ const module *module_at(int i) { return modules[i]; }
 
 /* ---- time ---- */
 
-const char *now_rfc3339(arena *a) {
-  int64_t ms = clock_now_ms();
+const char *now_rfc3339(arena *a) { return time_rfc3339(a, clock_now_ms()); }
+
+const char *time_rfc3339(arena *a, int64_t ms) {
   time_t secs = (time_t)(ms / 1000);
   struct tm tm;
   gmtime_r(&secs, &tm);

@@ -174,6 +174,8 @@ json_t *req_json(req *r, const char *const *allowed);
  * JV_BAD (a field error was recorded).  `required` makes absent/null bad. */
 enum { JV_BAD = -1, JV_ABSENT = 0, JV_SET = 1, JV_NULL = 2 };
 int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out);
+/* jstr without trimming: a password is exactly what was typed. */
+int jsecret(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out);
 int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out);
 int jbool(req *r, json_t *o, const char *field, int required, int *out);
 int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen); /* ≥ 0 */
@@ -244,5 +246,7 @@ void route_dispatch(req *r);
 
 /* Wall time now, RFC 3339 UTC with milliseconds, into an arena. */
 const char *now_rfc3339(arena *a);
+/* The instant `ms` (Unix milliseconds) in the same form. */
+const char *time_rfc3339(arena *a, int64_t ms);
 
 #endif
