@@ -492,8 +492,23 @@ static void cache_clear(void) {
   pthread_mutex_unlock(&rcache.lock);
 }
 
+/* PostgreSQL hands out audit ids from a sequence when a row is inserted,
+ * not when its transaction commits: a writer still in flight may commit an
+ * id below the version just read, and an answer made now would then be
+ * stored under a version that does not contain that change.  So on
+ * PostgreSQL an answer is stored only when no other transaction of this
+ * database holds a transaction id (has written) after the version was
+ * read; it is still served.  SQLite commits one writer at a time, in id
+ * order, so the question does not arise there. */
+static int pg_writer_in_flight(db *d) {
+  return db_int10(d, 1,
+                  "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL "
+                  "AND pid <> pg_backend_pid()") != 0;
+}
+
 static void run_handler(req *r, const route *rt) {
   char *key = NULL;
+  int nostore = 0;
   int64_t version = 0;
   int32_t day = 0;
   if (rt->cacheable && strcmp(r->method, "GET") == 0 && !req_arg(r, "format")) {
@@ -513,11 +528,12 @@ static void run_handler(req *r, const route *rt) {
       }
       if (cache_take_flight(key)) break;
     }
+    if (key && db_dialect(r->db) == DB_PG && pg_writer_in_flight(r->db)) nostore = 1;
   }
   rt->fn(r);
   if (key) {
     char *flying = strdup(key);
-    cache_store(r, key, version, day);
+    if (!nostore) cache_store(r, key, version, day);
     if (flying) cache_land_flight(flying);
     free(flying);
   }

@@ -1,8 +1,9 @@
 /*
  * projects.c — the project library (项目库): projects with their plans per
- * year, tags and administrator-defined custom fields; lists with filters,
- * sorting and export; data scope; history from the audit log; the light
- * thresholds and the category code table.
+ * year, tags and the values of their custom fields; lists with filters,
+ * sorting and export; data scope; history from the audit log; the lights
+ * and their reasons.  The custom field definitions are in project_fields.c,
+ * the category table and the light thresholds in project_settings.c.
  *
  * GET    /api/v1/projects?q&level&stage&unit&leader&chain&category&tag&light&year&cf.KEY&page&per_page&sort&format
  * POST   /api/v1/projects                 office/admin; a unit user for its own units, stage reserve only
@@ -11,9 +12,6 @@
  * DELETE /api/v1/projects/{id}            office/admin
  * GET    /api/v1/projects/{id}/history    audit entries of the project and its nodes
  * GET    /api/v1/public/projects          published projects, no login
- * GET/POST /api/v1/project-fields, DELETE /api/v1/project-fields/{key}   custom fields (admin)
- * GET    /api/v1/project-categories, POST (admin), DELETE /api/v1/project-categories/{name}
- * GET/PUT /api/v1/settings/lights         {yellow_days, red_lag, yellow_lag}
  *
  * Scope decisions: admin/office read and write everything; leaders read
  * everything; a unit user reads and writes the projects whose responsible
@@ -26,7 +24,6 @@
 #include "clock.h"
 #include "projects.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +40,6 @@ const char *const project_stages_zh[] = {"储备", "前期", "在建", "竣工",
 const char *const node_kinds[] = {"land_acquisition", "land_approval", "land_listing", "planning_permit",
                                   "construction_permit", "start", "topping_out", "completion", "production",
                                   "other", NULL};
-const char *const custom_types[] = {"text", "number", "money", "date", "choice", NULL};
 
 int code_index(const char *const *list, const char *s) {
   if (!s) return -1;
@@ -245,104 +241,6 @@ void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   } else {
     sb_adds(sql, " AND 1 = 0");
   }
-}
-
-/* ---- custom fields ---- */
-
-int cfields_load(db *d, arena *a, cfields *cf) {
-  cf->n = 0;
-  cf->all = json_array();
-  int cap = 64;
-  cf->f = arena_alloc(a, sizeof *cf->f * (size_t)cap);
-  db_stmt *st = db_query0(d, "SELECT key, label, type, options_json, required FROM project_fields ORDER BY sort_order, key");
-  if (!st) return -1;
-  while (db_step(st) == DB_ROW && cf->n < cap) {
-    cfield *f = &cf->f[cf->n++];
-    f->key = arena_strdup(a, db_text(st, 0));
-    f->label = arena_strdup(a, db_text(st, 1));
-    f->type = arena_strdup(a, db_text(st, 2));
-    f->options = db_isnull(st, 3) ? NULL : json_loads(db_text(st, 3), 0, NULL);
-    if (f->options) json_array_append_new(cf->all, f->options);
-    f->required = (int)db_int(st, 4);
-  }
-  db_done(st);
-  return 0;
-}
-
-const char *cfield_text(arena *a, json_t *v) {
-  if (json_is_string(v)) return json_string_value(v);
-  if (json_is_integer(v)) return arena_printf(a, "%lld", (long long)json_integer_value(v));
-  if (json_is_real(v)) {
-    char *s = arena_printf(a, "%.6f", json_real_value(v));
-    /* trim the trailing zeros a decimal would not have been written with */
-    size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == '0') s[--n] = 0;
-    if (n > 0 && s[n - 1] == '.') s[--n] = 0;
-    return s;
-  }
-  return "";
-}
-
-int cfield_value(const cfield *f, json_t *v, json_t **norm, const char **zh, const char **en, arena *a) {
-  *norm = NULL;
-  if (strcmp(f->type, "text") == 0) {
-    if (!json_is_string(v) || strlen(json_string_value(v)) > 500) {
-      *zh = "应为不超过500字节的文字";
-      *en = "must be text of at most 500 bytes";
-      return -1;
-    }
-    *norm = json_incref(v);
-  } else if (strcmp(f->type, "number") == 0) {
-    double x;
-    if (json_is_number(v)) x = json_number_value(v);
-    else if (json_is_string(v)) {
-      char *end;
-      const char *s = json_string_value(v);
-      x = strtod(s, &end);
-      if (!*s || *end) x = NAN;
-    } else
-      x = NAN;
-    if (!isfinite(x)) {
-      *zh = "应为数字";
-      *en = "must be a number";
-      return -1;
-    }
-    *norm = x == (double)(int64_t)x && fabs(x) < 9e15 ? json_integer((json_int_t)x) : json_real(x);
-  } else if (strcmp(f->type, "money") == 0) {
-    int64_t fen = -1;
-    int ok = json_is_string(v) ? money_parse(json_string_value(v), &fen) == 0
-             : json_is_integer(v) ? (fen = (int64_t)json_integer_value(v) * 100, 1)
-             : json_is_real(v)    ? money_from_double(json_real_value(v), &fen) == 0
-                                  : 0;
-    if (!ok || fen < 0) {
-      *zh = "金额格式无法识别（例：5亿、12453万元）";
-      *en = "unrecognised amount (e.g. 5亿, 12453万元)";
-      return -1;
-    }
-    *norm = json_money(fen);
-  } else if (strcmp(f->type, "date") == 0) {
-    int32_t day;
-    if (!json_is_string(v) || date_parse(json_string_value(v), &day) != 0) {
-      *zh = "日期应为YYYY-MM-DD";
-      *en = "must be a date YYYY-MM-DD";
-      return -1;
-    }
-    *norm = json_incref(v);
-  } else {
-    if (json_is_string(v)) {
-      size_t i;
-      json_t *o;
-      json_array_foreach(f->options, i, o) {
-        if (!*norm && json_equal(o, v)) *norm = json_incref(v);
-      }
-    }
-    if (!*norm) {
-      *zh = arena_printf(a, "应为选项之一：%s", f->options ? cfield_text(a, json_array_get(f->options, 0)) : "");
-      *en = "must be one of the field's options";
-      return -1;
-    }
-  }
-  return 0;
 }
 
 /* Validates the `custom` object against the definitions into a
@@ -989,214 +887,6 @@ static void projects_history(req *r) {
   reply_rows(r, st, total, &p);
 }
 
-/* ---- custom field definitions ---- */
-
-/* GET /api/v1/project-fields — every logged-in user (forms and filters need them) */
-static void fields_list(req *r) {
-  db_stmt *st = db_query0(r->db,
-                          "SELECT key, label, type, options_json AS options__j, required AS required__b, sort_order "
-                          "FROM project_fields ORDER BY sort_order, key");
-  if (!st) return reply_db_error(r, db_errcode(r->db));
-  json_t *items = json_array();
-  while (db_step(st) == DB_ROW) {
-    json_t *o = db_row_json(st);
-    if (json_is_null(json_object_get(o, "options"))) json_object_set_new(o, "options", json_array());
-    json_array_append_new(items, o);
-  }
-  db_done(st);
-  page p = {1, (int64_t)json_array_size(items), 0};
-  reply_list(r, items, (int64_t)json_array_size(items), &p);
-}
-
-static int key_valid(const char *k) {
-  size_t n = strlen(k);
-  if (n < 1 || n > 32 || !(k[0] >= 'a' && k[0] <= 'z')) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_')) return 0;
-  return 1;
-}
-
-/* POST /api/v1/project-fields {key, label, type, options, required, sort_order} — admin; an existing key is replaced */
-static void fields_create(req *r) {
-  static const char *const fields[] = {"key", "label", "type", "options", "required", "sort_order", NULL};
-  json_t *in = req_json(r, fields);
-  if (!in) return;
-  const char *key = NULL, *label = NULL, *type = NULL;
-  int required = 0;
-  int64_t sort_order = 0;
-  if (jstr(r, in, "key", 1, 32, &key) == JV_SET && !key_valid(key))
-    field_error(r, "key", "应为小写字母开头的字母、数字和下划线（最多32个）", "must be a–z, 0–9 and _ starting with a letter (≤32)");
-  jstr(r, in, "label", 1, 64, &label);
-  jenum(r, in, "type", 1, custom_types, &type);
-  jbool(r, in, "required", 0, &required);
-  jint(r, in, "sort_order", 0, -100000, 100000, &sort_order);
-  json_t *opts = json_object_get(in, "options");
-  char *opts_text = NULL;
-  if (type && strcmp(type, "choice") == 0) {
-    int ok = json_is_array(opts) && json_array_size(opts) > 0 && json_array_size(opts) <= 100;
-    size_t i;
-    json_t *o;
-    json_array_foreach(opts, i, o) {
-      if (!json_is_string(o) || !*json_string_value(o)) ok = 0;
-    }
-    if (!ok) field_error(r, "options", "选择型字段需要1到100个文字选项", "a choice field needs 1–100 text options");
-    else opts_text = json_dumps(opts, JSON_COMPACT);
-  } else if (opts && !json_is_null(opts) && !(json_is_array(opts) && json_array_size(opts) == 0)) {
-    field_error(r, "options", "只有选择型字段有选项", "only choice fields have options");
-  }
-  if (has_errors(r)) {
-    free(opts_text);
-    return reply_invalid(r);
-  }
-  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM project_fields WHERE label = ? AND key <> ?", DBT(label), DBT(key)) > 0) {
-    free(opts_text);
-    field_error(r, "label", "已有同名字段", "another field has this label");
-    return reply_invalid(r);
-  }
-  int rc = db_begin(r->db);
-  if (rc == DB_OK)
-    rc = db_exec(r->db,
-                 "INSERT INTO project_fields (key, label, type, options_json, required, sort_order, created_at) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET label = excluded.label, type = excluded.type, "
-                 "options_json = excluded.options_json, required = excluded.required, sort_order = excluded.sort_order",
-                 DBT(key), DBT(label), DBT(type), DBT(opts_text), DBI(required), DBI(sort_order), DBT(now_rfc3339(&r->a)));
-  json_t *after = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}", "key", key, "label", label, "type", type, "options",
-                            opts_text ? json_loads(opts_text, 0, NULL) : json_array(), "required", required,
-                            "sort_order", (json_int_t)sort_order);
-  free(opts_text);
-  if (rc == DB_OK) rc = audit_log(r, "update", "project_field", 0, NULL, after);
-  commit_reply(r, rc, NULL, after, 201);
-}
-
-/* DELETE /api/v1/project-fields/{key} — admin; the values stay in custom_json history */
-static void fields_delete(req *r) {
-  const char *key = r->nparams ? r->params[0] : "";
-  int rc = db_begin(r->db);
-  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_fields WHERE key = ?", DBT(key));
-  if (rc == DB_OK && db_changes(r->db) == 0) {
-    db_rollback(r->db);
-    return reply_not_found(r, "自定义字段", "Custom field");
-  }
-  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_custom WHERE key = ?", DBT(key));
-  json_t *before = json_pack("{s:s}", "key", key);
-  if (rc == DB_OK) rc = audit_log(r, "delete", "project_field", 0, before, NULL);
-  commit_reply(r, rc, before, NULL, 204);
-}
-
-/* ---- categories ---- */
-
-/* GET /api/v1/project-categories */
-static void categories_list(req *r) {
-  db_stmt *st = db_query0(r->db, "SELECT name, sort_order FROM project_categories ORDER BY sort_order, name");
-  json_t *items = db_rows_json(r, st, 0);
-  if (!items) return;
-  page p = {1, (int64_t)json_array_size(items), 0};
-  reply_list(r, items, (int64_t)json_array_size(items), &p);
-}
-
-/* POST /api/v1/project-categories {name, sort_order} — admin */
-static void categories_create(req *r) {
-  static const char *const fields[] = {"name", "sort_order", NULL};
-  json_t *in = req_json(r, fields);
-  if (!in) return;
-  const char *name = NULL;
-  int64_t so = 0;
-  jstr(r, in, "name", 1, 32, &name);
-  jint(r, in, "sort_order", 0, -100000, 100000, &so);
-  if (has_errors(r)) return reply_invalid(r);
-  int rc = db_begin(r->db);
-  if (rc == DB_OK)
-    rc = db_exec(r->db,
-                 "INSERT INTO project_categories (name, sort_order) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
-                 "sort_order = excluded.sort_order",
-                 DBT(name), DBI(so));
-  json_t *after = json_pack("{s:s, s:I}", "name", name, "sort_order", (json_int_t)so);
-  if (rc == DB_OK) rc = audit_log(r, "update", "project_category", 0, NULL, after);
-  commit_reply(r, rc, NULL, after, 201);
-}
-
-/* DELETE /api/v1/project-categories/{name} — admin; 409 while projects use it */
-static void categories_delete(req *r) {
-  const char *name = r->nparams ? r->params[0] : "";
-  if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE category = ?", DBT(name)) > 0)
-    return reply_problem(r, 409, "类别使用中 / In use", "仍有项目属于该类别 / Projects still use this category");
-  int rc = db_begin(r->db);
-  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM project_categories WHERE name = ?", DBT(name));
-  if (rc == DB_OK && db_changes(r->db) == 0) {
-    db_rollback(r->db);
-    return reply_not_found(r, "项目类别", "Category");
-  }
-  json_t *before = json_pack("{s:s}", "name", name);
-  if (rc == DB_OK) rc = audit_log(r, "delete", "project_category", 0, before, NULL);
-  commit_reply(r, rc, before, NULL, 204);
-}
-
-/* ---- light thresholds ---- */
-
-static int setting_int(db *d, const char *key, int dflt) {
-  db_stmt *st = db_query(d, "SELECT value FROM settings WHERE key = ?", DBT(key));
-  int v = dflt;
-  if (st && db_step(st) == DB_ROW) {
-    char *end;
-    long x = strtol(db_text(st, 0), &end, 10);
-    if (!*end && x >= 0 && x <= 1000) v = (int)x;
-  }
-  db_done(st);
-  return v;
-}
-
-void lights_config_load(db *d, light_cfg *cfg) {
-  cfg->yellow_days = setting_int(d, "light.yellow_days", light_defaults.yellow_days);
-  cfg->red_lag = setting_int(d, "light.red_lag", light_defaults.red_lag);
-  cfg->yellow_lag = setting_int(d, "light.yellow_lag", light_defaults.yellow_lag);
-}
-
-int lights_config_save(db *d, const light_cfg *cfg) {
-  static const char *const sql =
-      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-  char buf[3][16];
-  snprintf(buf[0], sizeof buf[0], "%d", cfg->yellow_days);
-  snprintf(buf[1], sizeof buf[1], "%d", cfg->red_lag);
-  snprintf(buf[2], sizeof buf[2], "%d", cfg->yellow_lag);
-  int rc = db_exec(d, sql, DBT("light.yellow_days"), DBT(buf[0]));
-  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.red_lag"), DBT(buf[1]));
-  if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.yellow_lag"), DBT(buf[2]));
-  return rc;
-}
-
-static json_t *cfg_json(const light_cfg *c) {
-  return json_pack("{s:i, s:i, s:i}", "yellow_days", c->yellow_days, "red_lag", c->red_lag, "yellow_lag", c->yellow_lag);
-}
-
-/* GET /api/v1/settings/lights */
-static void lights_get(req *r) {
-  light_cfg c;
-  lights_config_load(r->db, &c);
-  reply_json(r, 200, cfg_json(&c));
-}
-
-/* PUT /api/v1/settings/lights {yellow_days, red_lag, yellow_lag} — admin */
-static void lights_put(req *r) {
-  static const char *const fields[] = {"yellow_days", "red_lag", "yellow_lag", NULL};
-  json_t *in = req_json(r, fields);
-  if (!in) return;
-  light_cfg c;
-  lights_config_load(r->db, &c);
-  light_cfg before = c;
-  int64_t v;
-  if (jint(r, in, "yellow_days", 0, 0, 90, &v) == JV_SET) c.yellow_days = (int)v;
-  if (jint(r, in, "red_lag", 0, 0, 100, &v) == JV_SET) c.red_lag = (int)v;
-  if (jint(r, in, "yellow_lag", 0, 0, 100, &v) == JV_SET) c.yellow_lag = (int)v;
-  if (!has_errors(r) && c.yellow_lag > c.red_lag)
-    field_error(r, "yellow_lag", "黄灯滞后阈值不能大于红灯阈值", "the yellow lag may not exceed the red lag");
-  if (has_errors(r)) return reply_invalid(r);
-  int rc = db_begin(r->db);
-  if (rc == DB_OK) rc = lights_config_save(r->db, &c);
-  json_t *b = cfg_json(&before), *a = cfg_json(&c);
-  if (rc == DB_OK) rc = audit_log(r, "update", "settings", 0, b, a);
-  commit_reply(r, rc, b, a, 200);
-}
-
 static const route project_routes[] = {
     ROUTE("GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, CACHE_NOT_PROBLEMS),
     ROUTE("POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0),
@@ -1206,14 +896,6 @@ static const route project_routes[] = {
     ROUTE("DELETE", "/api/v1/projects/{id}", projects_delete, ROLE_ADMIN | ROLE_OFFICE, "删除项目 / Delete a project", 0),
     ROUTE("GET", "/api/v1/projects/{id}/history", projects_history, ROLES_ANY, "项目变更历史 / Project history", 0),
     ROUTE("GET", "/api/v1/public/projects", projects_public, ROLES_NONE, "公开项目 / Published projects", 0),
-    ROUTE("GET", "/api/v1/project-fields", fields_list, ROLES_ANY, "自定义字段 / Custom fields", 0),
-    ROUTE("POST", "/api/v1/project-fields", fields_create, ROLE_ADMIN, "定义自定义字段 / Define a custom field", 0),
-    ROUTE("DELETE", "/api/v1/project-fields/{key}", fields_delete, ROLE_ADMIN, "删除自定义字段 / Delete a custom field", 0),
-    ROUTE("GET", "/api/v1/project-categories", categories_list, ROLES_ANY, "项目类别 / Project categories", 0),
-    ROUTE("POST", "/api/v1/project-categories", categories_create, ROLE_ADMIN, "新增项目类别 / Add a category", 0),
-    ROUTE("DELETE", "/api/v1/project-categories/{name}", categories_delete, ROLE_ADMIN, "删除项目类别 / Delete a category", 0),
-    ROUTE("GET", "/api/v1/settings/lights", lights_get, ROLES_ANY, "红黄绿灯阈值 / Light thresholds", 0),
-    ROUTE("PUT", "/api/v1/settings/lights", lights_put, ROLE_ADMIN, "设置红黄绿灯阈值 / Set light thresholds", 0),
     {0},
 };
 

@@ -1,10 +1,11 @@
 /*
- * projects.h — what the project-library files (projects.c, nodes.c,
- * battlemap.c, project_import.c, demo_projects.c) share: the code lists of
- * levels and stages with their Chinese names, the project JSON, scope
- * checks and the light reasons (node JSON and templates: nodes.h).  Other
- * modules use the tables directly (see sql/0003_projects.sql) and lights.h
- * for the rule.
+ * projects.h — what the project-library files (projects.c,
+ * project_fields.c, project_settings.c, nodes.c, battlemap.c,
+ * project_import.c, demo_projects.c) share: the code lists of levels and
+ * stages with their Chinese names, the project JSON, scope checks, the
+ * light reasons and thresholds, and the custom field definitions (node JSON
+ * and templates: nodes.h).  Other modules use the tables directly (see
+ * sql/0003_projects.sql) and lights.h for the rule.
  */
 #ifndef GUATU_PROJECTS_H
 #define GUATU_PROJECTS_H
@@ -39,8 +40,8 @@ typedef struct light_ctx {
 } light_ctx;
 void light_ctx_init(db *d, light_ctx *lc, const calendar *cal, int year);
 /* The thresholds an administrator set (settings keys light.yellow_days,
- * light.red_lag, light.yellow_lag; PUT /api/v1/settings/lights), each
- * falling back to light_defaults. */
+ * light.red_lag, light.yellow_lag; PUT /api/v1/settings/lights, in
+ * project_settings.c), each falling back to light_defaults. */
 void lights_config_load(db *d, light_cfg *cfg);
 int lights_config_save(db *d, const light_cfg *cfg);
 
@@ -86,7 +87,7 @@ int proj_load(db *d, arena *a, int64_t id, proj_in *p);
  * caller's transaction; no audit, no version check (the caller's job). */
 int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at);
 
-/* Custom field definitions. */
+/* Custom field definitions (project_fields.c). */
 typedef struct cfield {
   const char *key, *label, *type;
   json_t *options; /* choice: array of strings (borrowed from `all`) */

@@ -889,7 +889,7 @@ static int cmd_reports(int argc, char **argv) {
   db_close(d);
   return failed;
 }
-static const command reports_command = {"reports", "reports rebuild-totals [--db URL]", cmd_reports};
+static const command reports_command = {"reports", "guatu reports rebuild-totals --db DB   recompute report_totals from the approved reports", cmd_reports};
 COMMAND_REGISTER(reports_command)
 
 #define R_WRITE (ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE)

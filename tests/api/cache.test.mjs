@@ -6,7 +6,7 @@
 // cached route fresh at once, while read-only commands leave the cache warm.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -344,5 +344,45 @@ test("another instance's escalation tick renews the cached problem list, not the
   } finally {
     if (b) await b.stop({ keep: true });
     await a.stop();
+  }
+});
+
+// PostgreSQL numbers audit entries when they are written, not when they
+// commit: a change that commits late under a lower id must not hide behind
+// an answer cached under a higher one.
+test('a change committed late under a lower audit id is not hidden by the cache (PostgreSQL)', { skip: PG ? false : 'PostgreSQL only (SQLite commits writers in id order)' }, async () => {
+  const server = await startServer();
+  const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server.db.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  psql.stdout.on('data', (d) => { out += d; });
+  psql.stderr.on('data', (d) => { out += d; });
+  let mark = 0;
+  const sql = async (text) => {
+    const m = `done${mark++}`;
+    psql.stdin.write(`${text}\n\\echo ${m}\n`);
+    while (!out.includes(m)) {
+      assert.equal(psql.exitCode, null, out);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    const office = await server.login('office');
+    const url = '/api/v1/projects?per_page=5&sort=id';
+    const [p, q] = (await office.get(url)).body.items;
+    // A writer takes its audit id first and commits last.
+    await sql(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'project', ${p.id}); UPDATE projects SET name = '迟到的提交' WHERE id = ${p.id};`);
+    const cur = await office.get(`/api/v1/projects/${q.id}`);
+    assert.equal((await office.patch(`/api/v1/projects/${q.id}`, { name: `${cur.body.name}·先提交`, version: cur.body.version })).status, 200);
+    const during = await office.get(url);
+    assert.equal(during.body.items[0].name, p.name, 'the uncommitted change is not visible');
+    assert.notEqual((await office.get(url)).headers.get('x-cache'), 'hit', 'nothing is cached while a writer is in flight');
+    await sql('COMMIT;');
+    const after = await office.get(url);
+    assert.equal(after.body.items[0].name, '迟到的提交', 'the late commit shows at once');
+    // With no writer in flight the answer is cached again.
+    assert.equal((await office.get(url)).headers.get('x-cache'), 'hit');
+  } finally {
+    psql.stdin.end();
+    await server.stop();
   }
 });
