@@ -132,7 +132,7 @@ int jbool(req *r, json_t *o, const char *field, int required, int *out) {
   return JV_SET;
 }
 
-int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen) {
+int json_money_read(const json_t *v, int64_t *fen, const char **zh, const char **en) {
   int64_t x = 0;
   int rc;
   if (json_is_integer(v)) {
@@ -141,19 +141,40 @@ int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen) {
     if (!rc) x = y * 100;
   } else if (json_is_real(v)) {
     rc = money_from_double(json_real_value(v), &x);
-    if (rc == -1) return bad_type(r, field, "金额最多精确到分", "amount must be whole fen (at most 2 decimals of yuan)");
+    if (rc == -1) {
+      *zh = "金额最多精确到分";
+      *en = "amount must be whole fen (at most 2 decimals of yuan)";
+      return -1;
+    }
   } else if (json_is_string(v)) {
     rc = money_parse(json_string_value(v), &x);
-    if (rc == -1)
-      return bad_type(r, field, "金额格式无法识别（例：5亿、3.66亿元、12453万元、1234.56）",
-                      "unrecognised amount (e.g. 5亿, 3.66亿元, 12453万元, 1234.56)");
+    if (rc == -1) {
+      *zh = "金额格式无法识别（例：5亿、3.66亿元、12453万元、1234.56）";
+      *en = "unrecognised amount (e.g. 5亿, 3.66亿元, 12453万元, 1234.56)";
+      return -1;
+    }
   } else {
-    return bad_type(r, field, "金额应为数字或字符串", "amount must be a number or a string");
+    *zh = "金额应为数字或字符串";
+    *en = "amount must be a number or a string";
+    return -1;
   }
-  if (rc != 0)
-    return bad_type(r, field, "金额过大：不得超过10万亿元", "amount too large: at most 10 trillion yuan (10000000000000)");
-  if (x < 0) return bad_type(r, field, "金额不能为负", "amount must not be negative");
+  if (rc != 0) {
+    *zh = "金额过大：不得超过10万亿元";
+    *en = "amount too large: at most 10 trillion yuan (10000000000000)";
+    return -1;
+  }
+  if (x < 0) {
+    *zh = "金额不能为负";
+    *en = "amount must not be negative";
+    return -1;
+  }
   *fen = x;
+  return 0;
+}
+
+int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen) {
+  const char *zh, *en;
+  if (json_money_read(v, fen, &zh, &en) != 0) return bad_type(r, field, zh, en);
   return JV_SET;
 }
 

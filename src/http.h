@@ -184,6 +184,8 @@ int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen); /*
  * money_parse reads, 0 ≤ amount ≤ MONEY_MAX_FEN (money.h), else a field
  * error on `field` ("金额过大" beyond the maximum).  JV_SET or JV_BAD. */
 int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen);
+/* The same reader without a request: 0, or -1 with the bilingual message. */
+int json_money_read(const json_t *v, int64_t *fen, const char **zh, const char **en);
 int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu);  /* ≥ 0 */
 int jdate(req *r, json_t *o, const char *field, int required, const char **out);
 int jmonth(req *r, json_t *o, const char *field, int required, const char **out);

@@ -433,14 +433,7 @@ static json_t *plan_check(req *r, json_t *v) {
       continue;
     }
     int64_t fen = -1;
-    int ok = json_is_string(a) ? money_parse(json_string_value(a), &fen) == 0
-             : json_is_integer(a) ? (fen = (int64_t)json_integer_value(a) * 100, 1)
-             : json_is_real(a)    ? money_from_double(json_real_value(a), &fen) == 0
-                                  : 0;
-    if (!ok || fen < 0) {
-      field_error(r, field, "金额格式无法识别（例：5亿、12453万元）", "unrecognised amount (e.g. 5亿, 12453万元)");
-      continue;
-    }
+    if (jmoney_value(r, field, a, &fen) != JV_SET) continue;
     json_object_set_new(out, y, json_integer(fen));
   }
   return out;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startServerAs, fields, TODAY } from './lib.mjs';
 import { unitId, makeProject, periodFromNow } from './reports_helpers.mjs';
 
-let server, office, jinshan, U;
+let server, office, jinshan, admin, U;
 const year = Number(TODAY.slice(0, 4));
 let seq = 0;
 const body = (extra = {}) => {
@@ -16,7 +16,7 @@ const body = (extra = {}) => {
 };
 
 before(async () => {
-  [server, office, jinshan] = await startServerAs('office', 'jinshan');
+  [server, office, jinshan, admin] = await startServerAs('office', 'jinshan', 'admin');
   U = await unitId(office, '金山街道');
 });
 after(async () => { await server?.stop(); });
@@ -47,4 +47,34 @@ test('a progress report cannot carry an amount that would overflow the dashboard
   r = await office.get(`/api/v1/dashboard?year=${year}`);
   assert.equal(r.status, 200);
   assert.ok(!r.body.ytd_investment.startsWith('-'), r.body.ytd_investment);
+});
+
+test('a town cannot store a wrapping annual plan (92233720368547758 garbage, 184467440737095517 as 0.84 yuan)', async () => {
+  const p = await makeProject(office, { unit: U, year });
+  for (const v of ['92233720368547758', 184467440737095517, 92233720368547758, '10000000000000.01']) {
+    const r = await jinshan.patch(`/api/v1/projects/${p.id}`, { annual_plan: { [String(year)]: v }, version: p.version });
+    assert.equal(r.status, 422, `${v}: ${JSON.stringify(r.body)}`);
+    assert.deepEqual(fields(r), [`annual_plan.${year}`]);
+    assert.match(r.body.errors[0].message, /10 trillion/);
+  }
+  const r = await jinshan.patch(`/api/v1/projects/${p.id}`, { annual_plan: { [String(year)]: '100000亿' }, version: p.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.annual_plan[String(year)], '10000000000000.00');
+  const d = await office.get(`/api/v1/dashboard?year=${year}`);
+  assert.equal(d.status, 200);
+  assert.ok(BigInt(d.body.annual_plan.replace('.', '')) >= 1000000000000000n, d.body.annual_plan);
+});
+
+test('a custom money field is bounded by the same reader', async () => {
+  let r = await admin.post('/api/v1/project-fields', { key: 'signed_big', label: '签约金额', type: 'money' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  for (const v of [184467440737095517, '92233720368547758', 1e14]) {
+    r = await office.post('/api/v1/projects', body({ custom: { signed_big: v } }));
+    assert.equal(r.status, 422, `${v}: ${JSON.stringify(r.body)}`);
+    assert.deepEqual(fields(r), ['custom.signed_big']);
+    assert.match(r.body.errors[0].message, /10 trillion/);
+  }
+  r = await office.post('/api/v1/projects', body({ custom: { signed_big: 10000000000000 } }));
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.custom.signed_big, '10000000000000.00');
 });
