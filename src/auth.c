@@ -173,10 +173,19 @@ int auth_csrf_ok(req *r) {
 int scope_reads_all(const req *r) { return has_role(r, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER); }
 int scope_writes_all(const req *r) { return has_role(r, ROLE_ADMIN | ROLE_OFFICE); }
 
-const char *scope_path_pattern(req *r) { return arena_printf(&r->a, "%s%%", r->user.unit_path ? r->user.unit_path : "/none/"); }
+/* Only unit staff (their unit's subtree) and enterprises (their own unit)
+ * hold a data scope by unit.  The public and banks own no unit data: their
+ * unit in the tree (often the district itself) must not open its subtree
+ * to them.  What they read is decided by role (published projects, the
+ * public board), never by unit path. */
+static int has_unit_scope(const req *r) { return r->user.id && has_role(r, ROLE_UNIT | ROLE_ENTERPRISE); }
+
+const char *scope_path_pattern(req *r) {
+  return arena_printf(&r->a, "%s%%", has_unit_scope(r) && r->user.unit_path ? r->user.unit_path : "/none/");
+}
 
 static int unit_in_scope(req *r, int64_t unit_id) {
-  if (!r->user.id) return 0;
+  if (!has_unit_scope(r)) return 0;
   if (has_role(r, ROLE_UNIT))
     return db_int1(r->db, 0, "SELECT 1 FROM units WHERE id = ? AND path LIKE ?", DBI(unit_id), DBT(scope_path_pattern(r))) == 1;
   return unit_id == r->user.unit_id;
@@ -185,18 +194,19 @@ static int unit_in_scope(req *r, int64_t unit_id) {
 int scope_can_read_unit(req *r, int64_t unit_id) { return scope_reads_all(r) || unit_in_scope(r, unit_id); }
 int scope_can_write_unit(req *r, int64_t unit_id) {
   if (scope_writes_all(r)) return 1;
-  if (!has_role(r, ROLE_UNIT | ROLE_ENTERPRISE)) return 0;
   return unit_in_scope(r, unit_id);
 }
 
 void scope_filter(req *r, const char *col, strbuf *sql, db_val *args, int *nargs) {
   if (scope_reads_all(r)) return;
-  if (has_role(r, ROLE_UNIT)) {
+  if (!has_unit_scope(r)) {
+    sb_adds(sql, " AND 1 = 0");
+  } else if (has_role(r, ROLE_UNIT)) {
     sb_addf(sql, " AND %s IN (SELECT id FROM units WHERE path LIKE ?)", col);
     args[(*nargs)++] = DBT(scope_path_pattern(r));
   } else {
     sb_addf(sql, " AND %s = ?", col);
-    args[(*nargs)++] = DBI(r->user.id ? r->user.unit_id : -1);
+    args[(*nargs)++] = DBI(r->user.unit_id);
   }
 }
 

@@ -46,13 +46,16 @@ int scope_reads_all(const req *r);
 /* Changes anything: admin, office. */
 int scope_writes_all(const req *r);
 /* May read / change data owned by `unit_id` (for unit and enterprise users:
- * their unit or, for unit staff, one of its sub-units). */
+ * their unit or, for unit staff, one of its sub-units; the public and banks
+ * own no unit data, whatever unit they are attached to). */
 int scope_can_read_unit(req *r, int64_t unit_id);
 int scope_can_write_unit(req *r, int64_t unit_id);
 /* Appends " AND <col> IN (…the user's units…)" to sql and the bound
- * argument to args[*nargs] when the user does not read everything. */
+ * argument to args[*nargs] when the user does not read everything
+ * (" AND 1 = 0" for the public and banks). */
 void scope_filter(req *r, const char *col, strbuf *sql, db_val *args, int *nargs);
-/* The path LIKE pattern of the user's scope ("/1/7/%"). */
+/* The path LIKE pattern of the user's scope ("/1/7/%"); one that matches
+ * no unit for users without a unit scope (public, bank). */
 const char *scope_path_pattern(req *r);
 
 /* --- audit -------------------------------------------------------------- */
