@@ -25,6 +25,7 @@
 #include "calendar_db.h"
 #include "cli.h"
 #include "dispatch.h"
+#include "export.h"
 #include "escalation.h"
 #include "http.h"
 #include "lights.h"
@@ -399,7 +400,7 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
   lxw_format *wrap = workbook_add_format(wb);
   format_set_text_wrap(wrap);
   worksheet_set_row(ws, 3, 120, NULL);
-  worksheet_write_string(ws, 3, 0, w->summary, wrap);
+  export_write_text(ws, 3, 0, w->summary, wrap);
   for (int i = 0; i < w->nt; i++) {
     wtable *t = &w->t[i];
     ws = workbook_add_worksheet(wb, t->sheet);
@@ -423,7 +424,7 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
         if (t->right[c] && *plain && !*end)
           worksheet_write_number(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, v, cell);
         else
-          worksheet_write_string(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, s, cell);
+          export_write_text(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, s, cell);
       }
     if (t->nrows == 0) worksheet_write_string(ws, 3, 0, t->empty, NULL);
     worksheet_freeze_panes(ws, 3, 0);

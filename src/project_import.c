@@ -632,11 +632,11 @@ static int cmd_export(int argc, char **argv) {
       fputs("\xEF\xBB\xBF", f);
       size_t i;
       json_t *it;
-      for (int c = 0; c < nc; c++) fprintf(f, "%s\"%s\"", c ? "," : "", ec[c].label);
+      for (int c = 0; c < nc; c++) fprintf(f, "%s\"%s\"", c ? "," : "", export_safe_text(&a, ec[c].label));
       fputs("\r\n", f);
       json_array_foreach(items, i, it) {
         for (int c = 0; c < nc; c++) {
-          const char *s = export_cell_text(&a, json_object_get(it, ec[c].key));
+          const char *s = export_safe_text(&a, export_cell_text(&a, json_object_get(it, ec[c].key)));
           fputs(c ? ",\"" : "\"", f);
           for (; *s; s++) fputs(*s == '"' ? "\"\"" : (char[2]){*s, 0}, f);
           fputc('"', f);
