@@ -435,6 +435,7 @@ test('webhooks: after the last retry (5 s, 30 s, 2 min, 10 min, 1 h scaled down)
   try {
     const adm = await fast.login('admin');
     const off = await fast.login('office');
+    assert.equal((await adm.put('/api/v1/settings/webhooks', { allow_hosts: ['127.0.0.1'] })).status, 200);
     const h = await adm.post('/api/v1/webhooks', { unit_id: jinshanUnit, kind: 'dingtalk', url: `http://127.0.0.1:${receiver.address().port}/d` });
     assert.equal(h.status, 201);
     const p = await off.post('/api/v1/problems', { project_id: project.id, category: 'land', title: '永久失败测试', unit_id: jinshanUnit });
