@@ -136,8 +136,13 @@ static long num(const char *s) {
 /* "BC12" → column 54 (0-based) and row 12; -1 on junk. */
 static int parse_ref(const char *ref, int *col, int *row) {
   int c = 0, i = 0;
-  while (ref[i] >= 'A' && ref[i] <= 'Z') c = c * 26 + (ref[i++] - 'A' + 1);
-  if (i == 0 || c > XLSX_MAX_COLS) return -1;
+  /* Stop as soon as the column is past the limit: a long run of letters
+   * ("AAAA…A1") would overflow int. */
+  while (ref[i] >= 'A' && ref[i] <= 'Z') {
+    c = c * 26 + (ref[i++] - 'A' + 1);
+    if (c > XLSX_MAX_COLS) return -1;
+  }
+  if (i == 0) return -1;
   *col = c - 1;
   if (row) *row = (int)(num(ref + i) > XLSX_MAX_ROWS ? -1 : num(ref + i));
   return 0;
