@@ -124,6 +124,7 @@ typedef struct sheet_ctx {
   int in_v, in_is_t, in_cell;
   int error;
   int cap_rows;
+  size_t cell_bytes; /* decoded so far, against XLSX_MAX_CELL_BYTES */
 } sheet_ctx;
 
 /* A non-negative decimal, or -1 (also for junk and overflow). */
@@ -213,7 +214,20 @@ static void sh_end(void *ud, const char *name) {
         x->error = 1;
         return;
       }
+      /* count before copying: the copies are what a bomb multiplies */
+      x->cell_bytes += strlen(x->strings->items[i]);
+      if (x->cell_bytes > XLSX_MAX_CELL_BYTES) {
+        x->error = 1;
+        return;
+      }
       v = strdup(x->strings->items[i]);
+    } else {
+      x->cell_bytes += strlen(v);
+      if (x->cell_bytes > XLSX_MAX_CELL_BYTES) {
+        x->error = 1;
+        free(v);
+        return;
+      }
     }
     if (!*v) {
       free(v);
