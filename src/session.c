@@ -28,7 +28,7 @@
 #define LOCK_AFTER 5
 #define IP_LOCK_AFTER 20
 #define LOCK_FIRST_S 60
-#define LOCK_MAX_S (15 * 60)
+#define LOCK_MAX_S ((int64_t)15 * 60)
 #define FAIL_WINDOW_S 3600
 #define SESSION_HOURS 12
 
