@@ -94,6 +94,22 @@ int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, cons
   return JV_SET;
 }
 
+int jsecret(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out) {
+  json_t *v;
+  int st = fetch(r, o, field, required, &v);
+  if (st != JV_SET) return st;
+  if (!json_is_string(v)) return bad_type(r, field, "应为字符串", "must be a string");
+  const char *s = json_string_value(v);
+  size_t len = json_string_length(v);
+  if (strlen(s) != len) return bad_type(r, field, "不能包含空字符", "must not contain NUL characters");
+  if (required && len == 0) return bad_type(r, field, "不能为空", "must not be empty");
+  if (maxlen && len > maxlen)
+    return bad_type(r, field, arena_printf(&r->a, "不能超过%zu字节", maxlen),
+                    arena_printf(&r->a, "must be at most %zu bytes", maxlen));
+  *out = arena_strndup(&r->a, s, len);
+  return JV_SET;
+}
+
 int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out) {
   json_t *v;
   int st = fetch(r, o, field, required, &v);
@@ -116,29 +132,57 @@ int jbool(req *r, json_t *o, const char *field, int required, int *out) {
   return JV_SET;
 }
 
+int json_money_read(const json_t *v, int64_t *fen, const char **zh, const char **en) {
+  int64_t x = 0;
+  int rc;
+  if (json_is_integer(v)) {
+    json_int_t y = json_integer_value(v);
+    rc = y > MONEY_MAX_YUAN || y < -MONEY_MAX_YUAN ? -2 : 0;
+    if (!rc) x = y * 100;
+  } else if (json_is_real(v)) {
+    rc = money_from_double(json_real_value(v), &x);
+    if (rc == -1) {
+      *zh = "金额最多精确到分";
+      *en = "amount must be whole fen (at most 2 decimals of yuan)";
+      return -1;
+    }
+  } else if (json_is_string(v)) {
+    rc = money_parse(json_string_value(v), &x);
+    if (rc == -1) {
+      *zh = "金额格式无法识别（例：5亿、3.66亿元、12453万元、1234.56）";
+      *en = "unrecognised amount (e.g. 5亿, 3.66亿元, 12453万元, 1234.56)";
+      return -1;
+    }
+  } else {
+    *zh = "金额应为数字或字符串";
+    *en = "amount must be a number or a string";
+    return -1;
+  }
+  if (rc != 0) {
+    *zh = "金额过大：不得超过10万亿元";
+    *en = "amount too large: at most 10 trillion yuan (10000000000000)";
+    return -1;
+  }
+  if (x < 0) {
+    *zh = "金额不能为负";
+    *en = "amount must not be negative";
+    return -1;
+  }
+  *fen = x;
+  return 0;
+}
+
+int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen) {
+  const char *zh, *en;
+  if (json_money_read(v, fen, &zh, &en) != 0) return bad_type(r, field, zh, en);
+  return JV_SET;
+}
+
 int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen) {
   json_t *v;
   int st = fetch(r, o, field, required, &v);
   if (st != JV_SET) return st;
-  int64_t x;
-  if (json_is_integer(v)) {
-    json_int_t y = json_integer_value(v);
-    if (y > INT64_MAX / 100 || y < INT64_MIN / 100)
-      return bad_type(r, field, "金额过大", "amount too large");
-    x = y * 100;
-  } else if (json_is_real(v)) {
-    if (money_from_double(json_real_value(v), &x) != 0)
-      return bad_type(r, field, "金额最多精确到分", "amount must be whole fen (at most 2 decimals of yuan)");
-  } else if (json_is_string(v)) {
-    if (money_parse(json_string_value(v), &x) != 0)
-      return bad_type(r, field, "金额格式无法识别（例：5亿、3.66亿元、12453万元、1234.56）",
-                      "unrecognised amount (e.g. 5亿, 3.66亿元, 12453万元, 1234.56)");
-  } else {
-    return bad_type(r, field, "金额应为数字或字符串", "amount must be a number or a string");
-  }
-  if (x < 0) return bad_type(r, field, "金额不能为负", "amount must not be negative");
-  *fen = x;
-  return JV_SET;
+  return jmoney_value(r, field, v, fen);
 }
 
 int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu) {

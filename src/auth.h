@@ -24,6 +24,11 @@ int auth_hash_password(const char *password, char *out, size_t outlen);
 int auth_check_password(const char *hash, const char *password);
 /* 0 when acceptable; otherwise a field error on `field` was recorded. */
 int auth_password_policy(req *r, const char *field, const char *password);
+/* 1 for a password on the compiled-in list of common ones or of an
+ * obvious pattern (common_passwords.c). */
+int password_is_common(const char *password);
+/* A session ends after this long without a request. */
+#define SESSION_IDLE_MINUTES 30
 
 /* Role names ("admin", "office", …) ↔ bits. */
 unsigned roles_parse(const char *csv, const char **bad); /* bad: first unknown name */
@@ -41,13 +46,16 @@ int scope_reads_all(const req *r);
 /* Changes anything: admin, office. */
 int scope_writes_all(const req *r);
 /* May read / change data owned by `unit_id` (for unit and enterprise users:
- * their unit or, for unit staff, one of its sub-units). */
+ * their unit or, for unit staff, one of its sub-units; the public and banks
+ * own no unit data, whatever unit they are attached to). */
 int scope_can_read_unit(req *r, int64_t unit_id);
 int scope_can_write_unit(req *r, int64_t unit_id);
 /* Appends " AND <col> IN (…the user's units…)" to sql and the bound
- * argument to args[*nargs] when the user does not read everything. */
+ * argument to args[*nargs] when the user does not read everything
+ * (" AND 1 = 0" for the public and banks). */
 void scope_filter(req *r, const char *col, strbuf *sql, db_val *args, int *nargs);
-/* The path LIKE pattern of the user's scope ("/1/7/%"). */
+/* The path LIKE pattern of the user's scope ("/1/7/%"); one that matches
+ * no unit for users without a unit scope (public, bank). */
 const char *scope_path_pattern(req *r);
 
 /* --- audit -------------------------------------------------------------- */

@@ -26,7 +26,7 @@ static const char unit_usage[] =
     "guatu unit list --db DB";
 static const char user_usage[] =
     "guatu user add --login L --password P --name N --role R[,R] --unit NAME [--phone 1XXXXXXXXXX] --db DB\n"
-    "guatu user passwd --login L --password P --db DB   (also lifts a lock-out, ends the user's sessions)\n"
+    "guatu user passwd --login L --password P --db DB   (also lifts a lock-out, ends the user's sessions, revokes their API tokens)\n"
     "guatu user disable --login L --db DB             (ends the user's sessions)";
 static const char token_usage[] = "guatu token create --user LOGIN [--name NAME] --db DB   prints a new API (Bearer) token";
 
@@ -142,6 +142,9 @@ static int user_passwd(db *d, int argc, char **argv, req *r) {
   int rc = db_exec(d, "UPDATE users SET password_hash = ?, locked_until = NULL, failed_logins = 0, updated_at = ?, version = version + 1 WHERE id = ?",
                    DBT(hash), DBT(now_text(&r->a)), DBI(id));
   if (rc == DB_OK) rc = db_exec(d, "DELETE FROM sessions WHERE user_id = ?", DBI(id));
+  if (rc == DB_OK) rc = db_exec(d, "DELETE FROM login_throttle WHERE login = ?", DBT(login));
+  if (rc == DB_OK)
+    rc = db_exec(d, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", DBT(now_text(&r->a)), DBI(id));
   json_t *after = rc == DB_OK ? user_audit_json(d, id) : NULL;
   if (after) json_object_set_new(after, "password", json_string("(reset)"));
   if (cli_commit(d, "user passwd", after ? rc : DB_ERROR, "update", "user", id, before, after)) return 1;

@@ -47,9 +47,10 @@ static int find_table(const char *name) {
 }
 
 static int load_schema(db *src) {
-  /* Sessions are not moved: people log in again on the shared server. */
+  /* Sessions and login counters are not moved: people log in again on the
+   * shared server. */
   db_stmt *st = db_query0(src, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                               "AND name NOT IN ('schema_migrations', 'sessions') ORDER BY name");
+                               "AND name NOT IN ('schema_migrations', 'sessions', 'login_throttle') ORDER BY name");
   if (!st) return -1;
   while (db_step(st) == DB_ROW && ntables < MAX_TABLES) snprintf(tables[ntables++].name, 64, "%s", db_text(st, 0));
   db_done(st);

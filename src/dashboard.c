@@ -23,6 +23,7 @@
 #include "auth.h"
 #include "http.h"
 #include "lights.h"
+#include "money.h"
 #include "progress.h"
 #include "projects.h"
 #include "rate.h"
@@ -189,9 +190,9 @@ static void groups_add(arena *a, groups *gs, const char *key, const char *name, 
     gs->slots[i] = gs->n;
   }
   group *g = &gs->g[gs->slots[i] - 1];
-  g->plan += p->plan;
-  g->ytd += p->ytd;
-  g->prev += p->prev;
+  g->plan = money_add(g->plan, p->plan);
+  g->ytd = money_add(g->ytd, p->ytd);
+  g->prev = money_add(g->prev, p->prev);
   g->count++;
   g->lights[p->light]++;
 }
@@ -324,7 +325,7 @@ static void dashboard(req *r) {
   groups_init(&r->a, &by_leader, ds.n);
   for (size_t i = 0; i < ds.n; i++) {
     dproj *p = &ds.p[i];
-    plan += p->plan, ytd += p->ytd, prev += p->prev;
+    plan = money_add(plan, p->plan), ytd = money_add(ytd, p->ytd), prev = money_add(prev, p->prev);
     lights[p->light]++;
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)p->unit_id);
@@ -455,7 +456,7 @@ static void drill(req *r) {
     dproj *p = &ds.p[i];
     if (light >= 0 && p->light != light) continue;
     if (kmonth && p->month_fen == 0) continue;
-    tytd += p->ytd, tplan += p->plan, tmonth += p->month_fen;
+    tytd = money_add(tytd, p->ytd), tplan = money_add(tplan, p->plan), tmonth = money_add(tmonth, p->month_fen);
     ds.p[k++] = *p;
   }
   ds.n = k;

@@ -270,16 +270,26 @@ json_t *dispatch_decisions_json(db *d, int64_t meeting, const char *today) {
   return arr;
 }
 
-static json_t *agenda_json(db *d, int64_t meeting, json_t *decisions, int with_removed) {
+/* The meeting's agenda items with their decisions.  With `scoped` (a
+ * request of a user who does not read everything) only the items about a
+ * project in that user's scope (see the circulation rule above). */
+static json_t *agenda_json(db *d, int64_t meeting, json_t *decisions, int with_removed, req *scoped) {
   json_t *arr = json_array();
-  db_stmt *st = db_query(d,
-                with_removed ? "SELECT i.id, i.seq, i.kind, i.project_id, p.name AS project_name, i.node_id, i.problem_id, "
-                               "i.title, i.detail, i.notes, i.removed AS removed__b FROM agenda_items i LEFT JOIN projects p "
-                               "ON p.id = i.project_id WHERE i.meeting_id = ? ORDER BY i.seq"
-                             : "SELECT i.id, i.seq, i.kind, i.project_id, p.name AS project_name, i.node_id, i.problem_id, "
-                               "i.title, i.detail, i.notes, i.removed AS removed__b FROM agenda_items i LEFT JOIN projects p "
-                               "ON p.id = i.project_id WHERE i.meeting_id = ? AND i.removed = 0 ORDER BY i.seq",
-                DBI(meeting));
+  strbuf sql = STRBUF_INIT;
+  db_val args[8];
+  int n = 0;
+  sb_adds(&sql, "SELECT i.id, i.seq, i.kind, i.project_id, p.name AS project_name, i.node_id, i.problem_id, "
+                "i.title, i.detail, i.notes, i.removed AS removed__b FROM agenda_items i LEFT JOIN projects p "
+                "ON p.id = i.project_id WHERE i.meeting_id = ?");
+  args[n++] = DBI(meeting);
+  if (!with_removed) sb_adds(&sql, " AND i.removed = 0");
+  if (scoped && !scope_reads_all(scoped)) {
+    sb_adds(&sql, " AND i.project_id IS NOT NULL");
+    project_scope_sql(scoped, &sql, args, &n);
+  }
+  sb_adds(&sql, " ORDER BY i.seq");
+  db_stmt *st = db_prepare(d, sb_str(&sql), n, args);
+  sb_release(&sql);
   while (st && db_step(st) == DB_ROW) json_array_append_new(arr, db_row_json(st));
   db_done(st);
   size_t i, k;
@@ -295,7 +305,7 @@ static json_t *agenda_json(db *d, int64_t meeting, json_t *decisions, int with_r
   return arr;
 }
 
-static json_t *meeting_json(db *d, int64_t id, int full) {
+static json_t *meeting_json(db *d, int64_t id, int full, req *scoped) {
   db_stmt *st = db_query(d, MEETING_SELECT "WHERE m.id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
   db_done(st);
@@ -303,9 +313,28 @@ static json_t *meeting_json(db *d, int64_t id, int full) {
   char today[11];
   date_format(clock_today(), today);
   json_t *dec = dispatch_decisions_json(d, id, today);
-  json_object_set_new(o, "agenda", agenda_json(d, id, dec, 1));
+  json_t *agenda = agenda_json(d, id, dec, 1, scoped);
+  if (scoped && !scope_reads_all(scoped)) {
+    /* the decisions of the items the user sees */
+    json_decref(dec);
+    dec = json_array();
+    size_t i, k;
+    json_t *it, *dx;
+    json_array_foreach(agenda, i, it) json_array_foreach(json_object_get(it, "decisions"), k, dx) json_array_append(dec, dx);
+  }
+  json_object_set_new(o, "agenda", agenda);
   json_object_set_new(o, "decisions", dec);
   return o;
+}
+
+/* Circulation (issue 13): before a meeting is held its agenda — every red
+ * project, overdue node and problem of the district — is for the project
+ * office and the leaders who prepare and chair it.  A responsible unit
+ * sees a meeting once it is held, and then only the items (and decisions)
+ * about projects in its scope.  1 when the user may see meeting `id`. */
+static int meeting_visible(req *r, int64_t id) {
+  if (scope_reads_all(r)) return db_int1(r->db, 0, "SELECT 1 FROM meetings WHERE id = ?", DBI(id)) == 1;
+  return db_int1(r->db, 0, "SELECT 1 FROM meetings WHERE id = ? AND state = 'held'", DBI(id)) == 1;
 }
 
 /* ---- handlers ---- */
@@ -321,6 +350,7 @@ static void meetings_list(req *r) {
   db_val args[6];
   int n = 0;
   sb_adds(&w, "WHERE 1 = 1");
+  if (!scope_reads_all(r)) sb_adds(&w, " AND m.state = 'held'");
   if (kind) sb_adds(&w, " AND m.kind = ?"), args[n++] = DBT(kind);
   if (from) sb_adds(&w, " AND m.date >= ?"), args[n++] = DBT(from);
   if (to) sb_adds(&w, " AND m.date <= ?"), args[n++] = DBT(to);
@@ -369,17 +399,18 @@ static void meeting_create(req *r) {
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   rc = id ? dispatch_generate_agenda(r->db, id, date) : db_errcode(r->db);
-  json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0) : NULL;
+  json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0, NULL) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "create", "meeting", id, NULL, after);
   json_decref(after);
-  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 201);
+  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1, NULL) : NULL, 201);
 }
 
 /* GET /api/v1/dispatch/meetings/{id} */
 static void meeting_get(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  json_t *o = meeting_json(r->db, id, 1);
+  if (!meeting_visible(r, id)) return reply_not_found(r, "调度会", "meeting");
+  json_t *o = meeting_json(r->db, id, 1, r);
   if (!o) return reply_not_found(r, "调度会", "meeting");
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)json_integer_value(json_object_get(o, "version"))));
   reply_json(r, 200, o);
@@ -389,11 +420,11 @@ static void meeting_get(req *r) {
 static void agenda_get(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  if (!db_int1(r->db, 0, "SELECT 1 FROM meetings WHERE id = ?", DBI(id))) return reply_not_found(r, "调度会", "meeting");
+  if (!meeting_visible(r, id)) return reply_not_found(r, "调度会", "meeting");
   char today[11];
   date_format(clock_today(), today);
   json_t *dec = dispatch_decisions_json(r->db, id, today);
-  json_t *items = agenda_json(r->db, id, dec, req_arg(r, "all") != NULL);
+  json_t *items = agenda_json(r->db, id, dec, req_arg(r, "all") != NULL, r);
   json_decref(dec);
   reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "meeting_id", (json_int_t)id));
 }
@@ -424,7 +455,7 @@ static void meeting_patch(req *r) {
   if (set[1] == JV_NULL) field_error(r, "date", "必填", "required");
   if (set[6] == JV_NULL) field_error(r, "state", "必填", "required");
   if (has_errors(r)) return reply_invalid(r);
-  json_t *before = meeting_json(r->db, id, 0);
+  json_t *before = meeting_json(r->db, id, 0, NULL);
   if (!before) return reply_not_found(r, "调度会", "meeting");
   if (!version) version = json_integer_value(json_object_get(before, "version"));
   const char *val[7];
@@ -443,10 +474,10 @@ static void meeting_patch(req *r) {
     return reply_problem(r, 409, "版本冲突 / Version conflict", "会议已被他人修改，请刷新后重试 / The meeting was changed by someone else; reload and retry");
   }
   if (rc == DB_OK && regen) rc = dispatch_generate_agenda(r->db, id, val[1]);
-  json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0) : NULL;
+  json_t *after = rc == DB_OK ? meeting_json(r->db, id, 0, NULL) : NULL;
   if (rc == DB_OK) rc = audit_log(r, "update", "meeting", id, before, after);
   json_decref(after);
-  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 200);
+  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1, NULL) : NULL, 200);
 }
 
 static int project_exists(db *d, int64_t id) { return db_int1(d, 0, "SELECT 1 FROM projects WHERE id = ?", DBI(id)) == 1; }
@@ -479,7 +510,7 @@ static void agenda_add(req *r) {
   json_t *after = json_pack("{s:I, s:s}", "item_id", (json_int_t)item, "title", title);
   rc = item ? audit_log(r, "create", "agenda_item", item, NULL, after) : db_errcode(r->db);
   json_decref(after);
-  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 201);
+  commit_reply(r, rc, NULL, rc == DB_OK ? meeting_json(r->db, id, 1, NULL) : NULL, 201);
 }
 
 /* PATCH /api/v1/dispatch/meetings/{id}/agenda/{item} {title, detail, notes, removed} */
@@ -517,7 +548,7 @@ static void agenda_patch(req *r) {
   json_t *after = json_deep_copy(in);
   if (rc == DB_OK) rc = audit_log(r, "update", "agenda_item", item, before, after);
   json_decref(after);
-  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1) : NULL, 200);
+  commit_reply(r, rc, before, rc == DB_OK ? meeting_json(r->db, id, 1, NULL) : NULL, 200);
 }
 
 int64_t dispatch_decide(db *d, const audit_actor *who, int64_t id, int64_t item, const char *kind, const char *text,

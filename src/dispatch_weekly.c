@@ -25,6 +25,7 @@
 #include "calendar_db.h"
 #include "cli.h"
 #include "dispatch.h"
+#include "export.h"
 #include "escalation.h"
 #include "http.h"
 #include "lights.h"
@@ -399,7 +400,7 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
   lxw_format *wrap = workbook_add_format(wb);
   format_set_text_wrap(wrap);
   worksheet_set_row(ws, 3, 120, NULL);
-  worksheet_write_string(ws, 3, 0, w->summary, wrap);
+  export_write_text(ws, 3, 0, w->summary, wrap);
   for (int i = 0; i < w->nt; i++) {
     wtable *t = &w->t[i];
     ws = workbook_add_worksheet(wb, t->sheet);
@@ -423,7 +424,7 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
         if (t->right[c] && *plain && !*end)
           worksheet_write_number(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, v, cell);
         else
-          worksheet_write_string(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, s, cell);
+          export_write_text(ws, (lxw_row_t)(r + 3), (lxw_col_t)c, s, cell);
       }
     if (t->nrows == 0) worksheet_write_string(ws, 3, 0, t->empty, NULL);
     worksheet_freeze_panes(ws, 3, 0);
@@ -461,6 +462,13 @@ static void dispatch_weekly_get(req *r) {
   else if (monday > clock_today())
     field_error(r, "week", "不能生成未来周次的周报", "the week has not started yet");
   if (has_errors(r)) return reply_invalid(r);
+  /* Circulation (issue 13): a week's report is issued, and goes to every
+   * responsible unit, once the week is over (its figures are as of its
+   * Sunday); the report of the week still running is a draft for the
+   * project office and the leaders. */
+  if (!scope_reads_all(r) && monday + 6 >= clock_today())
+    return reply_forbidden(r, "本周调度周报尚未印发，周末后可查看已印发的周报",
+                           "this week's dispatch report is a draft until the week is over; earlier weeks' issued reports are open");
   if (!format) format = "pdf";
   if (dispatch_weekly_build(r->db, &w, req_calendar(r), monday) != 0) return reply_db_error(r, db_errcode(r->db));
   const char *fname = arena_printf(&r->a, "weekly-%04d-W%02d.%s", w.year, w.week, format);

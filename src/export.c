@@ -67,6 +67,38 @@ char *export_cell_text(arena *a, json_t *v) {
   return s;
 }
 
+/* A plain decimal number ("-12.50", "366000000.00"): a number, not text
+ * a spreadsheet could take for a formula. */
+static int is_plain_number(const char *s) {
+  if (*s == '-') s++;
+  if (*s < '0' || *s > '9') return 0;
+  while (*s >= '0' && *s <= '9') s++;
+  if (*s == '.') {
+    s++;
+    if (*s < '0' || *s > '9') return 0;
+    while (*s >= '0' && *s <= '9') s++;
+  }
+  return *s == 0;
+}
+
+/* Formula injection (OWASP "CSV injection"): a text cell that starts with
+ * = + - @ or a tab or carriage return is run as a formula by Excel and WPS
+ * (=HYPERLINK(...), =cmd|...) once opened or edited; such text gets a
+ * leading single quote, which spreadsheets show as text.  Numbers (money,
+ * rates, counts), also when they arrive as strings, are left alone. */
+const char *export_safe_text(arena *a, const char *s) {
+  if (!s || !*s || !strchr("=+-@\t\r", *s) || is_plain_number(s)) return s;
+  return arena_printf(a, "'%s", s);
+}
+
+int export_write_text(struct lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s, struct lxw_format *f) {
+  arena a;
+  arena_init(&a);
+  int e = (int) worksheet_write_string(ws, row, col, export_safe_text(&a, s ? s : ""), f);
+  arena_release(&a);
+  return e;
+}
+
 int export_xlsx_file(const char *path, const char *sheet, json_t *items, const export_col *cols, int ncols) {
   lxw_workbook *wb = workbook_new(path);
   if (!wb) return -1;
@@ -78,7 +110,7 @@ int export_xlsx_file(const char *path, const char *sheet, json_t *items, const e
   arena a;
   arena_init(&a);
   for (int c = 0; c < ncols; c++) {
-    worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c].label, head);
+    worksheet_write_string(ws, 0, (lxw_col_t)c, export_safe_text(&a, cols[c].label), head);
     worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
   }
   size_t i;
@@ -90,7 +122,7 @@ int export_xlsx_file(const char *path, const char *sheet, json_t *items, const e
       if (json_is_integer(v))
         worksheet_write_number(ws, row, (lxw_col_t)c, (double)json_integer_value(v), NULL);
       else
-        worksheet_write_string(ws, row, (lxw_col_t)c, export_cell_text(&a, v), NULL);
+        worksheet_write_string(ws, row, (lxw_col_t)c, export_safe_text(&a, export_cell_text(&a, v)), NULL);
     }
     if (i % 1024 == 1023) { /* keep the arena small on big exports */
       arena_release(&a);
@@ -119,7 +151,7 @@ void export_reply(req *r, json_t *items, const char *columns, const char *format
     sb_adds(&sb, "\xEF\xBB\xBF"); /* BOM: Excel in China opens UTF-8 CSV correctly only with it */
     for (int c = 0; c < n; c++) {
       if (c) sb_adds(&sb, ",");
-      csv_cell(&sb, cols[c].label);
+      csv_cell(&sb, export_safe_text(&r->a, cols[c].label));
     }
     sb_adds(&sb, "\r\n");
     size_t i;
@@ -127,7 +159,7 @@ void export_reply(req *r, json_t *items, const char *columns, const char *format
     json_array_foreach(items, i, item) {
       for (int c = 0; c < n; c++) {
         if (c) sb_adds(&sb, ",");
-        csv_cell(&sb, export_cell_text(&r->a, json_object_get(item, cols[c].key)));
+        csv_cell(&sb, export_safe_text(&r->a, export_cell_text(&r->a, json_object_get(item, cols[c].key))));
       }
       sb_adds(&sb, "\r\n");
     }

@@ -6,6 +6,7 @@
 #define GUATU_EXPORT_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "http.h"
 
@@ -19,6 +20,14 @@ typedef struct export_col {
 int export_columns(arena *a, const char *spec, json_t *items, export_col **out);
 /* Writes rows to an XLSX file; 0 on success. */
 int export_xlsx_file(const char *path, const char *sheet, json_t *items, const export_col *cols, int ncols);
+/* Text for a spreadsheet cell with formula injection neutralised: a text
+ * starting with = + - @ tab or CR (not a plain number) gets a leading '. */
+const char *export_safe_text(arena *a, const char *s);
+/* worksheet_write_string through export_safe_text: every text cell of
+ * user data in an XLSX goes through this. */
+struct lxw_worksheet;
+struct lxw_format;
+int export_write_text(struct lxw_worksheet *ws, uint32_t row, uint16_t col, const char *s, struct lxw_format *f);
 /* Replies with the items as an attachment (format "xlsx" or "csv"). */
 void export_reply(req *r, json_t *items, const char *columns, const char *format);
 /* The cell text for a JSON value: arrays joined with "、", objects as JSON. */

@@ -15,10 +15,10 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -49,8 +49,9 @@ const module *module_at(int i) { return modules[i]; }
 
 /* ---- time ---- */
 
-const char *now_rfc3339(arena *a) {
-  int64_t ms = clock_now_ms();
+const char *now_rfc3339(arena *a) { return time_rfc3339(a, clock_now_ms()); }
+
+const char *time_rfc3339(arena *a, int64_t ms) {
   time_t secs = (time_t)(ms / 1000);
   struct tm tm;
   gmtime_r(&secs, &tm);
@@ -245,6 +246,23 @@ static size_t route_max_body(const char *method, const char *path) {
   const route *rt = find_route(&probe, &known);
   arena_release(&probe.a);
   return rt && rt->max_body ? rt->max_body : DEFAULT_MAX_BODY;
+}
+
+/* 1 when a browser says this request comes from another site: its
+ * Sec-Fetch-Site is anything but same-origin or none (typed by the user),
+ * or, from browsers that do not send that, its Origin is not this server
+ * (the Host it was asked for, or behind the local proxy X-Forwarded-Host).
+ * Without either header (curl, scripts, integrations) it is not. */
+static int is_cross_site(req *r) {
+  const char *sfs = req_header(r, "Sec-Fetch-Site");
+  if (sfs) return strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0;
+  const char *origin = req_header(r, "Origin");
+  if (!origin) return 0;
+  const char *host = req_header(r, "X-Forwarded-Host");
+  if (!host) host = req_header(r, "Host");
+  const char *o = strstr(origin, "://");
+  if (!host || !o || strcasecmp(o + 3, host) != 0) return 1;
+  return 0;
 }
 
 static int is_unsafe(const char *method) {
@@ -534,6 +552,15 @@ void route_dispatch(req *r) {
   }
   r->db = db_acquire();
   if (auth_resolve(r) != 0) goto done; /* it replied (e.g. revoked token) */
+  /* Login CSRF and cross-site writes: a browser's request from another
+   * site never changes anything here, logged in or not (a Bearer token is
+   * not something another site's page can send). */
+  if (is_unsafe(r->method) && !r->user.via_token && is_cross_site(r)) {
+    reply_problem(r, 403, "拒绝跨站请求 / Cross-site request refused",
+                  "来自其他网站页面的修改请求（含登录）一律拒绝，请直接在本系统页面操作 / A change (including a login) "
+                  "sent by another site's page is refused; use this system's own pages");
+    goto done;
+  }
   if (rt->roles != ROLES_NONE) {
     if (!r->user.id) {
       reply_problem(r, 401, "未登录 / Not logged in", "请先登录 / Please log in first");
@@ -568,26 +595,173 @@ typedef struct conn_ctx {
   size_t dropped; /* body bytes read and thrown away after too_big */
 } conn_ctx;
 
+/* ---- connection admission: shed the idle and the slow, not the busy ----
+ *
+ * Every open connection has a conn_state (MHD's socket context) in one
+ * list.  It is in one of three phases:
+ *   AWAITING  no complete request headers yet (just opened, or between
+ *             keep-alive requests).  The headers must be complete within
+ *             header_timeout of opening (idle_timeout after the previous
+ *             request ended): a client trickling a header line every few
+ *             seconds ("slowloris") is closed at that deadline.
+ *   BODY      headers read, body arriving: complete within body_timeout.
+ *   HANDLING  the request is being answered: no deadline of ours (MHD's
+ *             idle timeout still ends a peer that stops reading).
+ * The reaper thread closes a connection past its deadline with
+ * shutdown(2) on its socket; MHD then sees the end of the stream and
+ * cleans up as for any closed peer (the socket stays MHD's to close, and
+ * the state is freed only in MHD's close notification, under the lock, so
+ * shutdown never hits a reused descriptor).
+ *
+ * When a new connection would exceed --max-connections, the connection
+ * that has been AWAITING longest (for at least IDLE_GRACE_MS, so the
+ * microsecond gap between a busy client's requests does not count) is
+ * closed to make room; only when there is none is the new connection
+ * marked and answered 503 + Retry-After on every request.  One address
+ * may hold at most --max-per-ip connections (the reverse proxy on
+ * 127.0.0.1/::1, whose X-Real-IP is trusted, is exempt): more are closed
+ * as they open. */
+
+#define IDLE_GRACE_MS 1000.0
+#define IDLE_TIMEOUT_S 30 /* keep-alive: MHD closes a connection silent this long */
+
+enum { CS_AWAITING, CS_BODY, CS_HANDLING };
+
+typedef struct conn_state {
+  struct conn_state *prev, *next;
+  int fd;
+  int phase;
+  double since, due; /* monotonic ms; due 0: no deadline */
+  int closing;       /* shut down by us; gone once MHD notices */
+  int shed;          /* admitted over the limit: 503 on every request */
+  char ip[INET6_ADDRSTRLEN];
+} conn_state;
+
 static struct {
   int quiet;
-  int max_connections;
-  atomic_int open_connections;
+  int max_connections, max_per_ip;
+  double header_ms, body_ms, idle_ms;
+  pthread_mutex_t lock;
+  conn_state *head;
+  int live; /* open and not closing */
   struct MHD_Daemon *daemon;
-} srv;
+} srv = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static const char *client_ip(struct MHD_Connection *c, arena *a) {
+static void conn_ip(struct MHD_Connection *c, char buf[INET6_ADDRSTRLEN]) {
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  char buf[INET6_ADDRSTRLEN] = "?";
+  snprintf(buf, INET6_ADDRSTRLEN, "?");
   if (ci && ci->client_addr) {
     if (ci->client_addr->sa_family == AF_INET)
-      inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, sizeof buf);
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, INET6_ADDRSTRLEN);
     else if (ci->client_addr->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, sizeof buf);
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, INET6_ADDRSTRLEN);
   }
+}
+
+static int is_local_proxy(const char *ip) { return strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0; }
+
+/* Under srv.lock. */
+static void conn_close(conn_state *cs, const char *why) {
+  if (cs->closing) return;
+  cs->closing = 1;
+  srv.live--;
+  shutdown(cs->fd, SHUT_RDWR);
+  if (!srv.quiet) fprintf(stderr, "{\"level\":\"info\",\"msg\":\"connection closed\",\"why\":\"%s\",\"ip\":\"%s\"}\n", why, cs->ip);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code) {
+  (void)cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    conn_state *cs = calloc(1, sizeof *cs);
+    *socket_ctx = cs;
+    if (!cs) return;
+    const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    cs->fd = fi ? fi->connect_fd : -1;
+    conn_ip(c, cs->ip);
+    double now = now_ms();
+    cs->phase = CS_AWAITING;
+    cs->since = now;
+    cs->due = now + srv.header_ms;
+    pthread_mutex_lock(&srv.lock);
+    cs->next = srv.head;
+    if (srv.head) srv.head->prev = cs;
+    srv.head = cs;
+    srv.live++;
+    int same_ip = 0;
+    if (srv.max_per_ip && !is_local_proxy(cs->ip))
+      for (conn_state *o = srv.head; o; o = o->next)
+        same_ip += !o->closing && strcmp(o->ip, cs->ip) == 0;
+    if (same_ip > srv.max_per_ip) {
+      conn_close(cs, "per-ip limit");
+    } else if (srv.max_connections && srv.live > srv.max_connections) {
+      conn_state *idle = NULL;
+      for (conn_state *o = srv.head; o; o = o->next)
+        if (o != cs && !o->closing && o->phase == CS_AWAITING && now - o->since >= IDLE_GRACE_MS &&
+            (!idle || o->since < idle->since))
+          idle = o;
+      if (idle) conn_close(idle, "idle, to make room");
+      else cs->shed = 1;
+    }
+    pthread_mutex_unlock(&srv.lock);
+  } else {
+    conn_state *cs = *socket_ctx;
+    *socket_ctx = NULL;
+    if (!cs) return;
+    pthread_mutex_lock(&srv.lock);
+    if (cs->prev) cs->prev->next = cs->next;
+    else srv.head = cs->next;
+    if (cs->next) cs->next->prev = cs->prev;
+    if (!cs->closing) srv.live--;
+    pthread_mutex_unlock(&srv.lock);
+    free(cs);
+  }
+}
+
+static conn_state *conn_of(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+static void conn_phase(struct MHD_Connection *c, int phase, double timeout_ms) {
+  conn_state *cs = conn_of(c);
+  if (!cs) return;
+  double now = now_ms();
+  pthread_mutex_lock(&srv.lock);
+  cs->phase = phase;
+  cs->since = now;
+  cs->due = timeout_ms > 0 ? now + timeout_ms : 0;
+  pthread_mutex_unlock(&srv.lock);
+}
+
+static int connection_is_shed(struct MHD_Connection *c) {
+  conn_state *cs = conn_of(c);
+  return !cs || cs->shed;
+}
+
+static const char *client_ip(struct MHD_Connection *c, arena *a) {
+  char buf[INET6_ADDRSTRLEN];
+  conn_ip(c, buf);
   /* Behind a reverse proxy on the same machine, trust its X-Real-IP. */
   const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
-  if (real && (strcmp(buf, "127.0.0.1") == 0 || strcmp(buf, "::1") == 0)) return arena_strdup(a, real);
+  if (real && is_local_proxy(buf)) return arena_strdup(a, real);
   return arena_strdup(a, buf);
+}
+
+static volatile sig_atomic_t stop_requested;
+
+/* Closes the connections past their deadline, four times a second. */
+static void *reaper(void *arg) {
+  (void)arg;
+  while (!stop_requested) {
+    double now = now_ms();
+    pthread_mutex_lock(&srv.lock);
+    for (conn_state *cs = srv.head; cs; cs = cs->next)
+      if (!cs->closing && cs->due && now > cs->due)
+        conn_close(cs, cs->phase == CS_BODY ? "body timeout" : "header timeout");
+    pthread_mutex_unlock(&srv.lock);
+    usleep(250000);
+  }
+  return NULL;
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, req *r) {
@@ -616,27 +790,6 @@ static void access_log(const req *r, double ms) {
           r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
 }
 
-/* Connections beyond the limit are marked when they open and get a 503 on
- * every request, so the connections already admitted keep being served
- * instead of everyone being turned away while the server is over the limit. */
-static char shed_marker;
-
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx, enum MHD_ConnectionNotificationCode code) {
-  (void)cls;
-  (void)c;
-  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-    int open = atomic_fetch_add(&srv.open_connections, 1) + 1;
-    *socket_ctx = srv.max_connections && open > srv.max_connections ? &shed_marker : NULL;
-  } else {
-    atomic_fetch_sub(&srv.open_connections, 1);
-  }
-}
-
-static int connection_is_shed(struct MHD_Connection *c) {
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  return ci && ci->socket_context == &shed_marker;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)cls;
@@ -645,6 +798,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (!cx) {
     cx = calloc(1, sizeof *cx);
     if (!cx) return MHD_NO;
+    conn_phase(c, CS_BODY, srv.body_ms);
     cx->limit = strncmp(url, "/api/", 5) == 0 ? route_max_body(method, url) : DEFAULT_MAX_BODY;
     sb_init(&cx->body, cx->limit + 1);
     *con_cls = cx;
@@ -662,6 +816,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cx->dropped <= 64 * DEFAULT_MAX_BODY) return MHD_YES;
   }
   *upload_size = 0;
+  conn_phase(c, CS_HANDLING, 0);
 
   double t0 = now_ms();
   req r = {0};
@@ -695,7 +850,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
   (void)cls;
-  (void)c;
   (void)toe;
   conn_ctx *cx = *con_cls;
   if (cx) {
@@ -703,10 +857,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     free(cx);
   }
   *con_cls = NULL;
+  conn_phase(c, CS_AWAITING, srv.idle_ms);
 }
-
-
-static volatile sig_atomic_t stop_requested;
 
 static void *ticker(void *arg) {
   (void)arg;
@@ -761,11 +913,15 @@ int server_run(const server_opts *o) {
   }
   srv.quiet = o->quiet;
   srv.max_connections = o->max_connections > 0 ? o->max_connections : 256;
+  srv.max_per_ip = o->max_per_ip >= 0 ? o->max_per_ip : 64;
+  srv.header_ms = 1000.0 * (o->header_timeout > 0 ? o->header_timeout : 10);
+  srv.body_ms = 1000.0 * (o->body_timeout > 0 ? o->body_timeout : 120);
+  srv.idle_ms = 1000.0 * IDLE_TIMEOUT_S;
   srv.daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)(srv.max_connections * 4), MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+      (unsigned)(srv.max_connections * 4), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE,
       1024u, MHD_OPTION_END);
   if (!srv.daemon) {
     fprintf(stderr, "guatu: cannot listen on %s (in use?)\n", o->listen);
@@ -780,9 +936,11 @@ int server_run(const server_opts *o) {
   sigaction(SIGINT, &act, NULL);
   sigaction(SIGTERM, &act, NULL);
   signal(SIGPIPE, SIG_IGN);
-  pthread_t tick_thread;
+  pthread_t tick_thread, reap_thread;
   int ticking = pthread_create(&tick_thread, NULL, ticker, NULL) == 0;
+  int reaping = pthread_create(&reap_thread, NULL, reaper, NULL) == 0;
   while (!stop_requested) pause();
+  if (reaping) pthread_join(reap_thread, NULL);
   MHD_stop_daemon(srv.daemon);
   if (ticking) pthread_join(tick_thread, NULL);
   cache_clear();

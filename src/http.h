@@ -174,9 +174,18 @@ json_t *req_json(req *r, const char *const *allowed);
  * JV_BAD (a field error was recorded).  `required` makes absent/null bad. */
 enum { JV_BAD = -1, JV_ABSENT = 0, JV_SET = 1, JV_NULL = 2 };
 int jstr(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out);
+/* jstr without trimming: a password is exactly what was typed. */
+int jsecret(req *r, json_t *o, const char *field, int required, size_t maxlen, const char **out);
 int jint(req *r, json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out);
 int jbool(req *r, json_t *o, const char *field, int required, int *out);
 int jmoney(req *r, json_t *o, const char *field, int required, int64_t *fen); /* ≥ 0 */
+/* The one reader of a money value in JSON (jmoney's, and of amounts nested
+ * in objects such as a project's annual_plan): a number of yuan or a string
+ * money_parse reads, 0 ≤ amount ≤ MONEY_MAX_FEN (money.h), else a field
+ * error on `field` ("金额过大" beyond the maximum).  JV_SET or JV_BAD. */
+int jmoney_value(req *r, const char *field, json_t *v, int64_t *fen);
+/* The same reader without a request: 0, or -1 with the bilingual message. */
+int json_money_read(const json_t *v, int64_t *fen, const char **zh, const char **en);
 int jarea(req *r, json_t *o, const char *field, int required, int64_t *hmu);  /* ≥ 0 */
 int jdate(req *r, json_t *o, const char *field, int required, const char **out);
 int jmonth(req *r, json_t *o, const char *field, int required, const char **out);
@@ -227,6 +236,9 @@ typedef struct server_opts {
   const char *listen; /* "127.0.0.1:8080" */
   int threads;
   int max_connections;
+  int max_per_ip;     /* connections one address may hold; 0: no limit (127.0.0.1/::1 exempt) */
+  int header_timeout; /* seconds to send a request's headers once connected */
+  int body_timeout;   /* seconds to send a request's body once its headers are in */
   int quiet;          /* no access log */
 } server_opts;
 int server_run(const server_opts *o);
@@ -236,5 +248,7 @@ void route_dispatch(req *r);
 
 /* Wall time now, RFC 3339 UTC with milliseconds, into an arena. */
 const char *now_rfc3339(arena *a);
+/* The instant `ms` (Unix milliseconds) in the same form. */
+const char *time_rfc3339(arena *a, int64_t ms);
 
 #endif

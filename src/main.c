@@ -41,7 +41,8 @@ COMMAND_REGISTER(init_cmd)
 /* ---- serve ---- */
 
 static const char serve_usage[] =
-    "guatu serve --db FILE|postgres://… [--listen 127.0.0.1:8080] [--threads N] [--max-connections N] [--quiet]";
+    "guatu serve --db FILE|postgres://… [--listen 127.0.0.1:8080] [--threads N] [--max-connections N]\n"
+    "            [--max-per-ip N (64; 0 = no limit)] [--header-timeout SECONDS (10)] [--body-timeout SECONDS (120)] [--quiet]";
 static int cmd_serve(int argc, char **argv) {
   if (cli_wants_help(argc, argv)) return printf("%s\n", serve_usage), 0;
   db *d = cli_open_db(argc, argv, serve_usage);
@@ -52,10 +53,16 @@ static int cmd_serve(int argc, char **argv) {
   if (!o.db_url) o.db_url = getenv("GUATU_DB");
   o.listen = cli_opt(argc, argv, "--listen");
   if (!o.listen) o.listen = "127.0.0.1:8080";
-  long threads, max_conns;
+  long threads, max_conns, per_ip, header_s, body_s;
   if (cli_int(argc, argv, "--threads", 4, 1, 256, &threads) != 0 ||
-      cli_int(argc, argv, "--max-connections", 256, 1, 100000, &max_conns) != 0)
+      cli_int(argc, argv, "--max-connections", 256, 1, 100000, &max_conns) != 0 ||
+      cli_int(argc, argv, "--max-per-ip", 64, 0, 100000, &per_ip) != 0 ||
+      cli_int(argc, argv, "--header-timeout", 10, 1, 3600, &header_s) != 0 ||
+      cli_int(argc, argv, "--body-timeout", 120, 1, 86400, &body_s) != 0)
     return 2;
+  o.max_per_ip = (int)per_ip;
+  o.header_timeout = (int)header_s;
+  o.body_timeout = (int)body_s;
   o.threads = (int)threads;
   o.max_connections = (int)max_conns;
   o.quiet = cli_flag(argc, argv, "--quiet");

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Magnitudes are accumulated unsigned and only then given a sign, so the
- * limit is INT64_MAX for both signs (INT64_MIN itself is never produced). */
+/* Magnitudes are accumulated unsigned and only then given a sign; the
+ * limit is MONEY_MAX_FEN for both signs. */
 #define MONEY_MAX_MAGNITUDE ((uint64_t)INT64_MAX)
 
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -61,7 +61,7 @@ int money_parse(const char *s, int64_t *fen) {
   int digits_in_group = 0, groups = 0, int_digits = 0;
   for (;; s++) {
     if (is_digit(*s)) {
-      if (push_digit(&integer_part, *s - '0') != 0) return -1;
+      if (push_digit(&integer_part, *s - '0') != 0) return -2;
       digits_in_group++;
       int_digits++;
     } else if (*s == ',') {
@@ -104,10 +104,11 @@ int money_parse(const char *s, int64_t *fen) {
   uint64_t magnitude = integer_part;
   for (int i = 0; i < exponent; i++) {
     int digit = (size_t)i < fraction_len ? fraction[i] - '0' : 0;
-    if (push_digit(&magnitude, digit) != 0) return -1;
+    if (push_digit(&magnitude, digit) != 0) return -2;
   }
   for (size_t i = (size_t)exponent; i < fraction_len; i++)
     if (fraction[i] != '0') return -1; /* finer than one fen */
+  if (magnitude > (uint64_t)MONEY_MAX_FEN) return -2;
 
   *fen = negative ? -(int64_t)magnitude : (int64_t)magnitude;
   return 0;
@@ -151,9 +152,9 @@ void money_format_yi(int64_t fen, char buf[32]) {
 
 int money_from_double(double yuan, int64_t *fen) {
   if (fen == NULL) return -1;
-  /* Written so that NaN fails the test. */
-  if (!(yuan > -9e13 && yuan < 9e13)) return -1;
-  double cents = yuan * 100.0; /* |cents| < 9e15 < 2^53: integers are exact */
+  if (yuan != yuan) return -1; /* NaN */
+  if (!(yuan >= -(double)MONEY_MAX_YUAN && yuan <= (double)MONEY_MAX_YUAN)) return -2;
+  double cents = yuan * 100.0; /* |cents| <= 1e15 < 2^53: integers are exact */
   /* Truncation then a remainder test, rather than adding 0.5, which
    * itself rounds for values near 2^52. */
   int64_t whole = (int64_t)cents;
@@ -171,4 +172,10 @@ int money_from_double(double yuan, int64_t *fen) {
   if (off > tolerance) return -1;
   *fen = whole;
   return 0;
+}
+
+int64_t money_add(int64_t a, int64_t b) {
+  int64_t s;
+  if (__builtin_add_overflow(a, b, &s)) return b < 0 ? -INT64_MAX : INT64_MAX;
+  return s == INT64_MIN ? -INT64_MAX : s;
 }

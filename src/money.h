@@ -12,7 +12,16 @@
 
 #include <stdint.h>
 
-/* Parses an amount into fen.  Returns 0 on success, -1 on bad form.
+/* The largest amount the platform accepts anywhere, in either sign:
+ * ¥10 trillion (1e13 yuan, 1e15 fen) — three orders of magnitude above a
+ * province's yearly plan, and small enough that 9,000 such amounts still
+ * add up inside int64.  Every money input (money_parse, money_from_double
+ * and so the JSON reader in api.c) refuses anything larger. */
+#define MONEY_MAX_YUAN INT64_C(10000000000000)
+#define MONEY_MAX_FEN (MONEY_MAX_YUAN * 100)
+
+/* Parses an amount into fen.  Returns 0 on success, -1 on bad form, -2
+ * when the amount is beyond ±MONEY_MAX_FEN.
  *
  * Accepted: optional ASCII spaces/tabs around everything; an optional
  * leading '-' (the parser allows negatives, callers that need a
@@ -25,7 +34,7 @@
  * The scaled value must be a whole number of fen: "1.234元" and
  * "1.2345678万" are rejected ("1.230元" is fine — trailing zeros do not
  * change the value).  Also rejected: empty input, junk ("abc", "5亿亿",
- * "1..2", ".5", "5."), a '+' sign, and anything outside int64 fen.
+ * "1..2", ".5", "5."), a '+' sign, and anything beyond ±MONEY_MAX_FEN.
  * On failure *fen is left unchanged. */
 int money_parse(const char *s, int64_t *fen);
 
@@ -43,8 +52,9 @@ void money_format_wan(int64_t fen, char buf[32]);
 void money_format_yi(int64_t fen, char buf[32]);
 
 /* Converts a JSON number of yuan to fen.  Returns 0 and sets *fen when
- * |yuan| < 9e13 and yuan*100 is within 1e-6 of an integer; -1 otherwise
- * (including NaN and infinities), leaving *fen unchanged.
+ * |yuan| <= MONEY_MAX_YUAN and yuan*100 is within 1e-6 of an integer; -2
+ * when |yuan| is larger (or infinite), -1 otherwise (including NaN),
+ * leaving *fen unchanged.
  *
  * Above about 1e7 yuan a double cannot hold a fen amount exactly, so the
  * decimal the client sent ("123456789.01") arrives up to a few units in
@@ -52,5 +62,10 @@ void money_format_yi(int64_t fen, char buf[32]);
  * the last place of yuan*100 there, so such amounts are not refused.
  * Prefer money_parse on the raw JSON text when it is available. */
 int money_from_double(double yuan, int64_t *fen);
+
+/* a + b for totals: never overflows.  Amounts are bounded on input, so a
+ * total leaves int64 only from a corrupted row or an absurd count of them;
+ * it then sticks at ±INT64_MAX instead of wrapping into garbage. */
+int64_t money_add(int64_t a, int64_t b);
 
 #endif

@@ -17,12 +17,26 @@
  * libcurl under short timeouts outside any transaction, then records the
  * attempt and schedules the retry.  A robot answers HTTP 200 with
  * {"errcode":N} on errors, so a non-zero errcode counts as a failure.
+ *
+ * SSRF: a webhook posts from inside the district's network, so it may not
+ * reach loopback, link-local (cloud metadata), private or other internal
+ * addresses unless the administrator lists the URL's host in the setting
+ * webhook_allow_hosts (GET/PUT /api/v1/settings/webhooks).  The address is
+ * checked as curl opens the socket, after DNS, so a name that resolves (or
+ * rebinds) to such an address is refused too.  Only the status code and
+ * the robot's errcode are kept from an answer, never its text.
+ * GET    /api/v1/settings/webhooks {allow_hosts:[…]}    admin
+ * PUT    /api/v1/settings/webhooks {allow_hosts:[…]}    admin
  */
 #include "clock.h"
 #include "notify.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -141,9 +155,114 @@ static size_t collect(void *data, size_t size, size_t nmemb, void *ctx) {
   return n;
 }
 
+/* ---- where a webhook may post ---- */
+
+/* 1 for an address inside a private, loopback, link-local, shared,
+ * multicast or reserved range (IPv4, and IPv6 with IPv4 mapped into it). */
+static int addr_internal(const struct sockaddr *sa) {
+  if (sa->sa_family == AF_INET) {
+#define IN4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+    static const struct {
+      uint32_t net;
+      int bits;
+    } nets[] = {
+        {IN4(0, 0, 0, 0), 8},     {IN4(10, 0, 0, 0), 8},    {IN4(100, 64, 0, 0), 10}, {IN4(127, 0, 0, 0), 8},
+        {IN4(169, 254, 0, 0), 16}, {IN4(172, 16, 0, 0), 12}, {IN4(192, 0, 0, 0), 24},  {IN4(192, 168, 0, 0), 16},
+        {IN4(198, 18, 0, 0), 15},  {IN4(224, 0, 0, 0), 3}, /* multicast, reserved, broadcast */
+    };
+#undef IN4
+    uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
+      if ((a & (~0u << (32 - nets[i].bits))) == nets[i].net) return 1;
+    return 0;
+  }
+  if (sa->sa_family == AF_INET6) {
+    const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(b, mapped, 12) == 0) {
+      struct sockaddr_in v4 = {0};
+      v4.sin_family = AF_INET;
+      memcpy(&v4.sin_addr, b + 12, 4);
+      return addr_internal((const struct sockaddr *)&v4);
+    }
+    static const unsigned char zero[15] = {0};
+    if (memcmp(b, zero, 15) == 0) return 1;                    /* :: and ::1 */
+    return (b[0] & 0xfe) == 0xfc ||                             /* fc00::/7 unique local */
+           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||           /* fe80::/10 link-local */
+           b[0] == 0xff;                                        /* multicast */
+  }
+  return 1;
+}
+
+/* The host of an http(s) URL, lower-cased, into out; 0, or -1. */
+static int url_host(const char *url, char *out, size_t outlen) {
+  CURLU *u = curl_url();
+  char *host = NULL;
+  int ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+  if (ok) {
+    const char *h = host;
+    size_t n = strlen(h);
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') h++, n -= 2; /* [::1] */
+    if (n >= outlen) ok = 0;
+    for (size_t i = 0; ok && i < n; i++) out[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
+    if (ok) out[n] = 0;
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return ok ? 0 : -1;
+}
+
+/* 1 when the administrator lets webhooks post to this host even though
+ * it is internal (webhook_allow_hosts: a JSON array of host names). */
+static int host_allowed(db *d, const char *host) {
+  db_stmt *st = db_query(d, "SELECT value FROM settings WHERE key = 'webhook_allow_hosts'");
+  json_t *list = st && db_step(st) == DB_ROW ? json_loads(db_text(st, 0), 0, NULL) : NULL;
+  db_done(st);
+  int ok = 0;
+  size_t i;
+  json_t *h;
+  json_array_foreach(list, i, h) if (json_is_string(h) && strcasecmp(json_string_value(h), host) == 0) ok = 1;
+  json_decref(list);
+  return ok;
+}
+
+/* A literal internal address or a name that is internal by definition. */
+static int host_literal_internal(const char *host) {
+  struct sockaddr_in v4 = {0};
+  struct sockaddr_in6 v6 = {0};
+  if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    return addr_internal((const struct sockaddr *)&v4);
+  }
+  if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    return addr_internal((const struct sockaddr *)&v6);
+  }
+  size_t n = strlen(host);
+  return strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0) ||
+         (n > 6 && strcmp(host + n - 6, ".local") == 0) || (n > 9 && strcmp(host + n - 9, ".internal") == 0);
+}
+
+typedef struct sock_guard {
+  int allow_internal;
+  int refused;
+} sock_guard;
+
+/* curl is about to connect to `address` (after DNS): refuse internal ones. */
+static curl_socket_t open_guarded(void *ctx, curlsocktype purpose, struct curl_sockaddr *address) {
+  sock_guard *g = ctx;
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  if (!g->allow_internal && addr_internal(&address->addr)) {
+    g->refused = 1;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 /* Posts once.  Returns 1 on success; sets *status (0 without an HTTP
- * answer) and err (a short reason) otherwise. */
-static int post_once(const char *url, const char *payload, long *status, char *err, size_t errlen) {
+ * answer) and err (a short reason) otherwise.  Nothing of the answer's
+ * body is kept (a webhook must not become a way to read internal pages). */
+static int post_once(const char *url, const char *payload, int allow_internal, long *status, char *err, size_t errlen) {
   pthread_once(&curl_once, curl_init_once);
   CURL *c = curl_easy_init();
   if (!c) {
@@ -152,6 +271,7 @@ static int post_once(const char *url, const char *payload, long *status, char *e
   }
   strbuf resp = STRBUF_INIT;
   char cerr[CURL_ERROR_SIZE] = "";
+  sock_guard guard = {allow_internal, 0};
   struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
   curl_easy_setopt(c, CURLOPT_URL, url);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -161,6 +281,9 @@ static int post_once(const char *url, const char *payload, long *status, char *e
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*"); /* the check is of the address actually connected to */
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
@@ -168,24 +291,21 @@ static int post_once(const char *url, const char *payload, long *status, char *e
   CURLcode cc = curl_easy_perform(c);
   *status = 0;
   int ok = 0;
-  if (cc != CURLE_OK) {
-    snprintf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+  if (guard.refused) {
+    snprintf(err, errlen, "refused: the address is internal (loopback, private or link-local); an administrator may allow the host");
+  } else if (cc != CURLE_OK) {
+    snprintf(err, errlen, "%s", curl_easy_strerror(cc));
   } else {
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     if (*status < 200 || *status > 299) {
-      snprintf(err, errlen, "HTTP %ld: %.200s", *status, sb_str(&resp));
+      snprintf(err, errlen, "HTTP %ld", *status);
     } else {
       /* WeCom and DingTalk say "errcode":0 when they took the message. */
       json_t *j = json_loads(sb_str(&resp), 0, NULL);
       json_t *ec = j ? json_object_get(j, "errcode") : NULL;
       json_int_t code = json_is_integer(ec) ? json_integer_value(ec) : 0;
-      if (code != 0) {
-        json_t *em = json_object_get(j, "errmsg");
-        snprintf(err, errlen, "errcode %lld: %.200s", (long long)code,
-                 json_is_string(em) ? json_string_value(em) : "");
-      } else {
-        ok = 1;
-      }
+      if (code != 0) snprintf(err, errlen, "errcode %lld", (long long)code);
+      else ok = 1;
       json_decref(j);
     }
   }
@@ -219,8 +339,10 @@ static void deliver(db *d, int64_t id) {
   char err[300] = "";
   int64_t t0 = now_ms();
   int ok = 0;
+  char host[256];
+  int allow_internal = url_host(url, host, sizeof host) == 0 && host_allowed(d, host);
   if (enabled)
-    ok = post_once(url, payload, &status, err, sizeof err);
+    ok = post_once(url, payload, allow_internal, &status, err, sizeof err);
   else
     snprintf(err, sizeof err, "webhook disabled");
   int64_t t1 = now_ms();
@@ -370,6 +492,20 @@ static int url_ok(const char *u) {
   return (strncmp(u, "http://", 7) == 0 && u[7]) || (strncmp(u, "https://", 8) == 0 && u[8]);
 }
 
+/* A URL naming an internal address outright is refused when it is set;
+ * one whose name resolves to such an address is refused when posting. */
+static void url_check(req *r, const char *url) {
+  char host[256];
+  if (!url_ok(url) || url_host(url, host, sizeof host) != 0) {
+    field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
+    return;
+  }
+  if (host_literal_internal(host) && !host_allowed(r->db, host))
+    field_error(r, "url", "不能推送到本机、内网或链路本地地址；确需如此请管理员在推送设置中允许该主机",
+                "may not point at loopback, private or link-local addresses; an administrator may allow the host in the "
+                "webhook settings");
+}
+
 /* POST /api/v1/webhooks {unit_id, kind, url, enabled, name} */
 static void hook_create(req *r) {
   static const char *const fields[] = {"unit_id", "kind", "url", "enabled", "name", NULL};
@@ -382,8 +518,7 @@ static void hook_create(req *r) {
       !db_int1(r->db, 0, "SELECT 1 FROM units WHERE id = ?", DBI(unit_id)))
     field_error(r, "unit_id", "单位不存在", "no such unit");
   jenum(r, in, "kind", 1, hook_kinds, &kind);
-  if (jstr(r, in, "url", 1, 1000, &url) == JV_SET && !url_ok(url))
-    field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
+  if (jstr(r, in, "url", 1, 1000, &url) == JV_SET) url_check(r, url);
   jbool(r, in, "enabled", 0, &enabled);
   jstr(r, in, "name", 0, 100, &name);
   if (has_errors(r)) return reply_invalid(r);
@@ -413,7 +548,7 @@ static void hook_update(req *r) {
   int64_t version = 0;
   int has_kind = jenum(r, in, "kind", 0, hook_kinds, &kind) == JV_SET;
   int has_url = jstr(r, in, "url", 0, 1000, &url) == JV_SET;
-  if (has_url && !url_ok(url)) field_error(r, "url", "须为 http:// 或 https:// 开头的地址", "must be an http:// or https:// URL");
+  if (has_url) url_check(r, url);
   int has_enabled = jbool(r, in, "enabled", 0, &enabled) == JV_SET;
   int name_state = jstr(r, in, "name", 0, 100, &name);
   version = req_version(r, in);
@@ -526,6 +661,66 @@ static void hook_deliveries(req *r) {
   reply_list(r, items, total, &p);
 }
 
+/* GET /api/v1/settings/webhooks */
+static void hook_settings_get(req *r) {
+  db_stmt *st = db_query(r->db, "SELECT value FROM settings WHERE key = 'webhook_allow_hosts'");
+  json_t *list = st && db_step(st) == DB_ROW ? json_loads(db_text(st, 0), 0, NULL) : NULL;
+  db_done(st);
+  if (!json_is_array(list)) {
+    json_decref(list);
+    list = json_array();
+  }
+  reply_json(r, 200, json_pack("{s:o}", "allow_hosts", list));
+}
+
+/* PUT /api/v1/settings/webhooks {allow_hosts: ["wecom.internal.gov.cn", "10.0.0.5"]} — hosts webhooks may
+ * post to although they are internal.  Empty by default. */
+static void hook_settings_put(req *r) {
+  static const char *const fields[] = {"allow_hosts", NULL};
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  json_t *v = json_object_get(in, "allow_hosts");
+  json_t *list = json_array();
+  if (!json_is_array(v) || json_array_size(v) > 50) {
+    field_error(r, "allow_hosts", "应为主机名数组（至多50个）", "must be an array of at most 50 host names");
+  } else {
+    size_t i;
+    json_t *h;
+    json_array_foreach(v, i, h) {
+      const char *s = json_is_string(h) ? json_string_value(h) : NULL;
+      size_t n = s ? strlen(s) : 0;
+      int ok = n > 0 && n < 254;
+      for (size_t k = 0; ok && k < n; k++)
+        ok = (s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '.' ||
+             s[k] == '-' || s[k] == ':';
+      if (!ok) {
+        field_error(r, "allow_hosts", "每项应为主机名或IP地址（不含端口和协议）", "each entry must be a host name or IP address (no scheme or port)");
+        break;
+      }
+      json_array_append_new(list, json_string(s));
+    }
+  }
+  if (has_errors(r)) {
+    json_decref(list);
+    return reply_invalid(r);
+  }
+  db_stmt *st = db_query(r->db, "SELECT value FROM settings WHERE key = 'webhook_allow_hosts'");
+  json_t *old = st && db_step(st) == DB_ROW ? json_loads(db_text(st, 0), 0, NULL) : NULL;
+  db_done(st);
+  json_t *before = json_pack("{s:o}", "allow_hosts", json_is_array(old) ? json_incref(old) : json_array());
+  json_decref(old);
+  char *text = json_dumps(list, JSON_COMPACT);
+  int rc = db_begin(r->db);
+  if (rc == DB_OK)
+    rc = db_exec(r->db,
+                 "INSERT INTO settings (key, value) VALUES ('webhook_allow_hosts', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 DBT(text));
+  free(text);
+  json_t *after = json_pack("{s:o}", "allow_hosts", list);
+  if (rc == DB_OK) rc = audit_log(r, "update", "setting", 0, before, after);
+  commit_reply(r, rc, before, after, 200);
+}
+
 static const route notify_routes[] = {
     ROUTE("GET", "/api/v1/notifications", notifications_list, ROLES_ANY, "我的通知 / My notifications", 0),
     ROUTE("GET", "/api/v1/notifications/unread-count", notifications_unread, ROLES_ANY, "未读通知数 / Unread count", 0),
@@ -537,6 +732,8 @@ static const route notify_routes[] = {
     ROUTE("DELETE", "/api/v1/webhooks/{id}", hook_delete, ROLE_ADMIN, "删除推送地址 / Delete a webhook", 0),
     ROUTE("POST", "/api/v1/webhooks/{id}/test", hook_test, ROLE_ADMIN, "发送测试消息 / Send a test message", 0),
     ROUTE("GET", "/api/v1/webhooks/{id}/deliveries", hook_deliveries, ROLE_ADMIN, "推送记录 / Delivery log", 0),
+    ROUTE("GET", "/api/v1/settings/webhooks", hook_settings_get, ROLE_ADMIN, "推送设置（允许的内网主机） / Webhook settings (internal hosts allowed)", 0),
+    ROUTE("PUT", "/api/v1/settings/webhooks", hook_settings_put, ROLE_ADMIN, "修改推送设置 / Change the webhook settings", 0),
     {0},
 };
 

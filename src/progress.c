@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "money.h"
 #include "rate.h"
 
 const char *period_state_name(int s) { return s == PERIOD_LATE ? "late" : s == PERIOD_DUE ? "due" : "not_due"; }
@@ -43,14 +44,14 @@ int progress_is_future(int y, int m, int32_t today) {
 int progress_add(progress_year *py, int year, const char *period, int64_t fen) {
   int y, m;
   if (!period || month_parse(period, &y, &m) != 0 || y != year) return 0;
-  py->m[m - 1] += fen;
+  py->m[m - 1] = money_add(py->m[m - 1], fen);
   return 1;
 }
 
 int64_t progress_ytd(const progress_year *py, int upto) {
   int64_t s = 0;
   if (upto > 12) upto = 12;
-  for (int i = 0; i < upto; i++) s += py->m[i];
+  for (int i = 0; i < upto; i++) s = money_add(s, py->m[i]);
   return s;
 }
 

@@ -79,15 +79,7 @@ int cfield_value(const cfield *f, json_t *v, json_t **norm, const char **zh, con
     *norm = x == (double)(int64_t)x && fabs(x) < 9e15 ? json_integer((json_int_t)x) : json_real(x);
   } else if (strcmp(f->type, "money") == 0) {
     int64_t fen = -1;
-    int ok = json_is_string(v) ? money_parse(json_string_value(v), &fen) == 0
-             : json_is_integer(v) ? (fen = (int64_t)json_integer_value(v) * 100, 1)
-             : json_is_real(v)    ? money_from_double(json_real_value(v), &fen) == 0
-                                  : 0;
-    if (!ok || fen < 0) {
-      *zh = "金额格式无法识别（例：5亿、12453万元）";
-      *en = "unrecognised amount (e.g. 5亿, 12453万元)";
-      return -1;
-    }
+    if (json_money_read(v, &fen, zh, en) != 0) return -1;
     *norm = json_money(fen);
   } else if (strcmp(f->type, "date") == 0) {
     int32_t day;

@@ -176,10 +176,16 @@ static void imp_error(imp *m, const char *column, const char *field, const char 
                                              "message", arena_printf(m->a, "%s / %s", zh, en)));
 }
 
-/* A money cell: 0 and *fen set, or -1 with the row's error (unrecognised
- * or negative). */
+/* A money cell: 0 and *fen set, or -1 with the row's error (unrecognised,
+ * beyond MONEY_MAX_FEN, or negative). */
 static int money_cell(imp *m, arena *a, const char *column, const char *field, const char *v, int64_t *fen) {
-  if (money_parse(v, fen) != 0) {
+  int rc = money_parse(v, fen);
+  if (rc == -2) {
+    imp_error(m, column, field, arena_printf(a, "金额过大：「%s」，不得超过10万亿元", v),
+              "amount too large: at most 10 trillion yuan (10000000000000)");
+    return -1;
+  }
+  if (rc != 0) {
     imp_error(m, column, field, arena_printf(a, "金额格式无法识别：「%s」（例：5亿、12453万元）", v),
               "unrecognised amount (e.g. 5亿, 12453万元)");
     return -1;
@@ -626,11 +632,11 @@ static int cmd_export(int argc, char **argv) {
       fputs("\xEF\xBB\xBF", f);
       size_t i;
       json_t *it;
-      for (int c = 0; c < nc; c++) fprintf(f, "%s\"%s\"", c ? "," : "", ec[c].label);
+      for (int c = 0; c < nc; c++) fprintf(f, "%s\"%s\"", c ? "," : "", export_safe_text(&a, ec[c].label));
       fputs("\r\n", f);
       json_array_foreach(items, i, it) {
         for (int c = 0; c < nc; c++) {
-          const char *s = export_cell_text(&a, json_object_get(it, ec[c].key));
+          const char *s = export_safe_text(&a, export_cell_text(&a, json_object_get(it, ec[c].key)));
           fputs(c ? ",\"" : "\"", f);
           for (; *s; s++) fputs(*s == '"' ? "\"\"" : (char[2]){*s, 0}, f);
           fputc('"', f);

@@ -436,14 +436,7 @@ static json_t *plan_check(req *r, json_t *v) {
       continue;
     }
     int64_t fen = -1;
-    int ok = json_is_string(a) ? money_parse(json_string_value(a), &fen) == 0
-             : json_is_integer(a) ? (fen = (int64_t)json_integer_value(a) * 100, 1)
-             : json_is_real(a)    ? money_from_double(json_real_value(a), &fen) == 0
-                                  : 0;
-    if (!ok || fen < 0) {
-      field_error(r, field, "金额格式无法识别（例：5亿、12453万元）", "unrecognised amount (e.g. 5亿, 12453万元)");
-      continue;
-    }
+    if (jmoney_value(r, field, a, &fen) != JV_SET) continue;
     json_object_set_new(out, y, json_integer(fen));
   }
   return out;
@@ -520,6 +513,48 @@ static void proj_free(proj_in *p) {
   json_decref(p->custom);
 }
 
+/* ---- what only the project office decides ----
+ * A project's level (省/市/区重点), its HQ and its owner enterprise are set
+ * by the project office; so is taking a project out of reserve (the
+ * office's decision to start it) and moving a stage back.  A unit (or an
+ * enterprise, for its own projects) moves its project's stage forward
+ * only, among preparation → construction → completed → production.  A unit
+ * creates reserve projects of district level without HQ or owner.
+ * Breaches are 403 with each field named in errors. */
+
+static int stage_index(const char *s) { return s ? code_index(project_stages, s) : -1; }
+
+static void stage_rule(req *r, const char *from, const char *to) {
+  if (!to || (from && strcmp(from, to) == 0)) return;
+  int a = stage_index(from), b = stage_index(to);
+  if (a <= 0 || b <= a)
+    field_error(r, "stage",
+                a == 0 ? "储备项目转入前期由项目办决定"
+                       : "阶段只能向前推进（前期→在建→竣工→投产），退回或转入储备由项目办决定",
+                a == 0 ? "only the project office takes a project out of reserve"
+                       : "a stage moves only forward (preparation → construction → completed → production); going back or "
+                         "into reserve is the project office's decision");
+}
+
+static int changed_id(json_t *in, const char *key, int64_t before, int64_t after) {
+  return json_object_get(in, key) && before != after;
+}
+
+static void office_only_fields(req *r, json_t *in, const char *old_level, int64_t old_hq, int64_t old_owner, const proj_in *p) {
+  if (json_object_get(in, "level") && (!old_level || strcmp(old_level, p->level) != 0))
+    field_error(r, "level", "项目级别（省/市/区重点）由项目办确定", "the project office sets the level");
+  if (changed_id(in, "hq_id", old_hq, p->hq_id))
+    field_error(r, "hq_id", "所属指挥部由项目办确定", "the project office sets the HQ");
+  if (changed_id(in, "owner_unit_id", old_owner, p->owner_unit_id))
+    field_error(r, "owner_unit_id", "业主企业由项目办确定", "the project office sets the owner enterprise");
+}
+
+static void reply_office_only(req *r) {
+  reply_problem(r, 403, "无权修改 / Forbidden",
+                "级别、指挥部、业主和储备项目的转段由项目办决定 / The level, HQ, owner and moves out of reserve are the "
+                "project office's to decide");
+}
+
 /* ---- handlers ---- */
 
 static void etag(req *r, json_t *o) {
@@ -561,6 +596,13 @@ static void projects_create(req *r) {
     if (strcmp(p.stage, "reserve") != 0)
       field_error(r, "stage", "责任单位新建的项目只能是储备项目，由项目办转入前期", "units create reserve projects only; the project office promotes them");
     if (p.published) field_error(r, "published", "只有项目办可以公开项目", "only the project office publishes projects");
+    if (!has_errors(r)) {
+      office_only_fields(r, in, "district", 0, 0, &p);
+      if (has_errors(r)) {
+        proj_free(&p);
+        return reply_office_only(r);
+      }
+    }
   }
   if (has_errors(r)) {
     proj_free(&p);
@@ -615,8 +657,17 @@ static void projects_update(req *r) {
                          "请在If-Match头或version字段中给出读取时的版本 / Send the version you read as If-Match or the version field");
   proj_in p;
   if (proj_load(r->db, &r->a, id, &p) != 0) return reply_not_found(r, "项目", "Project");
-  int64_t old_unit = p.unit_id;
+  int64_t old_unit = p.unit_id, old_hq = p.hq_id, old_owner = p.owner_unit_id;
+  const char *old_level = p.level, *old_stage = p.stage;
   project_read_input(r, in, &p, 0);
+  if (!has_errors(r) && !scope_writes_all(r)) {
+    office_only_fields(r, in, old_level, old_hq, old_owner, &p);
+    if (json_object_get(in, "stage")) stage_rule(r, old_stage, p.stage);
+    if (has_errors(r)) {
+      proj_free(&p);
+      return reply_office_only(r);
+    }
+  }
   json_t *cin = json_object_get(in, "custom");
   if (cin && !json_is_null(cin)) {
     json_t *cur = NULL;

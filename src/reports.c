@@ -35,6 +35,7 @@
 #include "progress.h"
 #include "projects.h"
 #include "rate.h"
+#include "export.h"
 #include "reports.h"
 
 /* ---- shared helpers (reports.h) ---- */
@@ -640,9 +641,9 @@ static int write_summary_xlsx(const char *path, const char *title, const sum_row
   for (size_t i = 0; i < n; i++, row++) {
     const sum_row *s = &rows[i];
     worksheet_write_number(ws, row, 0, (double)(i + 1), cf);
-    worksheet_write_string(ws, row, 1, s->code, cf);
-    worksheet_write_string(ws, row, 2, s->name, cf);
-    worksheet_write_string(ws, row, 3, s->unit, cf);
+    export_write_text(ws, row, 1, s->code, cf);
+    export_write_text(ws, row, 2, s->name, cf);
+    export_write_text(ws, row, 3, s->unit, cf);
     /* 万元 with two decimals: fen / 1e6 is exact enough for display, the
      * exact yuan figures are in the API. */
     worksheet_write_number(ws, row, 4, (double)s->plan / 1e6, nf);
@@ -650,7 +651,7 @@ static int write_summary_xlsx(const char *path, const char *title, const sum_row
     worksheet_write_number(ws, row, 6, (double)s->ytd / 1e6, nf);
     rate_format(s->ytd, s->plan, rate);
     worksheet_write_number(ws, row, 7, strtod(rate, NULL), nf);
-    worksheet_write_string(ws, row, 8, s->image ? s->image : "", cf);
+    export_write_text(ws, row, 8, s->image ? s->image : "", cf);
     worksheet_write_string(ws, row, 9, s->state, cf);
   }
   worksheet_merge_range(ws, row, 0, row, 3, "合计", bf);

@@ -6,9 +6,16 @@
  * GET    /api/v1/me           {user, csrf_token}
  * POST   /api/v1/me/password  {"old_password","new_password"}
  *
- * Lock-out: after LOCK_AFTER failed attempts in a row the account is locked
- * for LOCK_MINUTES; the counter lives in the users row, so it holds across
- * server processes.
+ * Lock-out (ASVS L2 2.2.1): failures are counted per (login, client
+ * address) and per client address, in the login_throttle table (shared by
+ * every server process), for unknown logins exactly as for known ones, so
+ * the answers do not tell which logins exist.  LOCK_AFTER failures in a
+ * row for one login from one address, or IP_LOCK_AFTER from one address
+ * for any logins, lock that key for LOCK_FIRST_S seconds, doubling with
+ * each further failure up to LOCK_MAX_S; a count idle for FAIL_WINDOW_S
+ * starts again.  Since no lock covers an account from every address and
+ * none lasts beyond LOCK_MAX_S, nobody can lock the administrator out for
+ * good.  "Account disabled" is said only after the right password.
  */
 #include <sodium.h>
 #include <string.h>
@@ -19,7 +26,10 @@
 #include "http.h"
 
 #define LOCK_AFTER 5
-#define LOCK_MINUTES 15
+#define IP_LOCK_AFTER 20
+#define LOCK_FIRST_S 60
+#define LOCK_MAX_S ((int64_t)15 * 60)
+#define FAIL_WINDOW_S 3600
 #define SESSION_HOURS 12
 
 static const char *time_plus(arena *a, long seconds) {
@@ -37,72 +47,104 @@ json_t *session_user_json(req *r) {
                    u->unit_kind, "roles", roles_json(u->roles));
 }
 
+/* The later locked_until of the throttle keys, if after now; else NULL. */
+static const char *throttle_locked(req *r, const char *k1, const char *k2, const char *now) {
+  db_stmt *st = db_query(r->db, "SELECT MAX(locked_until) FROM login_throttle WHERE key IN (?, ?) AND locked_until > ?",
+                         DBT(k1), DBT(k2), DBT(now));
+  const char *until = st && db_step(st) == DB_ROW && !db_isnull(st, 0) ? arena_strdup(&r->a, db_text(st, 0)) : NULL;
+  db_done(st);
+  return until;
+}
+
+/* One more failure on `key`; sets *until when it locks.  A DB_* code. */
+static int throttle_fail(req *r, const char *key, const char *login_name, int limit, const char **until) {
+  const char *now = now_rfc3339(&r->a);
+  const char *stale = time_rfc3339(&r->a, clock_now_ms() - (int64_t)FAIL_WINDOW_S * 1000);
+  db_stmt *st = db_query(r->db,
+                         "INSERT INTO login_throttle (key, login, failures, updated_at) VALUES (?, ?, 1, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < ? THEN 1 "
+                         "ELSE login_throttle.failures + 1 END, updated_at = excluded.updated_at RETURNING failures",
+                         DBT(key), DBT(login_name), DBT(now), DBT(stale));
+  if (!st) return db_errcode(r->db);
+  int rc = db_step(st);
+  int64_t failures = rc == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  if (rc != DB_ROW) return rc == DB_DONE ? DB_ERROR : rc;
+  if (failures < limit) return DB_OK;
+  int64_t over = failures - limit;
+  int64_t secs = over >= 4 ? LOCK_MAX_S : (int64_t)LOCK_FIRST_S << over;
+  if (secs > LOCK_MAX_S) secs = LOCK_MAX_S;
+  const char *u = time_rfc3339(&r->a, clock_now_ms() + secs * 1000);
+  if (!*until || strcmp(u, *until) > 0) *until = u;
+  return db_exec(r->db, "UPDATE login_throttle SET locked_until = ? WHERE key = ?", DBT(u), DBT(key));
+}
+
+static void reply_locked(req *r, const char *until) {
+  reply_problem(r, 423, "登录已锁定 / Login locked",
+                arena_printf(&r->a,
+                             "密码错误次数过多，此账号在本地址的登录暂停至 %.16s（UTC），请稍后再试或联系管理员 / Too many failed "
+                             "attempts: logging in to this account from this address is locked until %.16s UTC; try later "
+                             "or ask an administrator",
+                             until, until));
+}
+
 static void login(req *r) {
   static const char *const fields[] = {"login", "password", NULL};
   json_t *in = req_json(r, fields);
   if (!in) return;
   const char *login_name = NULL, *password = NULL;
   jstr(r, in, "login", 1, 64, &login_name);
-  jstr(r, in, "password", 1, 256, &password);
+  jsecret(r, in, "password", 1, 256, &password);
   if (has_errors(r)) return reply_invalid(r);
 
   const char *now = now_rfc3339(&r->a);
-  db_stmt *st = db_query(r->db,
-                         "SELECT id, password_hash, disabled, failed_logins, locked_until FROM users WHERE login = ?",
-                         DBT(login_name));
+  const char *ip = r->ip ? r->ip : "?";
+  const char *k_login = arena_printf(&r->a, "login:%s@%s", login_name, ip);
+  const char *k_ip = arena_printf(&r->a, "ip:%s", ip);
+  const char *locked = throttle_locked(r, k_login, k_ip, now);
+  if (locked) return reply_locked(r, locked);
+
+  db_stmt *st = db_query(r->db, "SELECT id, password_hash, disabled FROM users WHERE login = ?", DBT(login_name));
   if (!st) return reply_db_error(r, db_errcode(r->db));
   int found = db_step(st) == DB_ROW;
   int64_t uid = found ? db_int(st, 0) : 0;
   const char *hash = found ? arena_strdup(&r->a, db_text(st, 1)) : NULL;
   int disabled = found && db_int(st, 2);
-  int64_t failed = found ? db_int(st, 3) : 0;
-  const char *locked_until = found && !db_isnull(st, 4) ? arena_strdup(&r->a, db_text(st, 4)) : NULL;
   db_done(st);
 
-  if (locked_until && strcmp(locked_until, now) > 0) {
-    reply_problem(r, 423, "账号已锁定 / Account locked",
-                  arena_printf(&r->a, "连续%d次密码错误，账号锁定至 %.16s（UTC），请稍后再试或联系管理员 / Locked after %d failed "
-                               "attempts until %.16s UTC; try later or ask an administrator",
-                               LOCK_AFTER, locked_until, LOCK_AFTER, locked_until));
-    return;
-  }
   /* Verify even for unknown logins so timing does not reveal which exist. */
   static char dummy[crypto_pwhash_STRBYTES];
   if (!dummy[0]) auth_hash_password("not a password 0", dummy, sizeof dummy);
   int ok = auth_check_password(found ? hash : dummy, password) && found;
-  if (!ok || disabled) {
+  if (!ok) {
+    /* The same work and the same answer for a known and an unknown login. */
     const char *until = NULL;
-    int rc = DB_OK;
-    if (found && !disabled) {
-      failed++;
-      until = failed >= LOCK_AFTER ? time_plus(&r->a, (long)LOCK_MINUTES * 60) : NULL;
-      rc = db_begin(r->db);
-      if (rc == DB_OK)
-        rc = db_exec(r->db, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                     DBI(until ? 0 : failed), DBT(until), DBI(uid));
-      audit_actor who = {uid, login_name, r->ip};
-      if (rc == DB_OK) rc = audit_write(r->db, &who, until ? "lock" : "login_failed", "user", uid, NULL, NULL);
-    }
+    int rc = db_begin(r->db);
+    if (rc == DB_OK) rc = throttle_fail(r, k_login, login_name, LOCK_AFTER, &until);
+    if (rc == DB_OK) rc = throttle_fail(r, k_ip, NULL, IP_LOCK_AFTER, &until);
+    if (rc == DB_OK && found && until)
+      rc = db_exec(r->db, "UPDATE users SET locked_until = ? WHERE id = ?", DBT(until), DBI(uid));
+    audit_actor who = {uid, login_name, r->ip};
+    if (rc == DB_OK) rc = audit_write(r->db, &who, until ? "lock" : "login_failed", "user", uid, NULL, NULL);
     if (until) {
-      reply_problem(r, 423, "账号已锁定 / Account locked",
-                    arena_printf(&r->a, "连续%d次密码错误，账号锁定%d分钟 / Locked for %d minutes after %d failed attempts",
-                                 LOCK_AFTER, LOCK_MINUTES, LOCK_MINUTES, LOCK_AFTER));
+      reply_locked(r, until);
     } else {
       field_error(r, "password", "账号或密码错误", "wrong login or password");
-      reply_problem(r, 401, "登录失败 / Login failed",
-                    disabled ? "账号已停用 / The account is disabled" : "账号或密码错误 / Wrong login or password");
+      reply_problem(r, 401, "登录失败 / Login failed", "账号或密码错误 / Wrong login or password");
     }
     /* the failed attempt counts only if it is recorded */
-    if (found && !disabled) commit_reply(r, rc, NULL, NULL, 0);
-    return;
+    return commit_reply(r, rc, NULL, NULL, 0);
   }
+  if (disabled)
+    return reply_problem(r, 401, "登录失败 / Login failed", "账号已停用，请联系管理员 / The account is disabled; ask an administrator");
 
   char secret[65], csrf[65], token_hash[65];
   auth_random_hex(secret, 32);
   auth_random_hex(csrf, 32);
   auth_secret_hash(secret, token_hash);
   int rc = db_begin(r->db);
-  if (rc == DB_OK) rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", DBI(uid));
+  if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM login_throttle WHERE key = ?", DBT(k_login));
+  if (rc == DB_OK) rc = db_exec(r->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ? AND locked_until IS NOT NULL", DBI(uid));
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO sessions (token_hash, user_id, csrf, ip, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                  DBT(token_hash), DBI(uid), DBT(csrf), DBT(r->ip), DBT(now), DBT(time_plus(&r->a, (long)SESSION_HOURS * 3600)));
@@ -160,8 +202,8 @@ static void change_password(req *r) {
   json_t *in = req_json(r, fields);
   if (!in) return;
   const char *old_pw = NULL, *new_pw = NULL;
-  jstr(r, in, "old_password", 1, 256, &old_pw);
-  if (jstr(r, in, "new_password", 1, 256, &new_pw) == JV_SET) auth_password_policy(r, "new_password", new_pw);
+  jsecret(r, in, "old_password", 1, 256, &old_pw);
+  if (jsecret(r, in, "new_password", 1, 256, &new_pw) == JV_SET) auth_password_policy(r, "new_password", new_pw);
   if (has_errors(r)) return reply_invalid(r);
   db_stmt *st = db_query(r->db, "SELECT password_hash FROM users WHERE id = ?", DBI(r->user.id));
   const char *hash = st && db_step(st) == DB_ROW ? arena_strdup(&r->a, db_text(st, 0)) : NULL;

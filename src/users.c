@@ -10,7 +10,8 @@
  * POST  /api/v1/users  {login,password,name,phone,unit_id,roles}            admin
  * PATCH /api/v1/users/{id} {name,phone,unit_id,roles,disabled,password,version}  admin
  *
- * Disabling a user or resetting their password ends their sessions at once;
+ * Disabling a user or resetting their password ends their sessions at once
+ * (a reset also revokes their API tokens);
  * sending disabled:false or a new password also lifts a lock-out.
  */
 #include <sodium.h>
@@ -212,7 +213,7 @@ static void users_create(req *r) {
   unsigned roles = 0;
   if (jstr(r, in, "login", 1, 64, &login) == JV_SET && !user_login_valid(login))
     field_error(r, "login", "账号为2到32位字母、数字、下划线、点或横线", "2 to 32 letters, digits, _ . or -");
-  if (jstr(r, in, "password", 1, 256, &password) == JV_SET) auth_password_policy(r, "password", password);
+  if (jsecret(r, in, "password", 1, 256, &password) == JV_SET) auth_password_policy(r, "password", password);
   jstr(r, in, "name", 1, 128, &name);
   if (jphone(r, in, &phone) != JV_SET) phone = NULL;
   if (jint(r, in, "unit_id", 1, 1, INT64_MAX, &unit_id) == JV_SET) check_unit(r, unit_id);
@@ -263,7 +264,7 @@ static void users_update(req *r) {
   if (has_unit) check_unit(r, unit_id);
   int has_roles = jroles(r, in, 0, &roles) == JV_SET;
   int has_disabled = jbool(r, in, "disabled", 0, &disabled) == JV_SET;
-  int has_password = jstr(r, in, "password", 0, 256, &password) == JV_SET;
+  int has_password = jsecret(r, in, "password", 0, 256, &password) == JV_SET;
   if (has_password) auth_password_policy(r, "password", password);
   int64_t version = req_version(r, in);
   if (!version) version = json_integer_value(json_object_get(before, "version"));
@@ -310,6 +311,15 @@ static void users_update(req *r) {
   if (rc == DB_OK && has_password)
     rc = db_exec(r->db, "UPDATE users SET password_hash = ?, locked_until = NULL, failed_logins = 0 WHERE id = ?", DBT(hash),
                  DBI(id));
+  /* Unlocking (disabled:false or a reset) lifts this login's lock-outs from
+   * every address. */
+  if (rc == DB_OK && ((has_disabled && !disabled) || has_password))
+    rc = db_exec(r->db, "DELETE FROM login_throttle WHERE login = (SELECT login FROM users WHERE id = ?)", DBI(id));
+  /* A reset password also revokes the user's API tokens: whoever knew the
+   * old password may have made one. */
+  if (rc == DB_OK && has_password)
+    rc = db_exec(r->db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                 DBT(now_rfc3339(&r->a)), DBI(id));
   /* A disabled account or a reset password must not leave sessions open
    * (the administrator's own current session excepted). */
   if (rc == DB_OK && ((has_disabled && disabled) || has_password))

@@ -124,6 +124,7 @@ typedef struct sheet_ctx {
   int in_v, in_is_t, in_cell;
   int error;
   int cap_rows;
+  size_t cell_bytes; /* decoded so far, against XLSX_MAX_CELL_BYTES */
 } sheet_ctx;
 
 /* A non-negative decimal, or -1 (also for junk and overflow). */
@@ -136,8 +137,13 @@ static long num(const char *s) {
 /* "BC12" → column 54 (0-based) and row 12; -1 on junk. */
 static int parse_ref(const char *ref, int *col, int *row) {
   int c = 0, i = 0;
-  while (ref[i] >= 'A' && ref[i] <= 'Z') c = c * 26 + (ref[i++] - 'A' + 1);
-  if (i == 0 || c > XLSX_MAX_COLS) return -1;
+  /* Stop as soon as the column is past the limit: a long run of letters
+   * ("AAAA…A1") would overflow int. */
+  while (ref[i] >= 'A' && ref[i] <= 'Z') {
+    c = c * 26 + (ref[i++] - 'A' + 1);
+    if (c > XLSX_MAX_COLS) return -1;
+  }
+  if (i == 0) return -1;
   *col = c - 1;
   if (row) *row = (int)(num(ref + i) > XLSX_MAX_ROWS ? -1 : num(ref + i));
   return 0;
@@ -208,7 +214,20 @@ static void sh_end(void *ud, const char *name) {
         x->error = 1;
         return;
       }
+      /* count before copying: the copies are what a bomb multiplies */
+      x->cell_bytes += strlen(x->strings->items[i]);
+      if (x->cell_bytes > XLSX_MAX_CELL_BYTES) {
+        x->error = 1;
+        return;
+      }
       v = strdup(x->strings->items[i]);
+    } else {
+      x->cell_bytes += strlen(v);
+      if (x->cell_bytes > XLSX_MAX_CELL_BYTES) {
+        x->error = 1;
+        free(v);
+        return;
+      }
     }
     if (!*v) {
       free(v);

@@ -28,6 +28,10 @@ typedef struct xlsx_sheet {
 #define XLSX_MAX_ROWS 100000
 #define XLSX_MAX_COLS 512
 #define XLSX_MAX_PART (64u << 20) /* uncompressed bytes of one XML part */
+/* Decoded bytes of all cells together: a shared string is stored once but
+ * copied into every cell that refers to it, so a 1 MB string referenced
+ * 100,000 times ("decompression bomb") would otherwise be 100 GB. */
+#define XLSX_MAX_CELL_BYTES ((size_t)64 << 20)
 
 /* Parses an XLSX file held in memory.  Returns the sheet, or NULL with a
  * bilingual reason in err. */

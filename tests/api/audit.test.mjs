@@ -84,7 +84,7 @@ test('entries: newest first, full shape, before/after as objects, filters', asyn
 });
 
 test('user entries in the log carry masked phone numbers only', async () => {
-  const made = await admin.post('/api/v1/users', { login: 'auditphone', password: 'Phone1234', name: '电话', phone: '13612349876', unit_id: 1, roles: ['leader'] });
+  const made = await admin.post('/api/v1/users', { login: 'auditphone', password: 'Phone1234-long', name: '电话', phone: '13612349876', unit_id: 1, roles: ['leader'] });
   assert.equal(made.status, 201);
   await admin.patch(`/api/v1/users/${made.body.id}`, { phone: '13798761234' });
   const office = await server.login('office');

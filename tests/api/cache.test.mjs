@@ -214,12 +214,12 @@ test('every command-line write makes a running server answer fresh at once', { t
     },
     'user add': async () => {
       await warm('guatu user add');
-      run(['user', 'add', '--login', 'cachecli', '--password', 'Cache12345', '--name', '缓存', '--role', 'unit', '--unit', '缓存测试街道']);
+      run(['user', 'add', '--login', 'cachecli', '--password', 'Cache12345-cli', '--name', '缓存', '--role', 'unit', '--unit', '缓存测试街道']);
       await fresh('guatu user add');
     },
     'user passwd': async () => {
       await warm('guatu user passwd');
-      run(['user', 'passwd', '--login', 'cachecli', '--password', 'Cache67890']);
+      run(['user', 'passwd', '--login', 'cachecli', '--password', 'Cache67890-cli']);
       await fresh('guatu user passwd');
     },
     'user disable': async () => {

@@ -69,7 +69,7 @@ test('wrong types and bad values → 422 naming each field, in Chinese and Engli
   assert.ok(isProblem(r));
   assert.deepEqual(fields(r).sort(), ['kind', 'name', 'parent_id']);
   for (const e of r.body.errors) assert.match(e.message, /[\u4e00-\u9fff].* \/ [a-z]/);
-  r = await admin.post('/api/v1/users', { login: 'typed', password: 'Typed1234', name: '类型', unit_id: 1.5, roles: ['unit'], phone: 13800000000 });
+  r = await admin.post('/api/v1/users', { login: 'typed', password: 'Typed1234-long', name: '类型', unit_id: 1.5, roles: ['unit'], phone: 13800000000 });
   assert.equal(r.status, 422);
   assert.deepEqual(fields(r).sort(), ['phone', 'unit_id']);
   r = await admin.patch('/api/v1/users/1', { disabled: 1 });

@@ -72,7 +72,7 @@ test('admin sees 系统管理 → 用户管理, creates a user and finds it in t
   await page.getByTestId('user-form-save').click()
   await dialog.locator('.el-form-item__error').first().waitFor()
   await page.getByTestId('user-form-login').fill(loginName)
-  await page.getByTestId('user-form-password').fill('Start#2024pw')
+  await page.getByTestId('user-form-password').fill('Start#2024pw-e2e')
   await page.getByTestId('user-form-name').fill('测试用户')
   await page.getByTestId('user-form-phone').fill('13912340000')
   await dialog.getByTestId('user-form-unit').click()

@@ -46,10 +46,11 @@ static void test_parse_good(void) {
       {"1,234,567", INT64_C(123456700)},
       {"999", 99900},
       {"1,000万元", INT64_C(1000000000)},
-      /* the largest amounts int64 fen can hold */
-      {"92233720368547758.07", INT64_MAX},
-      {"-92233720368547758.07", -INT64_MAX},
-      {"922337203.6854775807亿", INT64_MAX},
+      /* the largest amounts accepted: ¥10 trillion (MONEY_MAX_FEN) */
+      {"10000000000000", MONEY_MAX_FEN},
+      {"-10000000000000.00", -MONEY_MAX_FEN},
+      {"100000亿", MONEY_MAX_FEN},
+      {"1,000,000,000万元", MONEY_MAX_FEN},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     int64_t fen = -12345;
@@ -98,8 +99,12 @@ static void test_parse_bad(void) {
       "１２３",              /* full-width digits are not accepted */
       "1e5",
       "0x10",
-      "92233720368547758.08", /* INT64_MAX + 1 fen */
-      "-92233720368547758.08",
+      "10000000000000.01", /* MONEY_MAX_FEN + 1 fen */
+      "-10000000000000.01",
+      "100000.0000000001亿",
+      "92233720368547758",    /* an issue-13 probe: int64 fen, but far above the maximum */
+      "184467440737095517",   /* wrapped to 0.84 yuan before the bound */
+      "92233720368547758.07", /* INT64_MAX fen */
       "922337203.6854775808亿",
       "99999999999999999999",
       "100000000000亿",
@@ -108,10 +113,14 @@ static void test_parse_bad(void) {
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     int64_t fen = 777;
     int rc = money_parse(rows[i], &fen);
-    CHECK_ROW(rc == -1, "input \"%s\" should be refused", rows[i]);
+    CHECK_ROW(rc != 0, "input \"%s\" should be refused", rows[i]);
     CHECK_ROW(fen == 777, "input \"%s\" changed the output on failure", rows[i]);
   }
+  /* beyond the maximum is told apart from a bad form */
   int64_t fen = 0;
+  CHECK_EQ_INT(money_parse("10000000000000.01", &fen), -2);
+  CHECK_EQ_INT(money_parse("99999999999999999999", &fen), -2);
+  CHECK_EQ_INT(money_parse("5亿亿", &fen), -1);
   CHECK_EQ_INT(money_parse(NULL, &fen), -1);
   CHECK_EQ_INT(money_parse("5", NULL), -1);
 }
@@ -155,7 +164,7 @@ static void test_format(void) {
 /* Whatever money_format_yuan writes, money_parse reads back unchanged. */
 static void test_round_trip(void) {
   static const int64_t values[] = {0, 1, -1, 99, 100, 101, 123456789, -987654321,
-                                   INT64_C(36600000000), INT64_MAX, -INT64_MAX};
+                                   INT64_C(36600000000), MONEY_MAX_FEN, -MONEY_MAX_FEN};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     char buf[32];
     int64_t back = 0;
@@ -181,17 +190,20 @@ static void test_from_double(void) {
       {366000000.0, 0, INT64_C(36600000000)},
       {366000000.5, 0, INT64_C(36600000050)},
       {123456789.01, 0, INT64_C(12345678901)},   /* beyond 1e-6 absolute error */
-      {89999999999999.0, 0, INT64_C(8999999999999900)},
-      {35184372088832.25, 0, INT64_C(3518437208883225)}, /* 2^45 + 0.25: exact */
-      {-89999999999999.0, 0, INT64_C(-8999999999999900)},
+      {9999999999999.0, 0, INT64_C(999999999999900)},
+      {8796093022208.25, 0, INT64_C(879609302220825)}, /* 2^43 + 0.25: exact */
+      {-9999999999999.0, 0, INT64_C(-999999999999900)},
+      {10000000000000.0, 0, MONEY_MAX_FEN},
+      {10000000000000.5, -2, 0},
+      {92233720368547758.0, -2, 0},
       {0.001, -1, 0},
       {0.005, -1, 0},
       {1.005, -1, 0},   /* 100.49999999999999 fen */
       {1.2345, -1, 0},
       {12345.678, -1, 0},
-      {9e13, -1, 0},
-      {-9e13, -1, 0},
-      {1e300, -1, 0},
+      {9e13, -2, 0},
+      {-9e13, -2, 0},
+      {1e300, -2, 0},
   };
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     int64_t fen = 4242;
@@ -205,8 +217,8 @@ static void test_from_double(void) {
   }
   int64_t fen = 0;
   CHECK_EQ_INT(money_from_double(NAN, &fen), -1);
-  CHECK_EQ_INT(money_from_double(INFINITY, &fen), -1);
-  CHECK_EQ_INT(money_from_double(-INFINITY, &fen), -1);
+  CHECK_EQ_INT(money_from_double(INFINITY, &fen), -2);
+  CHECK_EQ_INT(money_from_double(-INFINITY, &fen), -2);
   CHECK_EQ_INT(money_from_double(1.0, NULL), -1);
 
   /* Every whole-fen amount up to 1e13 yuan survives the trip through the
@@ -226,4 +238,17 @@ static void test_from_double(void) {
   CHECK_EQ_INT(bad, 0);
 }
 
-UNIT_MAIN(test_parse_good, test_parse_bad, test_format, test_round_trip, test_from_double)
+/* Totals never wrap: they stick at ±INT64_MAX. */
+static void test_add(void) {
+  CHECK(money_add(1, 2) == 3);
+  CHECK(money_add(-5, 3) == -2);
+  CHECK(money_add(INT64_MAX, 1) == INT64_MAX);
+  CHECK(money_add(INT64_MAX - 1, 1) == INT64_MAX);
+  CHECK(money_add(-INT64_MAX, -1) == -INT64_MAX);
+  CHECK(money_add(INT64_MIN, 0) == -INT64_MAX);
+  int64_t t = 0;
+  for (int i = 0; i < 20000; i++) t = money_add(t, MONEY_MAX_FEN);
+  CHECK(t == INT64_MAX);
+}
+
+UNIT_MAIN(test_parse_good, test_parse_bad, test_format, test_round_trip, test_from_double, test_add)
