@@ -35,8 +35,6 @@ int land_code(const char *const *list, const char *s);
 const char *land_item_kind_zh(const char *kind);
 const char *land_state_zh(const char *state);
 
-/* Money bound of any amount: ¥10 trillion, in fen. */
-#define LAND_MONEY_MAX ((int64_t)1000000000000000LL)
 
 /* --- the sequence rule ---------------------------------------------------- */
 typedef struct land_item_view {

@@ -464,15 +464,6 @@ static int recompute(db *d, int64_t id, const char *now) {
                  DBI(id), DBI(id), DBI(id), DBT(now), DBI(id));
 }
 
-static int bounded_money(req *r, json_t *in, const char *field, int required, int64_t *fen) {
-  int st = jmoney(r, in, field, required, fen);
-  if (st == JV_SET && *fen > LAND_MONEY_MAX) {
-    field_error(r, field, "金额不能超过10万亿元", "must be at most ¥10 trillion");
-    return JV_BAD;
-  }
-  return st;
-}
-
 static int household_state(db *d, int64_t id) {
   db_stmt *st = db_query(d, "SELECT state FROM land_households WHERE id = ?", DBI(id));
   int s = st && db_step(st) == DB_ROW ? land_code(land_states, db_text(st, 0)) : -1;
@@ -514,7 +505,7 @@ static void item_post(req *r) {
   const char *kind = NULL, *note = NULL;
   int64_t amount = 0;
   jenum(r, in, "kind", 1, land_item_kinds, &kind);
-  int has = bounded_money(r, in, "amount", 0, &amount) == JV_SET;
+  int has = jmoney(r, in, "amount", 0, &amount) == JV_SET;
   jstr(r, in, "note", 0, 500, &note);
   if (has_errors(r)) return reply_invalid(r);
   int rc = db_begin(r->db);
@@ -545,7 +536,7 @@ static void item_patch(req *r) {
   if (!in) return json_decref(before);
   int64_t amount = 0;
   const char *note = json_string_value(json_object_get(before, "note"));
-  int st = bounded_money(r, in, "amount", 0, &amount);
+  int st = jmoney(r, in, "amount", 0, &amount);
   jstr(r, in, "note", 0, 500, &note);
   if (has_errors(r)) {
     json_decref(before);
@@ -580,7 +571,7 @@ static void payment_post(req *r) {
   int64_t item = 0, amount = 0;
   const char *paid_on = NULL, *payer = NULL;
   jint(r, in, "item_id", 1, 1, INT64_MAX, &item);
-  if (bounded_money(r, in, "amount", 1, &amount) == JV_SET && amount == 0)
+  if (jmoney(r, in, "amount", 1, &amount) == JV_SET && amount == 0)
     field_error(r, "amount", "支付金额应大于0", "must be more than 0");
   if (jdate(r, in, "paid_on", 1, &paid_on) == JV_SET && strcmp(paid_on, land_today(&r->a)) > 0)
     field_error(r, "paid_on", "支付日期不能晚于今天", "cannot be in the future");

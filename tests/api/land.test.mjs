@@ -194,7 +194,7 @@ test('bad input is refused with field-named bilingual errors', async () => {
   assert.match(r.body.errors[0].message, /不能为负 \/ amount must not be negative/);
   r = await item(sany, h.id, 'land', '10000000000000.01');
   assert.equal(r.status, 422);
-  assert.match(r.body.errors[0].message, /不能超过10万亿元 \/ must be at most ¥10 trillion/);
+  assert.match(r.body.errors[0].message, /10万亿元.*10 trillion/);
   assert.equal((await item(sany, h.id, 'land', '10000000000000')).status, 201);
   r = await item(sany, h.id, 'bribe', 1);
   assert.deepEqual(fields(r), ['kind']);
