@@ -369,6 +369,39 @@ test('hard cases: raised on a household, decided by the leading group at a recor
   assert.equal((await sany.get(`/api/v1/households/${h.id}`)).body.hard_cases[0].state, 'decided');
 });
 
+test('open hard cases are on the dispatch agenda next to the red projects; decided ones drop off when regenerated', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { village: '调度村', head_name: '议题户' });
+  const c = await sany.post(`/api/v1/households/${h.id}/hard-cases`, { title: '对安置方案有异议', description: '要求货币安置' });
+  assert.equal(c.status, 201);
+  const meeting = (date) => office.post('/api/v1/dispatch/meetings', { kind: 'special', title: `征拆专题调度会${date}`, date });
+  let m = await meeting(TODAY);
+  assert.equal(m.status, 201, JSON.stringify(m.body));
+  const cases = m.body.agenda.filter((i) => i.kind === 'land_hard_case');
+  const mine = cases.find((i) => i.project_id === p.id);
+  assert.ok(mine, JSON.stringify(m.body.agenda.map((i) => i.kind)));
+  assert.equal(mine.title, `疑难个案：${p.name} — 调度村 议题户户：对安置方案有异议`);
+  assert.equal(mine.detail, `提出：${TODAY}。要求货币安置`);
+  // the demo's three open 三一 cases are there too; the two decided ones are not
+  assert.equal(cases.filter((i) => /三一智慧钢铁城/.test(i.title)).length, 3);
+  assert.ok(!cases.some((i) => /兄弟分户争议|养殖场设施补偿标准/.test(i.title)));
+  // right after the red projects, before the nodes
+  const kinds = m.body.agenda.map((i) => i.kind);
+  const firstCase = kinds.indexOf('land_hard_case');
+  assert.ok(kinds.slice(0, firstCase).every((k) => k === 'red_project'));
+  assert.ok(kinds.slice(firstCase).every((k) => k !== 'red_project'));
+  // a meeting before the case was raised does not have it
+  const earlier = await meeting(addDays(TODAY, -1));
+  assert.ok(!earlier.body.agenda.some((i) => i.project_id === p.id));
+  // decided: gone once the agenda is regenerated
+  assert.equal((await office.post(`/api/v1/land-hard-cases/${c.body.id}/decision`, { meeting_on: TODAY, members: '甲、乙', decision: '按货币安置' })).status, 200);
+  const r = await office.patch(`/api/v1/dispatch/meetings/${m.body.id}`, { regenerate: true, version: m.body.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  m = await office.get(`/api/v1/dispatch/meetings/${m.body.id}`);
+  assert.ok(!m.body.agenda.some((i) => i.kind === 'land_hard_case' && i.project_id === p.id && !i.removed));
+  assert.equal(m.body.agenda.filter((i) => i.kind === 'land_hard_case' && !i.removed).length, cases.length - 1);
+});
+
 test('disclosure: published villages only, readable without login, no ID numbers or phones; A4 PDF with the amounts', async () => {
   const p = await newProject();
   const a = await household(sany, p.id, { village: '龙头村', head_name: '王公示', id_number: ID1, phone: '13807339876' });
