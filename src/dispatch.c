@@ -1,7 +1,7 @@
 /*
  * dispatch.c — dispatch meetings (调度会, "一周一调度", plus special ones):
  * the agenda generated from the state of the district on the meeting day
- * (red projects, nodes overdue or due that week, problems overdue or
+ * (red projects, open land hard cases, nodes overdue or due that week, problems overdue or
  * escalated, problems raised since the last meeting), edited by the project
  * office, and the minutes: a decision per agenda item that becomes, in the
  * same transaction, an assigned problem (problem_create) or a node change
@@ -25,6 +25,7 @@
 #include "calendar.h"
 #include "dispatch.h"
 #include "http.h"
+#include "land.h"
 #include "lights.h"
 #include "notify.h"
 #include "problems.h"
@@ -155,6 +156,13 @@ int dispatch_generate_agenda(db *d, int64_t meeting, const char *date) {
     rc = add_item(d, meeting, &seq, "red_project", reds[i].project_id, 0, 0, arena_printf(&a, "红灯项目：%s", reds[i].name),
                   arena_printf(&a, "责任单位：%s。%s", reds[i].unit, reds[i].reason));
   }
+  land_open_case *cases; /* next to the red projects: the leading group's open hard cases (land.h) */
+  int ncase = rc == DB_OK ? land_open_hard_cases(d, &a, date, AGENDA_CAP, &cases) : 0;
+  if (ncase < 0) rc = DB_ERROR;
+  for (int i = 0; rc == DB_OK && i < ncase; i++)
+    rc = add_item(d, meeting, &seq, "land_hard_case", cases[i].project_id, 0, 0,
+                  arena_printf(&a, "疑难个案：%s — %s %s户：%s", cases[i].project, cases[i].village, cases[i].head_name, cases[i].title),
+                  arena_printf(&a, "提出：%s。%s", cases[i].raised_on, cases[i].description));
   if (rc == DB_OK) {
     st = db_query(d,
                   "SELECT n.id, n.project_id, p.name, n.name, n.planned_date, COALESCE(u.name, '') FROM nodes n "

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "db.h"
 
 /* --- states and kinds ----------------------------------------------------- */
@@ -80,5 +81,16 @@ int land_area_mismatch(double outline_m2, int64_t recorded_hmu);
 /* --- for other areas (battle map, monthly tasks, dispatch) ---------------- */
 /* Households of a project in a state at least `min_state`, and the total. */
 int64_t land_count_at_least(db *d, int64_t project_id, int min_state);
+
+/* An open hard case (疑难个案) awaiting the leading group, for the dispatch
+ * agenda: its household (village, head) and the issue. */
+typedef struct land_open_case {
+  int64_t id, project_id, household_id;
+  const char *project, *village, *head_name, *title, *description, *raised_on;
+} land_open_case;
+/* Hard cases still open that were raised on or before `date` (YYYY-MM-DD),
+ * oldest first, at most `max`, into the arena.  Returns the count or -1 on
+ * a database error. */
+int land_open_hard_cases(db *d, arena *a, const char *date, int max, land_open_case **out);
 
 #endif

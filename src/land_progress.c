@@ -245,6 +245,35 @@ static json_t *case_json(db *d, int64_t id) {
   return o;
 }
 
+int land_open_hard_cases(db *d, arena *a, const char *date, int max, land_open_case **out) {
+  *out = NULL;
+  if (max <= 0) return 0;
+  land_open_case *v = arena_alloc(a, sizeof *v * (size_t)max);
+  db_stmt *st = db_query(d,
+                         "SELECT c.id, c.project_id, c.household_id, p.name, h.village, h.head_name, c.title, c.description, "
+                         "c.raised_on FROM land_hard_cases c JOIN land_households h ON h.id = c.household_id JOIN projects p "
+                         "ON p.id = c.project_id WHERE c.state = 'open' AND c.raised_on <= ? ORDER BY c.raised_on, c.id LIMIT ?",
+                         DBT(date), DBI(max));
+  if (!st) return -1;
+  int n = 0, rc = DB_DONE;
+  while (n < max && (rc = db_step(st)) == DB_ROW) {
+    land_open_case *e = &v[n++];
+    e->id = db_int(st, 0);
+    e->project_id = db_int(st, 1);
+    e->household_id = db_int(st, 2);
+    e->project = arena_strdup(a, db_text(st, 3));
+    e->village = arena_strdup(a, db_text(st, 4));
+    e->head_name = arena_strdup(a, db_text(st, 5));
+    e->title = arena_strdup(a, db_text(st, 6));
+    e->description = arena_strdup(a, db_isnull(st, 7) ? "" : db_text(st, 7));
+    e->raised_on = arena_strdup(a, db_text(st, 8));
+  }
+  int err = rc != DB_ROW && rc != DB_DONE;
+  db_done(st);
+  *out = v;
+  return err ? -1 : n;
+}
+
 /* GET /api/v1/land-hard-cases?state&project */
 static void cases_list(req *r) {
   static const char *const states[] = {"open", "decided", NULL};

@@ -369,6 +369,39 @@ test('hard cases: raised on a household, decided by the leading group at a recor
   assert.equal((await sany.get(`/api/v1/households/${h.id}`)).body.hard_cases[0].state, 'decided');
 });
 
+test('open hard cases are on the dispatch agenda next to the red projects; decided ones drop off when regenerated', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { village: '调度村', head_name: '议题户' });
+  const c = await sany.post(`/api/v1/households/${h.id}/hard-cases`, { title: '对安置方案有异议', description: '要求货币安置' });
+  assert.equal(c.status, 201);
+  const meeting = (date) => office.post('/api/v1/dispatch/meetings', { kind: 'special', title: `征拆专题调度会${date}`, date });
+  let m = await meeting(TODAY);
+  assert.equal(m.status, 201, JSON.stringify(m.body));
+  const cases = m.body.agenda.filter((i) => i.kind === 'land_hard_case');
+  const mine = cases.find((i) => i.project_id === p.id);
+  assert.ok(mine, JSON.stringify(m.body.agenda.map((i) => i.kind)));
+  assert.equal(mine.title, `疑难个案：${p.name} — 调度村 议题户户：对安置方案有异议`);
+  assert.equal(mine.detail, `提出：${TODAY}。要求货币安置`);
+  // the demo's three open 三一 cases are there too; the two decided ones are not
+  assert.equal(cases.filter((i) => /三一智慧钢铁城/.test(i.title)).length, 3);
+  assert.ok(!cases.some((i) => /兄弟分户争议|养殖场设施补偿标准/.test(i.title)));
+  // right after the red projects, before the nodes
+  const kinds = m.body.agenda.map((i) => i.kind);
+  const firstCase = kinds.indexOf('land_hard_case');
+  assert.ok(kinds.slice(0, firstCase).every((k) => k === 'red_project'));
+  assert.ok(kinds.slice(firstCase).every((k) => k !== 'red_project'));
+  // a meeting before the case was raised does not have it
+  const earlier = await meeting(addDays(TODAY, -1));
+  assert.ok(!earlier.body.agenda.some((i) => i.project_id === p.id));
+  // decided: gone once the agenda is regenerated
+  assert.equal((await office.post(`/api/v1/land-hard-cases/${c.body.id}/decision`, { meeting_on: TODAY, members: '甲、乙', decision: '按货币安置' })).status, 200);
+  const r = await office.patch(`/api/v1/dispatch/meetings/${m.body.id}`, { regenerate: true, version: m.body.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  m = await office.get(`/api/v1/dispatch/meetings/${m.body.id}`);
+  assert.ok(!m.body.agenda.some((i) => i.kind === 'land_hard_case' && i.project_id === p.id && !i.removed));
+  assert.equal(m.body.agenda.filter((i) => i.kind === 'land_hard_case' && !i.removed).length, cases.length - 1);
+});
+
 test('disclosure: published villages only, readable without login, no ID numbers or phones; A4 PDF with the amounts', async () => {
   const p = await newProject();
   const a = await household(sany, p.id, { village: '龙头村', head_name: '王公示', id_number: ID1, phone: '13807339876' });
@@ -441,6 +474,70 @@ test('import of the survey spreadsheet: row-level errors leave nothing behind; a
   assert.equal((await guihua.post(`/api/v1/projects/${p.id}/households/import`, good, XLSX_TYPE)).status, 404);
   r = await sany.post(`/api/v1/projects/${p.id}/households/import`, 'not a spreadsheet\x00\x01', { 'Content-Type': 'text/csv' });
   assert.ok([400, 422].includes(r.status));
+});
+
+// A square-ish parcel near 仙庾镇 of `m2` square metres, `wide` times wider than tall.
+function square(m2, wide = 1, lng = 113.21, lat = 27.86) {
+  const r = 6371008.8 * Math.PI / 180, side = Math.sqrt(m2);
+  const dlat = side / r, dlng = side * wide / (r * Math.cos(lat * Math.PI / 180));
+  return { type: 'Polygon', coordinates: [[[lng, lat], [lng + dlng, lat], [lng + dlng, lat + dlat], [lng, lat + dlat], [lng, lat]]] };
+}
+
+test('parcels: the project\'s outlines as a FeatureCollection with state, village, area and the 5 % flag; scope as the ledger', async () => {
+  const p = await newProject();
+  // 2.50 亩 = 1666.67 m²: drawn to the metre, 3 % wider (within 5 %), and 10 % wider (flagged)
+  const exact = await household(sany, p.id, { head_name: '图斑一', geojson: square(1666.67) });
+  const near = await household(sany, p.id, { head_name: '图斑二', village: '湾塘村', geojson: square(1666.67, 1.03, 113.22) });
+  const off = await household(sany, p.id, { head_name: '图斑三', geojson: { type: 'Feature', properties: {}, geometry: square(1666.67, 1.10, 113.23) } });
+  await household(sany, p.id, { head_name: '无图斑' });
+  assert.equal(off.area_mismatch, true);
+  const r = await office.get(`/api/v1/projects/${p.id}/parcels`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.type, 'FeatureCollection');
+  assert.equal(r.body.households, 4);
+  assert.equal(r.body.without_outline, 1);
+  assert.equal(r.body.features.length, 3);
+  const by = Object.fromEntries(r.body.features.map((f) => [f.properties.id, f]));
+  for (const f of r.body.features) {
+    assert.equal(f.type, 'Feature');
+    assert.equal(f.id, f.properties.id);
+    assert.equal(f.geometry.type, 'Polygon');
+    assert.equal(f.properties.state, 'surveyed');
+    assert.equal(f.properties.state_name, '已调查');
+    assert.equal(f.properties.total_mu, '2.50');
+    assert.ok(!JSON.stringify(f).includes(ID1) && !JSON.stringify(f).includes('13807331234'));
+  }
+  assert.equal(by[exact.id].properties.area_mismatch, false);
+  assert.ok(Math.abs(by[exact.id].properties.outline_mu - 2.5) < 0.01);
+  assert.equal(by[near.id].properties.area_mismatch, false);
+  assert.equal(by[near.id].properties.village, '湾塘村');
+  assert.equal(by[off.id].properties.area_mismatch, true);
+  assert.ok(Math.abs(by[off.id].properties.outline_mu - 2.75) < 0.01);
+  // the state follows the household
+  const hh = off.id;
+  const it = await item(sany, hh, 'land', 1000);
+  assert.equal(it.status, 201, JSON.stringify(it.body));
+  assert.equal((await move(sany, hh, 'valued')).status, 200);
+  const again = await sany.get(`/api/v1/projects/${p.id}/parcels`);
+  assert.equal(again.body.features.find((f) => f.id === hh).properties.state, 'valued');
+  // scope: another unit's, another enterprise's project is 404; the leader reads; the public does not
+  for (const c of [guihua, enterprise]) assert.equal((await c.get(`/api/v1/projects/${p.id}/parcels`)).status, 404);
+  assert.equal((await leader.get(`/api/v1/projects/${p.id}/parcels`)).status, 200);
+  assert.equal((await anon.get(`/api/v1/projects/${p.id}/parcels`)).status, 401);
+  assert.equal((await office.get('/api/v1/projects/999999/parcels')).status, 404);
+});
+
+test('demo parcels: every 三一 household has an outline, nine drawn more than 5 % off', async () => {
+  const projects = (await office.get('/api/v1/projects?per_page=500')).body.items;
+  const p = projects.find((x) => x.code === 'HT-2020-001');
+  const r = await office.get(`/api/v1/projects/${p.id}/parcels`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.features.length, 320);
+  assert.equal(r.body.without_outline, 0);
+  assert.equal(r.body.features.filter((f) => f.properties.area_mismatch).length, 9);
+  assert.deepEqual([...new Set(r.body.features.map((f) => f.properties.village))].sort(), ['双塘村', '湾塘村', '石塘村', '龙头铺村'].sort());
+  const states = new Set(r.body.features.map((f) => f.properties.state));
+  for (const s of ['surveyed', 'valued', 'signed', 'demolished', 'handed_over']) assert.ok(states.has(s), s);
 });
 
 test('demo: 三一智慧钢铁城 — 320 households, cards that add up; the 渌口-style project at 97.67 %', async () => {

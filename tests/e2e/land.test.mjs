@@ -74,3 +74,39 @@ test('a household from the phone form; signing refused with the missing item, th
   await page.getByTestId('household-state').filter({ hasText: '已签约' }).waitFor()
   await shot(page, 'land-household-signed')
 })
+
+test('征迁一张图: the parcels of 三一 on a map coloured by state with a legend; a click opens the household', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const sany = projects.find((p) => p.code === 'HT-2020-001')
+  const fc = await (await page.request.get(`/api/v1/projects/${sany.id}/parcels`)).json()
+  // from the menu, then the project and one village by the query
+  await navigate(page, '/land-group', '/land/map')
+  await page.getByTestId('land-map-legend').waitFor()
+  await page.goto(`/land/map?project=${sany.id}&village=${encodeURIComponent('石塘村')}`)
+  const chart = page.getByTestId('land-map-chart')
+  await chart.locator('canvas').first().waitFor()
+  const inVillage = fc.features.filter((f) => f.properties.village === '石塘村')
+  const count = (s) => inVillage.filter((f) => f.properties.state === s).length
+  for (const [s, zh] of [['surveyed', '已调查'], ['valued', '已评估'], ['signed', '已签约'], ['demolished', '已倒房'], ['handed_over', '已交地']])
+    assert.equal((await page.getByTestId(`land-map-legend-${s}`).textContent()).trim(), `${zh} ${count(s)}`)
+  const flagged = inVillage.filter((f) => f.properties.area_mismatch).length
+  assert.ok(flagged > 0)
+  assert.match(await page.getByTestId('land-map-legend-mismatch').textContent(), new RegExp(`5%\\s*${flagged}$`))
+  await shot(page, 'land-map')
+  // a click on a parcel opens its household; the 10 × 9 grid has narrow gaps, so try a few points near the middle
+  const box = await chart.boundingBox()
+  const ids = new Set(inVillage.map((f) => String(f.id)))
+  let opened = false
+  for (const [dx, dy] of [[0.06, 0], [0.06, 0.04], [-0.06, 0], [0.12, 0.06], [-0.12, -0.06], [0, 0.1]]) {
+    await page.mouse.click(box.x + box.width * (0.5 + dx), box.y + 40 + (box.height - 50) * (0.5 + dy))
+    opened = await page.waitForURL((u) => /^\/land\/households\/\d+$/.test(u.pathname), { timeout: 1500 }).then(() => true, () => false)
+    if (opened) break
+  }
+  assert.ok(opened, 'a click on the map opened a household')
+  const id = new URL(page.url()).pathname.split('/').pop()
+  assert.ok(ids.has(id), `household ${id} is a parcel of 石塘村`)
+  await page.getByText('石塘村').first().waitFor()
+  assert.deepEqual(page.problems, [])
+})

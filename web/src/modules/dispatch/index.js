@@ -63,6 +63,7 @@ export default {
         downloadXlsx: '下载Excel',
         sections: {
           red_project: '红灯项目',
+          land_hard_case: '征拆疑难个案',
           node: '逾期及本周到期节点',
           problem_overdue: '超期问题',
           problem_escalated: '提级督办问题',
@@ -115,6 +116,7 @@ export default {
         downloadXlsx: 'Excel',
         sections: {
           red_project: 'Red projects',
+          land_hard_case: 'Open land hard cases',
           node: 'Nodes overdue or due this week',
           problem_overdue: 'Overdue problems',
           problem_escalated: 'Escalated problems',

@@ -1,6 +1,6 @@
 // Land acquisition module (征拆): the ledger with progress cards and the campaign chart,
 // one household's page (items, payments, the sequence of states, history, hard cases),
-// and a phone-friendly form for staff in the field.
+// the parcel map (征迁一张图), and a phone-friendly form for staff in the field.
 const READERS = ['admin', 'office', 'leader', 'unit', 'enterprise']
 const WRITERS = ['admin', 'office', 'unit']
 
@@ -13,6 +13,7 @@ export default {
       component: () => import('./HouseholdDetail.vue'),
       meta: { titleKey: 'land.household', roles: READERS, menuPath: '/land' },
     },
+    { path: '/land/map', name: 'land-map', component: () => import('./LandMap.vue'), meta: { titleKey: 'land.map.title', roles: READERS } },
     { path: '/land/field', name: 'land-field', component: () => import('./FieldForm.vue'), meta: { titleKey: 'land.field', roles: WRITERS, menuPath: '/land' } },
   ],
   menu: [
@@ -23,7 +24,8 @@ export default {
       order: 35,
       children: [
         { path: '/land', titleKey: 'land.title', icon: 'Tickets', roles: READERS, order: 50 },
-        { path: '/land/field', titleKey: 'land.field', icon: 'Iphone', roles: WRITERS, order: 51 },
+        { path: '/land/map', titleKey: 'land.map.title', icon: 'MapLocation', roles: READERS, order: 51 },
+        { path: '/land/field', titleKey: 'land.field', icon: 'Iphone', roles: WRITERS, order: 52 },
       ],
     },
   ],
@@ -76,6 +78,14 @@ export default {
         pickProject: '选择项目',
         noPlan: '未设置计划',
         selectProject: '请先选择项目以查看进度',
+        map: {
+          title: '征迁一张图',
+          mismatch: '图斑面积与登记面积相差超过5%',
+          outlineMu: '图斑面积(亩)',
+          without: '另有{n}户未绘制图斑',
+          empty: '该项目尚无图斑',
+          hint: '点击地块查看被征收户；滚轮缩放、拖动平移。',
+        },
       },
     },
     en: {
@@ -126,6 +136,14 @@ export default {
         pickProject: 'Project',
         noPlan: 'No plan set',
         selectProject: 'Choose a project to see its progress',
+        map: {
+          title: 'Parcel map',
+          mismatch: 'Outline area differs from the recorded area by more than 5%',
+          outlineMu: 'Outline area (mu)',
+          without: '{n} more households have no outline',
+          empty: 'No parcel outlines in this project yet',
+          hint: 'Click a parcel to open its household; scroll to zoom, drag to pan.',
+        },
       },
     },
   },
