@@ -1098,7 +1098,8 @@ static int fill_land_events(gen *g, sink *k) { return gen_land(g, k, 3); }
  * prerequisites; records for nine in ten projects under way (eight to
  * eleven items: the environmental, soil and civil-defence reviews are not
  * needed everywhere), each submitted once its prerequisites are issued,
- * now and then returned once, accepted, issued.  An item not reached is
+ * now and then returned once, accepted, issued; projects still in
+ * preparation are in the middle of it.  An item not reached is
  * 'preparing'; one still open is kept within its promise (none is overdue
  * on the dataset's today, so the escalation tick has nothing to raise). */
 
@@ -1167,6 +1168,9 @@ static int make_approvals(gen *g, int pid, grec *out, int32_t *d0) {
   int skip[GCAT] = {0};
   skip[4] = chance(&r, 0.15), skip[5] = chance(&r, 0.2), skip[8] = chance(&r, 0.3);
   int32_t start = p->start - 20 - (int32_t)rn(&r, 100);
+  /* a project still in preparation (the first quarter of its plan) began
+   * its approvals in the last weeks: these fill the agents' work lists */
+  if ((g->today - p->start) / 30 < p->months / 4) start = g->today - 3 - (int32_t)rn(&r, 50);
   while (!calendar_is_working_day(g->cal, start)) start--;
   *d0 = start;
   int32_t issued[GCAT];
@@ -1206,6 +1210,7 @@ static int make_approvals(gen *g, int pid, grec *out, int32_t *d0) {
     }
     a->sub = sub, a->ret = ret, a->resub = resub, a->acc = acc, a->iss = iss;
     a->state = iss != APPROVAL_NONE ? 3 : acc != APPROVAL_NONE ? 2 : 1;
+    /* cppcheck-suppress unreadVariable ; read through issued[j] by the items after it */
     issued[k] = iss;
   }
   return n;
