@@ -109,6 +109,17 @@ run_wrk() { # URL LUA [conns]
   cp "$f" "$WORK/last-wrk.txt"
 }
 
+# Waits (up to 60 s) until the server is idle: a slow row leaves requests
+# running after wrk stops, which would be counted against the next row.
+drain() {
+  local a b
+  for _ in $(seq 1 60); do
+    a=$(awk '{print $14 + $15}' "/proc/$SPID/stat" 2>/dev/null) || return 0
+    sleep 1
+    b=$(awk '{print $14 + $15}' "/proc/$SPID/stat" 2>/dev/null) || return 0
+    [ $((b - a)) -lt 10 ] && return 0 # under 0.1 s of CPU in that second
+  done
+}
 declare -A RES # RES[store:row] = "req/s|p99|non2xx|total" or "n/a …"
 ROWS=(health projects project nodes battlemap dashboard problems rankings households households_unit household landprogress
   approvals approvalstats write login)
@@ -180,6 +191,7 @@ http_rows() { # STORE DBURL
       RES[$store:$row]=$(run_wrk "$base$path" "$lua")
     fi
     log "$store $row: ${RES[$store:$row]} (req/s|p99 ms|non-2xx|requests)"
+    drain
   done
   RSS[$store]=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$SPID/status")
   stop_server
