@@ -48,8 +48,14 @@ static const char gen_usage[] =
     "    province: 5,000 units (a province, 120 counties of very different sizes and their towns,\n"
     "              departments, HQs, enterprises, banks), 50,000 users, 50,000 projects with annual\n"
     "              plans and tags, 600,000 nodes, 3,000,000 monthly reports, 200,000 problems\n"
-    "  plus monthly tasks for the last six months when the tasks table exists.  \"Today\" is fixed\n"
-    "  at 2026-11-15 (reports up to 2026-10), so late nodes and overdue problems do not drift.\n"
+    "  plus monthly tasks for the last six months when the tasks table exists, and when their tables exist:\n"
+    "    land acquisition: households on about 15% of the projects under way (district 3,000,\n"
+    "      province 1,000,000) with their compensation items, payments and history, most handed over\n"
+    "      on older projects; signed households have every item valued, handed-over ones are fully paid\n"
+    "    approvals: each county's catalogue of 11 items (its own departments, with prerequisites) and\n"
+    "      8-11 records with their timelines for 9 in 10 projects under way (province about 400,000)\n"
+    "  \"Today\" is fixed at 2026-11-15 (reports up to 2026-10), so late nodes and overdue problems do\n"
+    "  not drift: serve the dataset with GUATU_TODAY=2026-11-15.\n"
     "  Every user's password is '" BENCH_PASSWORD "' and all share ONE Argon2id hash, computed once:\n"
     "  hashing 50,000 passwords separately would take about an hour.  Logins: admin, office,\n"
     "  leader (the whole province) and u000001… (units, enterprises, banks).\n"
@@ -244,11 +250,12 @@ typedef struct scale {
   int projects, nodes;
   int64_t reports;
   int problems;
+  int households; /* land acquisition; approvals follow the projects */
 } scale;
 
 static const scale scales[] = {
-    {"district", 60, 200, 0, 150, 2000, 5000, 500},
-    {"province", 5000, 50000, 120, 50000, 600000, 3000000, 200000},
+    {"district", 60, 200, 0, 150, 2000, 5000, 500, 3000},
+    {"province", 5000, 50000, 120, 50000, 600000, 3000000, 200000, 1000000},
 };
 
 enum { K_HQ, K_GROUP, K_TOWN, K_DEPT, K_ENT, K_BANK, K_N };
@@ -299,6 +306,8 @@ typedef struct gen {
   gcounty *counties;
   int ncounties;
   gproject *proj;
+  int *land_hh;     /* households per project */
+  int64_t *land_mu; /* their land per project, hundredths of 亩 */
   int64_t admin, office, leader;
 } gen;
 
@@ -902,6 +911,366 @@ static int gen_tasks(gen *g, sink *k, int64_t *ntasks) {
   return rc;
 }
 
+/* ---- land acquisition (征拆) ------------------------------------------------
+ * Households on the projects that acquire land (about 15% of the projects
+ * under way), each regenerated from its own stream in every pass (the
+ * households, their items, payments and history are four COPYs, one table
+ * at a time), so nothing is kept in memory but the count per project.  The
+ * state follows the project's age: most households of an older project are
+ * handed over, a newer project's campaign is still under way.  The sequence
+ * rule holds: from signed on every item has its amount, a handed-over
+ * household is fully paid, paid never exceeds due. */
+
+#define LAND_MAX_ITEMS 6
+enum { LS_SURV, LS_VAL, LS_SIGN, LS_DEMOL, LS_HANDED };
+#define APPROVAL_NONE INT32_MIN
+typedef struct ghh {
+  int state, houses, nitems;
+  int64_t cmu, smu, area, due, paid;
+  int unvalued;
+  int32_t on[5]; /* surveyed … handed_over; 0 when not reached */
+  const char *kind[LAND_MAX_ITEMS];
+  int64_t amount[LAND_MAX_ITEMS]; /* -1: not valued yet */
+  int64_t ipaid[LAND_MAX_ITEMS];
+  int32_t paid_on[LAND_MAX_ITEMS];
+} ghh;
+
+static const char *const land_state_names[] = {"surveyed", "valued", "signed", "demolished", "handed_over"};
+static const char *const village_stem[] = {"石塘", "湾塘", "龙头铺", "双塘", "姚家坝", "南阳桥", "朱亭", "枫溪", "杉木", "荷叶塘",
+                                           "新塘", "大坪", "黄泥坳", "桐梓坪", "白石", "樟树湾", "丰收", "柏树", "茶园", "晓塘"};
+static const char *const land_groups[] = {"一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组"};
+
+static int plan_land(gen *g) {
+  int n = g->sc->projects;
+  g->land_hh = calloc((size_t)n + 1, sizeof(int));
+  g->land_mu = calloc((size_t)n + 1, sizeof(int64_t));
+  int *ids = calloc((size_t)n + 1, sizeof(int)), *want = calloc((size_t)n + 1, sizeof(int));
+  int *lo = calloc((size_t)n + 1, sizeof(int)), *hi = calloc((size_t)n + 1, sizeof(int));
+  int rc = g->land_hh && g->land_mu && ids && want && lo && hi ? 0 : -1;
+  rng r = rsub(g->seed, 20, 0);
+  int m = 0;
+  for (int pid = 1; pid <= n && rc == 0; pid++) {
+    if (g->proj[pid].reserve || !chance(&r, 0.15)) continue;
+    ids[m] = pid;
+    lo[m] = 10;
+    hi[m] = 2000;
+    double w = exp(log(100.0) + rnorm(&r) * 0.7);
+    want[m] = w < lo[m] ? lo[m] : w > hi[m] ? hi[m] : (int)w;
+    m++;
+  }
+  if (rc == 0 && m > 0) rc = fit_counts(want, lo, hi, m, g->sc->households);
+  for (int i = 0; rc == 0 && i < m; i++) g->land_hh[ids[i]] = want[i];
+  free(ids), free(want), free(lo), free(hi);
+  return rc;
+}
+
+static void make_hh(gen *g, int pid, int64_t hid, ghh *h) {
+  gproject *p = &g->proj[pid];
+  rng r = rsub(g->seed, 21, (uint64_t)hid);
+  memset(h, 0, sizeof *h);
+  h->houses = chance(&r, 0.25) ? 0 : chance(&r, 0.12) ? 2 : 1;
+  h->cmu = chance(&r, 0.1) ? 0 : 30 + rn(&r, 800);
+  h->smu = h->cmu == 0 || chance(&r, 0.05) ? 50 + rn(&r, 500) : 0;
+  h->area = (int64_t)h->houses * (9000 + rn(&r, 15000));
+  int age = g->today - p->start;
+  double f = age <= 0 ? 0 : age >= 365 ? 1 : age / 365.0;
+  double ph = 0.40 + 0.56 * f, x = runi(&r);
+  if (x < ph) h->state = LS_HANDED;
+  else {
+    double y = (x - ph) / (1 - ph);
+    h->state = y < 0.35 ? LS_DEMOL : y < 0.65 ? LS_SIGN : y < 0.87 ? LS_VAL : LS_SURV;
+  }
+  if (h->houses == 0 && h->state == LS_DEMOL) h->state = LS_SIGN;
+  /* the project's campaign ends some weeks before its start */
+  int32_t camp = p->start - 45 - (int32_t)((uint64_t)pid * 37 % 90);
+  h->on[LS_SURV] = camp - 60 + (int32_t)rn(&r, 30);
+  int32_t last = h->on[LS_SURV];
+  if (h->state >= LS_VAL) last = h->on[LS_VAL] = last + 10 + (int32_t)rn(&r, 20);
+  if (h->state >= LS_SIGN) last = h->on[LS_SIGN] = last + 5 + (int32_t)rn(&r, 40);
+  if (h->state >= LS_DEMOL && h->houses) last = h->on[LS_DEMOL] = last + 2 + (int32_t)rn(&r, 20);
+  if (h->state >= LS_HANDED) last = h->on[LS_HANDED] = last + 2 + (int32_t)rn(&r, 15);
+  if (last > g->today) { /* a campaign still under way: nothing after today */
+    int32_t shift = last - g->today + (int32_t)rn(&r, 5);
+    for (int s = 0; s < 5; s++)
+      if (h->on[s]) h->on[s] -= shift;
+    last -= shift;
+  }
+  int64_t mu = h->cmu + h->smu;
+  int n = 0;
+  h->kind[n] = "land", h->amount[n++] = mu * 48000;
+  if (h->cmu) h->kind[n] = "crops", h->amount[n++] = h->cmu * 1800;
+  if (h->houses) h->kind[n] = "resettlement", h->amount[n++] = (int64_t)h->houses * 15000000 + rn(&r, 500000);
+  if (chance(&r, 0.25)) h->kind[n] = "facilities", h->amount[n++] = 300000 + rn(&r, 1500000);
+  if (chance(&r, 0.10)) h->kind[n] = "graves", h->amount[n++] = 500000 * (1 + rn(&r, 3));
+  if (chance(&r, 0.05)) h->kind[n] = "lines", h->amount[n++] = 200000 + rn(&r, 300000);
+  h->nitems = n;
+  /* not valued: everything while surveyed, the last item for some valued households */
+  if (h->state == LS_SURV)
+    for (int i = 0; i < n; i++) h->amount[i] = -1;
+  if (h->state == LS_VAL && chance(&r, 0.4)) h->amount[n - 1] = -1;
+  int32_t span = last - (h->on[LS_SIGN] ? h->on[LS_SIGN] : last);
+  for (int i = 0; i < n; i++) {
+    if (h->amount[i] < 0) {
+      h->unvalued++;
+      continue;
+    }
+    h->due += h->amount[i];
+    int64_t pay = 0;
+    if (h->state == LS_HANDED) pay = h->amount[i];
+    else if (h->state == LS_DEMOL) pay = chance(&r, 0.7) ? h->amount[i] : chance(&r, 0.5) ? h->amount[i] / 2 : 0;
+    else if (h->state == LS_SIGN) pay = chance(&r, 0.4) ? h->amount[i] : 0;
+    h->ipaid[i] = pay;
+    h->paid += pay;
+    if (pay) h->paid_on[i] = h->on[LS_SIGN] + (int32_t)rn(&r, span + 1);
+  }
+}
+
+/* pass 0 households, 1 items, 2 payments, 3 history */
+static int gen_land(gen *g, sink *k, int pass) {
+  int rc = 0;
+  int64_t hid = 0, item = 0, pay = 0, ev = 0;
+  char idn[24];
+  static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  for (int pid = 1; pid <= g->sc->projects && rc == 0; pid++) {
+    int cnt = g->land_hh[pid];
+    int nv = 1 + cnt / 80;
+    if (nv > 6) nv = 6;
+    for (int i = 0; i < cnt && rc == 0; i++) {
+      ghh h;
+      make_hh(g, pid, ++hid, &h);
+      if (pass == 0) {
+        rng r = rsub(g->seed, 22, (uint64_t)hid);
+        int vi = i * nv / cnt;
+        const char *village = arena_printf(&g->a, "%s村", village_stem[(pid * 7 + vi) % NEL(village_stem)]);
+        snprintf(idn, sizeof idn, "4302%02d%04d%02d%02d%03d", (int)(pid % 100), (int)(1940 + rn(&r, 60)), (int)(1 + rn(&r, 12)),
+                 (int)(1 + rn(&r, 28)), (int)rn(&r, 1000));
+        int sum = 0;
+        for (int j = 0; j < 17; j++) sum += (idn[j] - '0') * w[j];
+        idn[17] = "10X98765432"[sum % 11];
+        idn[18] = 0;
+        int32_t last = h.on[h.state] ? h.on[h.state] : h.on[LS_SIGN];
+        const char *on[5];
+        for (int s = 0; s < 5; s++) on[s] = h.on[s] ? day_text(g, h.on[s]) : NULL;
+        g->land_mu[pid] += h.cmu + h.smu;
+        db_val v[] = {DBI(hid), DBI(pid), DBT(village), DBT(pick_s(&r, land_groups, NEL(land_groups))),
+                      DBT(arena_printf(&g->a, "%s%s", pick_s(&r, surname, NEL(surname)), pick_s(&r, given, NEL(given)))), DBT(idn),
+                      DBT(arena_printf(&g->a, "139%08lld", (long long)(hid * 7907 % 100000000))), DBI(h.cmu), DBI(h.smu),
+                      DBI(h.houses), DBI(h.area), DBT(land_state_names[h.state]), DBT(on[0]), on[1] ? DBT(on[1]) : DBNULL,
+                      on[2] ? DBT(on[2]) : DBNULL, on[3] ? DBT(on[3]) : DBNULL, on[4] ? DBT(on[4]) : DBNULL, DBI(h.due),
+                      DBI(h.paid), DBI(h.unvalued), DBI(1), DBT(stamp_at(g, h.on[LS_SURV])), DBT(stamp_at(g, last))};
+        rc = sink_row(k, v);
+      } else if (pass == 1 || pass == 2) {
+        for (int j = 0; j < h.nitems && rc == 0; j++) {
+          item++;
+          if (pass == 1) {
+            db_val v[] = {DBI(item), DBI(hid), DBT(h.kind[j]), h.amount[j] >= 0 ? DBI(h.amount[j]) : DBNULL, DBI(h.ipaid[j]), DBNULL,
+                          DBT(stamp_at(g, h.on[LS_SURV]))};
+            rc = sink_row(k, v);
+          } else if (h.ipaid[j]) {
+            db_val v[] = {DBI(++pay), DBI(hid), DBI(item), DBI(h.ipaid[j]), DBT(day_text(g, h.paid_on[j])), DBT("征拆资金专户"),
+                          DBT(stamp_at(g, h.paid_on[j]))};
+            rc = sink_row(k, v);
+          }
+        }
+      } else {
+        int prev = -1;
+        for (int s = 0; s <= h.state && rc == 0; s++) {
+          if (!h.on[s]) continue; /* no houses: signed straight to handed over */
+          db_val v[] = {DBI(++ev), DBI(hid), prev >= 0 ? DBT(land_state_names[prev]) : DBNULL, DBT(land_state_names[s]),
+                        DBT(day_text(g, h.on[s])), DBT(stamp_at(g, h.on[s]))};
+          rc = sink_row(k, v);
+          prev = s;
+        }
+      }
+      if ((hid & 1023) == 0) arena_release(&g->a), arena_init(&g->a);
+    }
+  }
+  return rc;
+}
+static int fill_land_hh(gen *g, sink *k) { return gen_land(g, k, 0); }
+static int fill_land_items(gen *g, sink *k) { return gen_land(g, k, 1); }
+static int fill_land_payments(gen *g, sink *k) { return gen_land(g, k, 2); }
+static int fill_land_events(gen *g, sink *k) { return gen_land(g, k, 3); }
+
+/* ---- approvals (审批代办) -----------------------------------------------------
+ * Each county's catalogue of the eleven usual items, issued by its own
+ * departments (the district's for a district-scale dataset), with their
+ * prerequisites; records for nine in ten projects under way (eight to
+ * eleven items: the environmental, soil and civil-defence reviews are not
+ * needed everywhere), each submitted once its prerequisites are issued,
+ * now and then returned once, accepted, issued; projects still in
+ * preparation are in the middle of it.  An item not reached is
+ * 'preparing'; one still open is kept within its promise (none is overdue
+ * on the dataset's today, so the escalation tick has nothing to raise). */
+
+typedef struct gitem {
+  const char *code, *name;
+  int dept; /* index in dept_stem */
+  int statutory, promised;
+  const char *group, *node_kind;
+  int prereq[4]; /* catalogue indexes, -1 ends */
+} gitem;
+static const gitem gcat[] = {
+    {"filing", "企业投资项目备案", 0, 3, 1, "立项", NULL, {-1}},
+    {"real_estate", "不动产权证（首次登记）", 2, 30, 3, "用地", NULL, {-1}},
+    {"land_planning", "建设用地规划许可证", 2, 20, 2, "用地", NULL, {-1}},
+    {"works_planning", "建设工程规划许可证", 2, 20, 3, NULL, "planning_permit", {1, 2, -1}},
+    {"eia", "环境影响评价审批", 8, 30, 5, "工程", NULL, {0, -1}},
+    {"soil", "水土保持方案审批", 14, 20, 3, "工程", NULL, {0, -1}},
+    {"drawing_review", "施工图设计文件审查", 3, 20, 3, "工程", NULL, {3, -1}},
+    {"fire_design", "消防设计审查", 3, 15, 3, "工程", NULL, {3, -1}},
+    {"civil_defense", "人防工程设计审查", 3, 20, 2, "工程", NULL, {3, -1}},
+    {"quality_safety", "工程质量安全监督登记", 3, 5, 1, NULL, NULL, {6, -1}},
+    {"construction_permit", "建筑工程施工许可证", 6, 7, 1, NULL, "construction_permit", {3, 6, 7, 9}},
+};
+#define GCAT NEL(gcat)
+
+typedef struct grec {
+  int item, state; /* AP_* order: 0 preparing, 1 submitted, 2 accepted, 3 issued */
+  int32_t sub, ret, resub, acc, iss;
+} grec;
+
+static int64_t item_unit(gen *g, int c, int k) {
+  gcounty *gc = &g->counties[c];
+  int dp = gcat[k].dept;
+  if (gc->npick[K_DEPT] > dp) return gc->pick[K_DEPT][dp];
+  return gc->npick[K_DEPT] ? gc->pick[K_DEPT][0] : gc->unit;
+}
+
+static int gen_approval_items(gen *g, sink *k) {
+  int rc = 0;
+  for (int c = 0; c < g->ncounties && rc == 0; c++)
+    for (int i = 0; i < GCAT && rc == 0; i++) {
+      db_val v[] = {DBI((int64_t)c * GCAT + i + 1), DBT(gcat[i].code), DBT(gcat[i].name), DBI(item_unit(g, c, i)), DBI(gcat[i].statutory),
+                    DBI(gcat[i].promised), gcat[i].group ? DBT(gcat[i].group) : DBNULL, gcat[i].node_kind ? DBT(gcat[i].node_kind) : DBNULL,
+                    DBI((i + 1) * 10), DBI(1), DBI(1), DBT(GEN_STAMP), DBT(GEN_STAMP)};
+      rc = sink_row(k, v);
+    }
+  return rc;
+}
+static int gen_approval_prereqs(gen *g, sink *k) {
+  int rc = 0;
+  for (int c = 0; c < g->ncounties && rc == 0; c++)
+    for (int i = 0; i < GCAT && rc == 0; i++)
+      for (int q = 0; q < 4 && gcat[i].prereq[q] >= 0 && rc == 0; q++) {
+        db_val v[] = {DBI((int64_t)c * GCAT + i + 1), DBI((int64_t)c * GCAT + gcat[i].prereq[q] + 1)};
+        rc = sink_row(k, v);
+      }
+  return rc;
+}
+
+/* The records of project pid (0 when it has none); *d0 the day the agency began. */
+static int make_approvals(gen *g, int pid, grec *out, int32_t *d0) {
+  gproject *p = &g->proj[pid];
+  if (p->reserve) return 0;
+  rng r = rsub(g->seed, 23, (uint64_t)pid);
+  if (!chance(&r, 0.9)) return 0;
+  int skip[GCAT] = {0};
+  skip[4] = chance(&r, 0.15), skip[5] = chance(&r, 0.2), skip[8] = chance(&r, 0.3);
+  int32_t start = p->start - 20 - (int32_t)rn(&r, 100);
+  /* a project still in preparation (the first quarter of its plan) began
+   * its approvals in the last weeks: these fill the agents' work lists */
+  if ((g->today - p->start) / 30 < p->months / 4) start = g->today - 3 - (int32_t)rn(&r, 50);
+  while (!calendar_is_working_day(g->cal, start)) start--;
+  *d0 = start;
+  int32_t issued[GCAT];
+  int n = 0;
+  for (int k = 0; k < GCAT; k++) {
+    issued[k] = APPROVAL_NONE;
+    if (skip[k]) continue;
+    grec *a = &out[n++];
+    *a = (grec){k, 0, APPROVAL_NONE, APPROVAL_NONE, APPROVAL_NONE, APPROVAL_NONE, APPROVAL_NONE};
+    int32_t ready = start;
+    int blocked = 0;
+    for (int q = 0; q < 4 && gcat[k].prereq[q] >= 0; q++) {
+      int j = gcat[k].prereq[q];
+      if (skip[j]) continue;
+      if (issued[j] == APPROVAL_NONE) blocked = 1;
+      else if (issued[j] > ready) ready = issued[j];
+    }
+    if (blocked) continue;
+    int32_t sub = calendar_add_working_days(g->cal, ready, (int)rn(&r, 2));
+    if (sub > g->today) continue;
+    int promised = gcat[k].promised;
+    int returned = rn(&r, 8) == 0;
+    int32_t ret = returned ? calendar_add_working_days(g->cal, sub, 1) : APPROVAL_NONE;
+    int32_t resub = returned ? calendar_add_working_days(g->cal, sub, 2 + (int)rn(&r, 2)) : APPROVAL_NONE;
+    int32_t acc = calendar_add_working_days(g->cal, returned ? resub : sub, rn(&r, 2) ? 0 : 1);
+    int32_t iss = calendar_add_working_days(g->cal, acc, (int)rn(&r, promised + 2));
+    if (returned && resub > g->today) ret = resub = APPROVAL_NONE, acc = calendar_add_working_days(g->cal, sub, rn(&r, 2) ? 0 : 1);
+    if (iss > g->today) {
+      if (calendar_add_working_days(g->cal, sub, promised) < g->today) {
+        /* it would be overdue: the department issued it today */
+        if (acc > g->today) acc = g->today;
+        iss = g->today;
+      } else {
+        iss = APPROVAL_NONE;
+        if (acc > g->today) acc = APPROVAL_NONE;
+      }
+    }
+    a->sub = sub, a->ret = ret, a->resub = resub, a->acc = acc, a->iss = iss;
+    a->state = iss != APPROVAL_NONE ? 3 : acc != APPROVAL_NONE ? 2 : 1;
+    /* cppcheck-suppress unreadVariable ; read through issued[j] by the items after it */
+    issued[k] = iss;
+  }
+  return n;
+}
+
+/* pass 0 agreements, 1 records, 2 events */
+static int gen_approvals(gen *g, sink *k, int pass) {
+  static const char *const st[] = {"preparing", "submitted", "accepted", "issued"};
+  static const char *const reason = "申报材料不齐全，请补正后重新提交";
+  int rc = 0;
+  int64_t aid = 0, ev = 0;
+  for (int pid = 1; pid <= g->sc->projects && rc == 0; pid++) {
+    grec recs[GCAT];
+    int32_t d0 = 0;
+    int n = make_approvals(g, pid, recs, &d0);
+    if (n == 0) continue;
+    gproject *p = &g->proj[pid];
+    gcounty *gc = &g->counties[p->county];
+    if (pass == 0) {
+      int32_t signed_on = calendar_add_working_days(g->cal, d0, -5);
+      db_val v[] = {DBI(pid), DBI(gc->office), DBT("项目代办员"), DBT(day_text(g, signed_on)),
+                    DBT("工程建设项目审批全流程“代办+帮办”：立项、用地、规划、施工图审查至施工许可"), DBI(1), DBT(stamp_at(g, signed_on)),
+                    DBT(stamp_at(g, signed_on))};
+      rc = sink_row(k, v);
+    }
+    for (int i = 0; i < n && rc == 0 && pass > 0; i++) {
+      grec *a = &recs[i];
+      aid++;
+      int64_t item = (int64_t)p->county * GCAT + a->item + 1;
+      if (pass == 1) {
+        int32_t last = a->iss != APPROVAL_NONE ? a->iss : a->acc != APPROVAL_NONE ? a->acc : a->resub != APPROVAL_NONE ? a->resub : a->sub;
+        int has = a->sub != APPROVAL_NONE;
+        db_val v[] = {DBI(aid), DBI(pid), DBI(item), DBT(st[a->state]), has ? DBT(day_text(g, a->sub)) : DBNULL,
+                      a->acc != APPROVAL_NONE ? DBT(day_text(g, a->acc)) : DBNULL, a->iss != APPROVAL_NONE ? DBT(day_text(g, a->iss)) : DBNULL,
+                      has ? DBT(day_text(g, last)) : DBNULL,
+                      has ? DBT(day_text(g, calendar_add_working_days(g->cal, a->sub, gcat[a->item].promised))) : DBNULL,
+                      DBI(a->ret != APPROVAL_NONE), a->ret != APPROVAL_NONE ? DBT(reason) : DBNULL, DBNULL, DBNULL, DBI(1),
+                      DBT(stamp_at(g, d0)), DBT(stamp_at(g, has ? last : d0))};
+        rc = sink_row(k, v);
+        continue;
+      }
+      struct {
+        const char *type;
+        int32_t on;
+      } e[5] = {{"submit", a->sub}, {"return", a->ret}, {"submit", a->resub}, {"accept", a->acc}, {"issue", a->iss}};
+      for (int j = 0; j < 5 && rc == 0; j++) {
+        if (e[j].on == APPROVAL_NONE) continue;
+        db_val v[] = {DBI(++ev), DBI(aid), DBT(e[j].type), DBT(day_text(g, e[j].on)), j == 1 ? DBT(reason) : DBNULL, DBNULL,
+                      DBT(stamp_at(g, e[j].on))};
+        rc = sink_row(k, v);
+      }
+    }
+    if ((pid & 1023) == 0) arena_release(&g->a), arena_init(&g->a);
+  }
+  return rc;
+}
+static int fill_agreements(gen *g, sink *k) { return gen_approvals(g, k, 0); }
+static int fill_approvals(gen *g, sink *k) { return gen_approvals(g, k, 1); }
+static int fill_approval_events(gen *g, sink *k) { return gen_approvals(g, k, 2); }
+
 /* ---- the command -------------------------------------------------------- */
 
 static int table_exists(db *d, const char *name) {
@@ -946,7 +1315,9 @@ static char *sqlite_drop_indexes(db *d) {
   strbuf create = STRBUF_INIT, drop = STRBUF_INIT;
   db_stmt *st = db_query0(d, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
                              "('units', 'users', 'projects', 'project_plans', 'project_tags', 'nodes', 'reports', "
-                             "'report_totals', 'problems', 'tasks')");
+                             "'report_totals', 'problems', 'tasks', 'land_households', 'land_items', 'land_payments', "
+                             "'land_events', 'approval_items', 'approval_item_prereqs', 'approval_agreements', 'approvals', "
+                             "'approval_events')");
   while (st && db_step(st) == DB_ROW) {
     sb_addf(&create, "%s;\n", db_text(st, 1));
     sb_addf(&drop, "DROP INDEX \"%s\";\n", db_text(st, 0));
@@ -982,6 +1353,8 @@ static void gen_free(gen *g) {
   free(g->counties);
   free(g->units);
   free(g->proj);
+  free(g->land_hh);
+  free(g->land_mu);
   if (g->cal) calendar_free(g->cal);
   arena_release(&g->a);
   arena_release(&g->keep);
@@ -1009,6 +1382,7 @@ static int cmd_gen(int argc, char **argv) {
       return 1;
     }
   int with_problems = table_exists(d, "problems"), with_tasks = table_exists(d, "tasks");
+  int with_land = table_exists(d, "land_households"), with_approvals = table_exists(d, "approvals");
   if (count_rows(d, "units") != 0 || count_rows(d, "users") != 0 || count_rows(d, "projects") != 0) {
     fprintf(stderr, "guatu gen: the database already has data; use a new file or database\n");
     db_close(d);
@@ -1036,7 +1410,8 @@ static int cmd_gen(int argc, char **argv) {
   prog.t0 = prog.last = now_s();
   prog.tty = isatty(2);
   prog.total = sc->units + sc->users + sc->projects * 9LL + sc->nodes + sc->reports + (with_problems ? sc->problems : 0) +
-               (with_tasks ? sc->units * 4LL : 0);
+               (with_tasks ? sc->units * 4LL : 0) + (with_land ? sc->households * 11LL : 0) +
+               (with_approvals ? sc->projects * 30LL : 0);
   int rc = db_begin(d) == DB_OK ? 0 : -1;
   char *reindex = NULL;
   /* GUATU_GEN_KEEP_INDEXES=1 loads with the indexes in place, to measure the difference */
@@ -1074,6 +1449,38 @@ static int cmd_gen(int argc, char **argv) {
               "id, unit_id, month, kind, title, target, actual, weight, confirmed, reported_by, reported_at, version, created_at, "
               "updated_at",
               fill_tasks);
+  if (rc == 0 && with_land) rc = plan_land(&g);
+  if (rc == 0 && with_land)
+    rc = fill(&g, "land_households",
+              "id, project_id, village, grp, head_name, id_number, phone, collective_mu, state_mu, houses, house_area, state, "
+              "surveyed_on, valued_on, signed_on, demolished_on, handed_over_on, due, paid, unvalued, version, created_at, updated_at",
+              fill_land_hh);
+  if (rc == 0 && with_land) rc = fill(&g, "land_items", "id, household_id, kind, amount, paid, note, created_at", fill_land_items);
+  if (rc == 0 && with_land)
+    rc = fill(&g, "land_payments", "id, household_id, item_id, amount, paid_on, payer, created_at", fill_land_payments);
+  if (rc == 0 && with_land)
+    rc = fill(&g, "land_events", "id, household_id, from_state, to_state, on_date, at", fill_land_events);
+  /* the planned acquisition: what the households hold and a little more not yet surveyed */
+  for (int pid = 1; rc == 0 && with_land && pid <= sc->projects; pid++)
+    if (g.land_hh[pid] &&
+        db_exec(d, "UPDATE projects SET land_plan_mu = ? WHERE id = ?", DBI(g.land_mu[pid] + g.land_mu[pid] * (pid % 9) / 100), DBI(pid)) != DB_OK)
+      rc = -1;
+  if (rc == 0 && with_approvals)
+    rc = fill(&g, "approval_items",
+              "id, code, name, unit_id, statutory_days, promised_days, parallel_group, node_kind, sort_order, active, version, "
+              "created_at, updated_at",
+              gen_approval_items);
+  if (rc == 0 && with_approvals) rc = fill(&g, "approval_item_prereqs", "item_id, prereq_id", gen_approval_prereqs);
+  if (rc == 0 && with_approvals)
+    rc = fill(&g, "approval_agreements", "project_id, agent_user_id, agent_name, signed_on, scope, version, created_at, updated_at",
+              fill_agreements);
+  if (rc == 0 && with_approvals)
+    rc = fill(&g, "approvals",
+              "id, project_id, item_id, state, submitted_on, accepted_on, issued_on, last_on, due_date, returns, return_reason, "
+              "handler, problem_id, version, created_at, updated_at",
+              fill_approvals);
+  if (rc == 0 && with_approvals)
+    rc = fill(&g, "approval_events", "id, approval_id, type, on_date, reason, user_id, at", fill_approval_events);
   if (rc == 0)
     rc = db_exec(d,
                  "INSERT INTO year_targets (year, start_target, complete_target, project_count, investment_target, version, updated_at) "
@@ -1088,9 +1495,12 @@ static int cmd_gen(int argc, char **argv) {
   free(reindex);
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
-    static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks"};
+    static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
+                                       "land_households", "land_items", "land_payments", "land_events",
+                                       "approval_items", "approvals", "approval_events"};
     for (int i = 0; rc == 0 && i < NEL(seqs); i++) {
-      if ((i == 5 && !with_problems) || (i == 6 && !with_tasks)) continue;
+      if ((i == 5 && !with_problems) || (i == 6 && !with_tasks) || (i >= 7 && i <= 10 && !with_land) || (i >= 11 && !with_approvals))
+        continue;
       char sql[200];
       snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)",
                seqs[i], seqs[i]);
@@ -1128,10 +1538,15 @@ static int cmd_gen(int argc, char **argv) {
     static const char *const shown[] = {"units", "users", "projects", "project_plans", "project_tags", "nodes", "reports",
                                         "report_totals", "problems", "tasks"};
     for (int i = 0; i < NEL(shown); i++)
-      if ((i != 8 || with_problems) && (i != 9 || with_tasks)) printf("  %-14s %10lld\n", shown[i], (long long)count_rows(d, shown[i]));
+      if ((i != 8 || with_problems) && (i != 9 || with_tasks)) printf("  %-19s %10lld\n", shown[i], (long long)count_rows(d, shown[i]));
     if (!with_problems) printf("  problems: table missing in this build, skipped\n");
     if (!with_tasks) printf("  tasks: table missing in this build, skipped\n");
-    printf("  land households: no table yet, skipped\n");
+    static const char *const more[] = {"land_households", "land_items", "land_payments", "land_events", "approval_items",
+                                       "approval_agreements", "approvals", "approval_events"};
+    for (int i = 0; i < NEL(more); i++)
+      if (i < 4 ? with_land : with_approvals) printf("  %-19s %10lld\n", more[i], (long long)count_rows(d, more[i]));
+    if (!with_land) printf("  land households: table missing in this build, skipped\n");
+    if (!with_approvals) printf("  approvals: table missing in this build, skipped\n");
     printf("projects checksum %s\n", sum);
     printf("loaded in %.1f s, %.1f s with ANALYZE; password of every user: %s\n", t_load, now_s() - t0, BENCH_PASSWORD);
   }
