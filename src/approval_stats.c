@@ -279,7 +279,7 @@ static void approvals_tick(db *d) { approvals_raise_overdue(d, clock_today(), 1)
 
 static const route stats_routes[] = {
     ROUTE("GET", "/api/v1/approvals/stats", approvals_stats, APPROVAL_READERS,
-          "审批时效统计 / Approval statistics in working days", 0),
+          "审批时效统计 / Approval statistics in working days", 0, CACHE_ANY),
     ROUTE("POST", "/api/v1/approvals/overdue-round", overdue_round, ROLE_ADMIN | ROLE_OFFICE,
           "超期事项转问题 / Raise problems for overdue approvals now", 0),
     {0},

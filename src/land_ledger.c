@@ -364,8 +364,11 @@ static void households_list_in(req *r, int64_t project) {
   project_scope_sql(r, &w, args, &n);
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
+  /* every household has its project (a foreign key, NOT NULL): the count
+   * joins projects only for the scope, the sole filter on p */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h JOIN projects p ON p.id = h.project_id %s", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h %s %s",
+                                        scope_reads_all(r) ? "" : "JOIN projects p ON p.id = h.project_id", where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
