@@ -593,7 +593,7 @@ static void agreement_put(req *r) {
 /* GET /api/v1/approvals/stats is routed first by approval_stats.c (a
  * module of lower order), before /api/v1/approvals/{id} here. */
 static const route record_routes[] = {
-    ROUTE("GET", "/api/v1/approvals", approvals_list, APPROVAL_READERS, "审批办理清单 / Approvals (the agent's work list)", 0),
+    ROUTE("GET", "/api/v1/approvals", approvals_list, APPROVAL_READERS, "审批办理清单 / Approvals (the agent's work list)", 0, CACHE_ANY),
     ROUTE("GET", "/api/v1/approvals/{id}", approval_get, APPROVAL_READERS, "审批记录 / One approval with its timeline", 0),
     ROUTE("POST", "/api/v1/approvals/{id}/events", approval_event, APPROVAL_READERS,
           "提交、受理、办结、退回 / Submit, accept, issue, return", 0),
