@@ -34,29 +34,45 @@
   "MIN(h.surveyed_on), COALESCE(SUM(h.houses), 0), "                                                               \
   "COALESCE(SUM(CASE WHEN h.state IN ('demolished','handed_over') THEN h.houses ELSE 0 END), 0) "
 
+/* The figures of PROGRESS_COLS: v[k] the column k (v[8] unused), start
+ * the earliest survey (column 8). */
+typedef struct progress_sums {
+  int64_t v[11];
+  const char *start;
+} progress_sums;
+
+static json_t *progress_make(const progress_sums *ps, int64_t planned);
+
 /* One progress object from a row of PROGRESS_COLS at column `c`, with the
  * plan. */
 static json_t *progress_from(db_stmt *st, int c, int64_t planned) {
+  progress_sums ps = {{0}, db_text(st, c + 8)};
+  for (int k = 0; k < 11; k++)
+    if (k != 8) ps.v[k] = db_int(st, c + k);
+  return progress_make(&ps, planned);
+}
+
+static json_t *progress_make(const progress_sums *ps, int64_t planned) {
   char rate[32], prate[32];
-  int64_t acquired = db_int(st, c + 4), due = db_int(st, c + 6), paid = db_int(st, c + 7);
+  int64_t acquired = ps->v[4], due = ps->v[6], paid = ps->v[7];
   rate_format(acquired, planned, rate);
   rate_format(paid, due, prate);
   json_t *o = json_object();
   json_object_set_new(o, "planned_mu", json_area(planned));
   json_object_set_new(o, "acquired_mu", json_area(acquired));
   json_object_set_new(o, "acquired_rate", planned > 0 ? json_string(rate) : json_null());
-  json_object_set_new(o, "surveyed_mu", json_area(db_int(st, c + 5)));
-  json_object_set_new(o, "households", json_integer(db_int(st, c)));
-  json_object_set_new(o, "signed", json_integer(db_int(st, c + 1)));
-  json_object_set_new(o, "demolished", json_integer(db_int(st, c + 2)));
-  json_object_set_new(o, "handed_over", json_integer(db_int(st, c + 3)));
-  json_object_set_new(o, "houses", json_integer(db_int(st, c + 9)));
-  json_object_set_new(o, "houses_demolished", json_integer(db_int(st, c + 10)));
+  json_object_set_new(o, "surveyed_mu", json_area(ps->v[5]));
+  json_object_set_new(o, "households", json_integer(ps->v[0]));
+  json_object_set_new(o, "signed", json_integer(ps->v[1]));
+  json_object_set_new(o, "demolished", json_integer(ps->v[2]));
+  json_object_set_new(o, "handed_over", json_integer(ps->v[3]));
+  json_object_set_new(o, "houses", json_integer(ps->v[9]));
+  json_object_set_new(o, "houses_demolished", json_integer(ps->v[10]));
   json_object_set_new(o, "due", json_money(due));
   json_object_set_new(o, "paid", json_money(paid));
   json_object_set_new(o, "owed", json_money(due - paid));
   json_object_set_new(o, "paid_rate", due > 0 ? json_string(prate) : json_null());
-  const char *start = db_text(st, c + 8);
+  const char *start = ps->start;
   int32_t s0, today = clock_today();
   json_object_set_new(o, "start_on", json_str_or_null(start));
   json_object_set_new(o, "days", start && date_parse(start, &s0) == 0 ? json_integer(today - s0) : json_null());
@@ -107,20 +123,11 @@ static void all_progress(req *r) {
   sb_release(&w);
   /* plan per project first (a join with households would repeat it) */
   int64_t planned = db_int1v(r->db, 0, arena_printf(&r->a, "SELECT COALESCE(SUM(p.land_plan_mu), 0) FROM projects p %s", where), n, args);
-  db_stmt *st = db_prepare(r->db,
-                           arena_printf(&r->a, "SELECT 0, " PROGRESS_COLS "FROM projects p JOIN land_households h ON h.project_id = p.id %s", where),
-                           n, args);
-  if (!st || db_step(st) != DB_ROW) {
-    db_done(st);
-    return reply_db_error(r, db_errcode(r->db));
-  }
-  json_t *o = progress_from(st, 1, planned);
-  db_done(st);
   json_t *by_project = json_array(), *by_unit = json_array();
   /* grouped by the key alone (name and plan depend on it): SQLite then
    * walks the projects in id order and stops at the 500th instead of
    * summing every household first */
-  st = db_prepare(r->db,
+  db_stmt *st = db_prepare(r->db,
                   arena_printf(&r->a, "SELECT p.id, p.name, p.land_plan_mu, " PROGRESS_COLS "FROM projects p LEFT JOIN land_households h "
                                       "ON h.project_id = p.id %s GROUP BY p.id ORDER BY p.id LIMIT 500",
                                where),
@@ -138,13 +145,27 @@ static void all_progress(req *r) {
                                       "ON h.project_id = p.id %s GROUP BY u.id, u.name ORDER BY u.id",
                                where),
                   n, args);
-  while (st && db_step(st) == DB_ROW) {
+  /* the totals: the sum of the units (every project has its unit), one pass
+   * over the households instead of two */
+  progress_sums all = {{0}, NULL};
+  int rc = DB_DONE;
+  while (st && (rc = db_step(st)) == DB_ROW) {
+    for (int k = 0; k < 11; k++)
+      if (k != 8) all.v[k] += db_int(st, 3 + k);
+    const char *start = db_text(st, 3 + 8);
+    if (start && (!all.start || strcmp(start, all.start) < 0)) all.start = arena_strdup(&r->a, start);
     json_t *v = progress_from(st, 3, db_int(st, 2));
     json_object_set_new(v, "unit_id", json_integer(db_int(st, 0)));
     json_object_set_new(v, "unit_name", json_string(db_text(st, 1)));
     json_array_append_new(by_unit, v);
   }
   db_done(st);
+  if (!st || rc != DB_DONE) {
+    json_decref(by_project);
+    json_decref(by_unit);
+    return reply_db_error(r, db_errcode(r->db));
+  }
+  json_t *o = progress_make(&all, planned);
   json_object_set_new(o, "by_project", by_project);
   json_object_set_new(o, "by_unit", by_unit);
   reply_json(r, 200, o);
