@@ -592,13 +592,16 @@ static void agreement_put(req *r) {
 
 /* GET /api/v1/approvals/stats is routed first by approval_stats.c (a
  * module of lower order), before /api/v1/approvals/{id} here. */
+/* Leaders read approvals but record none (README, roles and permissions):
+ * the project side, the issuing departments and the agents do. */
+#define APPROVAL_WRITERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE)
 static const route record_routes[] = {
     ROUTE("GET", "/api/v1/approvals", approvals_list, APPROVAL_READERS, "审批办理清单 / Approvals (the agent's work list)", 0, CACHE_ANY),
     ROUTE("GET", "/api/v1/approvals/{id}", approval_get, APPROVAL_READERS, "审批记录 / One approval with its timeline", 0),
-    ROUTE("POST", "/api/v1/approvals/{id}/events", approval_event, APPROVAL_READERS,
+    ROUTE("POST", "/api/v1/approvals/{id}/events", approval_event, APPROVAL_WRITERS,
           "提交、受理、办结、退回 / Submit, accept, issue, return", 0),
     ROUTE("GET", "/api/v1/projects/{id}/approvals", project_board, APPROVAL_READERS, "项目审批看板 / A project's approval board", 0),
-    ROUTE("POST", "/api/v1/projects/{id}/approvals", project_approval_post, APPROVAL_READERS,
+    ROUTE("POST", "/api/v1/projects/{id}/approvals", project_approval_post, APPROVAL_WRITERS,
           "为项目添加审批事项 / Add an approval item to a project", 0),
     ROUTE("GET", "/api/v1/projects/{id}/approval-agreement", agreement_get, APPROVAL_READERS, "代办协议 / Agency agreement", 0),
     ROUTE("PUT", "/api/v1/projects/{id}/approval-agreement", agreement_put, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
