@@ -129,4 +129,9 @@ int fin_rule_set(db *d, const char *kind, int share_bp, int64_t cap, const char 
 int64_t fin_subsidy_insert(db *d, const char *kind, int64_t loan, int64_t ent, int year, const char *batch, int64_t base,
                            int share_bp, int64_t applied, const char *applied_on, const char *at);
 
+/* `guatu gen`'s financing part (fin_gen.c): needs, credit, loans,
+ * subsidies and fund applications for the generated units and projects,
+ * in the caller's transaction.  DB_OK or an error code. */
+int fin_gen(db *d, uint64_t seed, int32_t today, const char *stamp);
+
 #endif

@@ -17,13 +17,12 @@
 #include "fin.h"
 #include "money.h"
 
-/* The sums over credits or loans `x` of the year within scope, optionally
- * with an extra condition and its value. */
+/* The sums over credits or loans `x` of the year within scope. */
 typedef struct sums {
   int64_t count, amount, enterprises;
 } sums;
 
-static sums sum_of(req *r, const char *table, const char *datecol, int year, const char *extra, db_val extra_v) {
+static sums sum_of(req *r, const char *table, const char *datecol, int year) {
   strbuf w = STRBUF_INIT;
   db_val args[6];
   int n = 0;
@@ -32,16 +31,58 @@ static sums sum_of(req *r, const char *table, const char *datecol, int year, con
   sb_addf(&w, "SELECT COUNT(*), COALESCE(SUM(x.amount), 0), COUNT(DISTINCT x.enterprise_unit_id) FROM %s x WHERE x.%s >= ? AND x.%s <= ?",
           table, datecol, datecol);
   fin_record_scope_sql(r, &w, args, &n);
-  if (extra) {
-    sb_adds(&w, extra);
-    args[n++] = extra_v;
-  }
   sums s = {0, 0, 0};
   db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
   if (st && db_step(st) == DB_ROW) s = (sums){db_int(st, 0), db_int(st, 1), db_int(st, 2)};
   db_done(st);
   sb_release(&w);
   return s;
+}
+
+typedef struct bank_row {
+  int64_t id;
+  const char *name;
+  sums s[2]; /* credit, loans */
+  int64_t served;
+} bank_row;
+
+/* The year's sums of `table` within scope grouped by bank, into rows[].s[which]. */
+static void group_by_bank(req *r, const char *table, const char *datecol, int year, bank_row *rows, int nb, int which) {
+  strbuf w = STRBUF_INIT;
+  db_val args[6];
+  int n = 0;
+  args[n++] = DBT(arena_printf(&r->a, "%04d-01-01", year));
+  args[n++] = DBT(arena_printf(&r->a, "%04d-12-31", year));
+  sb_addf(&w, "SELECT x.bank_unit_id, COUNT(*), COALESCE(SUM(x.amount), 0), COUNT(DISTINCT x.enterprise_unit_id) FROM %s x "
+              "WHERE x.%s >= ? AND x.%s <= ?", table, datecol, datecol);
+  fin_record_scope_sql(r, &w, args, &n);
+  sb_adds(&w, " GROUP BY x.bank_unit_id");
+  db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
+  while (st && db_step(st) == DB_ROW)
+    for (int k = 0; k < nb; k++)
+      if (rows[k].id == db_int(st, 0)) rows[k].s[which] = (sums){db_int(st, 1), db_int(st, 2), db_int(st, 3)};
+  db_done(st);
+  sb_release(&w);
+}
+
+/* The year's sums of `table` within scope per month, into out[0..11]. */
+static void group_by_month(req *r, const char *table, const char *datecol, int year, sums *out) {
+  strbuf w = STRBUF_INIT;
+  db_val args[6];
+  int n = 0;
+  args[n++] = DBT(arena_printf(&r->a, "%04d-01-01", year));
+  args[n++] = DBT(arena_printf(&r->a, "%04d-12-31", year));
+  sb_addf(&w, "SELECT SUBSTR(x.%s, 6, 2), COUNT(*), COALESCE(SUM(x.amount), 0) FROM %s x WHERE x.%s >= ? AND x.%s <= ?", datecol, table,
+          datecol, datecol);
+  fin_record_scope_sql(r, &w, args, &n);
+  sb_addf(&w, " GROUP BY SUBSTR(x.%s, 6, 2)", datecol);
+  db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
+  while (st && db_step(st) == DB_ROW) {
+    long m = strtol(db_text(st, 0) ? db_text(st, 0) : "0", NULL, 10);
+    if (m >= 1 && m <= 12) out[m - 1] = (sums){db_int(st, 1), db_int(st, 2), 0};
+  }
+  db_done(st);
+  sb_release(&w);
 }
 
 /* GET /api/v1/financing/stats?year= */
@@ -51,8 +92,8 @@ static void fin_stats(req *r) {
   int64_t year = qint(r, "year", 2000, 2100, strtol(today, NULL, 10));
   if (has_errors(r)) return reply_invalid(r);
   int y = (int)year;
-  sums credit = sum_of(r, "fin_credits", "granted_on", y, NULL, DBNULL);
-  sums loans = sum_of(r, "fin_loans", "disbursed_on", y, NULL, DBNULL);
+  sums credit = sum_of(r, "fin_credits", "granted_on", y);
+  sums loans = sum_of(r, "fin_loans", "disbursed_on", y);
   json_t *o = json_pack("{s:I, s:I, s:o, s:I, s:o, s:I, s:I}", "year", (json_int_t)year, "enterprises_with_loans",
                         (json_int_t)loans.enterprises, "loans_amount", json_money(loans.amount), "loans_count", (json_int_t)loans.count,
                         "credit_amount", json_money(credit.amount), "credit_count", (json_int_t)credit.count, "enterprises_with_credit",
@@ -74,7 +115,8 @@ static void fin_stats(req *r) {
     db_done(st);
     sb_release(&w);
   }
-  /* per bank: every bank for those who read everything, else the user's own */
+  /* per bank: every bank for those who read everything, else the user's own
+   * (an enterprise: the banks that served it); one grouped pass per table */
   json_t *by_bank = json_array();
   {
     strbuf w = STRBUF_INIT;
@@ -87,44 +129,57 @@ static void fin_stats(req *r) {
     }
     sb_adds(&w, " ORDER BY u.sort_order, u.id");
     db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
-    int64_t ids[256];
-    json_t *names = json_array();
-    int nb = 0;
-    while (st && db_step(st) == DB_ROW && nb < 256) {
-      ids[nb++] = db_int(st, 0);
-      json_array_append_new(names, json_string(db_text(st, 1)));
+    int cap = 64, nb = 0;
+    bank_row *rows = arena_alloc(&r->a, sizeof *rows * (size_t)cap);
+    while (st && db_step(st) == DB_ROW) {
+      if (nb == cap) {
+        bank_row *more = arena_alloc(&r->a, sizeof *rows * (size_t)(cap *= 2));
+        memcpy(more, rows, sizeof *rows * (size_t)nb);
+        rows = more;
+      }
+      rows[nb] = (bank_row){.id = db_int(st, 0), .name = arena_strdup(&r->a, db_text(st, 1))};
+      nb++;
     }
     db_done(st);
     sb_release(&w);
+    group_by_bank(r, "fin_credits", "granted_on", y, rows, nb, 0);
+    group_by_bank(r, "fin_loans", "disbursed_on", y, rows, nb, 1);
+    int ent_only = has_role(r, ROLE_ENTERPRISE) && !scope_reads_all(r);
+    if (!ent_only) {
+      /* needs served: distinct needs with credit or a loan of the bank in the year */
+      db_val a2[4] = {DBT(arena_printf(&r->a, "%04d-01-01", y)), DBT(arena_printf(&r->a, "%04d-12-31", y)),
+                      DBT(arena_printf(&r->a, "%04d-01-01", y)), DBT(arena_printf(&r->a, "%04d-12-31", y))};
+      st = db_prepare(r->db,
+                      "SELECT bank_unit_id, COUNT(DISTINCT need_id) FROM (SELECT bank_unit_id, need_id FROM fin_credits WHERE granted_on >= ? "
+                      "AND granted_on <= ? UNION SELECT bank_unit_id, need_id FROM fin_loans WHERE disbursed_on >= ? AND disbursed_on <= ?) q "
+                      "GROUP BY bank_unit_id",
+                      4, a2);
+      while (st && db_step(st) == DB_ROW)
+        for (int k = 0; k < nb; k++)
+          if (rows[k].id == db_int(st, 0)) rows[k].served = db_int(st, 1);
+      db_done(st);
+    }
     for (int k = 0; k < nb; k++) {
-      sums c = sum_of(r, "fin_credits", "granted_on", y, " AND x.bank_unit_id = ?", DBI(ids[k]));
-      sums l = sum_of(r, "fin_loans", "disbursed_on", y, " AND x.bank_unit_id = ?", DBI(ids[k]));
-      if (has_role(r, ROLE_ENTERPRISE) && !scope_reads_all(r) && !c.count && !l.count) continue;
-      int64_t served = db_int1(r->db, 0,
-                               "SELECT COUNT(DISTINCT need_id) FROM (SELECT need_id FROM fin_credits WHERE bank_unit_id = ? AND granted_on >= ? "
-                               "AND granted_on <= ? UNION SELECT need_id FROM fin_loans WHERE bank_unit_id = ? AND disbursed_on >= ? AND "
-                               "disbursed_on <= ?) q",
-                               DBI(ids[k]), DBT(arena_printf(&r->a, "%04d-01-01", y)), DBT(arena_printf(&r->a, "%04d-12-31", y)),
-                               DBI(ids[k]), DBT(arena_printf(&r->a, "%04d-01-01", y)), DBT(arena_printf(&r->a, "%04d-12-31", y)));
-      if (has_role(r, ROLE_ENTERPRISE) && !scope_reads_all(r)) served = -1;
-      json_t *b = json_pack("{s:I, s:O, s:o, s:o, s:I, s:I, s:I}", "unit_id", (json_int_t)ids[k], "name", json_array_get(names, (size_t)k),
-                            "credit_amount", json_money(c.amount), "loans_amount", json_money(l.amount), "credit_count",
-                            (json_int_t)c.count, "loans_count", (json_int_t)l.count, "enterprises_with_loans", (json_int_t)l.enterprises);
-      if (served >= 0) json_object_set_new(b, "needs_served", json_integer(served));
+      if (ent_only && !rows[k].s[0].count && !rows[k].s[1].count) continue;
+      json_t *b = json_pack("{s:I, s:s, s:o, s:o, s:I, s:I, s:I}", "unit_id", (json_int_t)rows[k].id, "name", rows[k].name,
+                            "credit_amount", json_money(rows[k].s[0].amount), "loans_amount", json_money(rows[k].s[1].amount),
+                            "credit_count", (json_int_t)rows[k].s[0].count, "loans_count", (json_int_t)rows[k].s[1].count,
+                            "enterprises_with_loans", (json_int_t)rows[k].s[1].enterprises);
+      if (!ent_only) json_object_set_new(b, "needs_served", json_integer(rows[k].served));
       json_array_append_new(by_bank, b);
     }
-    json_decref(names);
   }
   json_object_set_new(o, "by_bank", by_bank);
   /* per month */
   json_t *by_month = json_array();
-  for (int m = 1; m <= 12; m++) {
-    const char *month = arena_printf(&r->a, "%04d-%02d", y, m);
-    sums c = sum_of(r, "fin_credits", "granted_on", y, " AND SUBSTR(x.granted_on, 1, 7) = ?", DBT(month));
-    sums l = sum_of(r, "fin_loans", "disbursed_on", y, " AND SUBSTR(x.disbursed_on, 1, 7) = ?", DBT(month));
-    json_array_append_new(by_month, json_pack("{s:s, s:o, s:o, s:I}", "month", month, "credit_amount", json_money(c.amount), "loans_amount",
-                                              json_money(l.amount), "loans_count", (json_int_t)l.count));
-  }
+  sums months[2][12];
+  memset(months, 0, sizeof months);
+  group_by_month(r, "fin_credits", "granted_on", y, months[0]);
+  group_by_month(r, "fin_loans", "disbursed_on", y, months[1]);
+  for (int m = 1; m <= 12; m++)
+    json_array_append_new(by_month, json_pack("{s:s, s:o, s:o, s:I}", "month", arena_printf(&r->a, "%04d-%02d", y, m), "credit_amount",
+                                              json_money(months[0][m - 1].amount), "loans_amount", json_money(months[1][m - 1].amount),
+                                              "loans_count", (json_int_t)months[1][m - 1].count));
   json_object_set_new(o, "by_month", by_month);
   /* per enterprise: the twenty with the most loans */
   {
@@ -156,7 +211,7 @@ static void fin_stats(req *r) {
 }
 
 static const route stats_routes[] = {
-    ROUTE("GET", "/api/v1/financing/stats", fin_stats, FIN_READERS, "银企对接统计 / Financing statistics", 0),
+    ROUTE("GET", "/api/v1/financing/stats", fin_stats, FIN_READERS, "银企对接统计 / Financing statistics", 0, CACHE_ANY),
     {0},
 };
 
