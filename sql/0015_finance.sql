@@ -59,6 +59,32 @@ CREATE INDEX fin_loans_bank ON fin_loans(bank_unit_id, disbursed_on);
 CREATE INDEX fin_loans_disbursed ON fin_loans(disbursed_on);
 CREATE INDEX fin_loans_enterprise ON fin_loans(enterprise_unit_id);
 
+-- a bank's contact with the enterprise about a need (对接记录)
+CREATE TABLE fin_contacts (
+  id {{ID}},
+  need_id BIGINT NOT NULL REFERENCES fin_needs(id),
+  bank_unit_id BIGINT NOT NULL REFERENCES units(id),
+  enterprise_unit_id BIGINT NOT NULL REFERENCES units(id),
+  contacted_on TEXT NOT NULL,
+  note TEXT NOT NULL,
+  user_id BIGINT REFERENCES users(id),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX fin_contacts_need ON fin_contacts(need_id);
+CREATE INDEX fin_contacts_bank ON fin_contacts(bank_unit_id, contacted_on);
+
+-- the white list 推荐名单: enterprises the district recommends to banks, per year
+CREATE TABLE fin_whitelist (
+  id {{ID}},
+  enterprise_unit_id BIGINT NOT NULL REFERENCES units(id),
+  year INTEGER NOT NULL,
+  note TEXT,
+  created_by BIGINT REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  UNIQUE (enterprise_unit_id, year)
+);
+CREATE INDEX fin_whitelist_year ON fin_whitelist(year);
+
 -- the administrator's subsidy rule per kind: share and cap per enterprise per year
 CREATE TABLE fin_subsidy_rules (
   kind TEXT PRIMARY KEY,                       -- guarantee|interest

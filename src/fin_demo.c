@@ -10,6 +10,7 @@
  * funds-seeking packages of the district's projects adding up to the seeds'
  * ¥6.3 bn, with the teams' targets.  Dates run from 1 January to the day
  * the demo is loaded, so the year's statistics always show those totals.
+ * Also the banks' contacts on open needs and a white list of 15 enterprises.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -119,6 +120,19 @@ static int demo_fin(db *d, FILE *log) {
     if (!fin_need_insert(d, ents[20 + i], (int64_t)(200 + 150 * i) * WAN, 24, purposes[(i + 2) % 6], collaterals[(i + 1) % 6], 450, "王会计",
                          arena_printf(&a, "1597332%04d", 2000 + i), "open", at))
       rc = -1;
+  /* the banks' contacts on the open needs, and the year's white list (推荐名单) */
+  for (int i = 38; rc == 0 && i < 45; i++)
+    rc = db_exec(d,
+                 "INSERT INTO fin_contacts (need_id, bank_unit_id, enterprise_unit_id, contacted_on, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                 DBI(needs[i]), DBI(bank_ids[bank_of[i % 20]]), DBI(ents[i - 38]), DBT(day_of(&a, jan1, today, i, 45)),
+                 DBT(i % 2 ? "实地走访，已收集财务报表" : "电话对接，约定下周上门"), DBT(at)) == DB_OK
+             ? 0
+             : -1;
+  for (int i = 0; rc == 0 && i < 15; i++)
+    rc = db_exec(d, "INSERT INTO fin_whitelist (enterprise_unit_id, year, note, created_at) VALUES (?, ?, ?, ?)", DBI(ents[i * 2 + 1]), DBI(year),
+                 DBT(i < 5 ? "省级专精特新企业" : "区重点项目业主"), DBT(at)) == DB_OK
+             ? 0
+             : -1;
   /* loans served: the needs are closed */
   if (rc == 0) rc = db_exec(d, "UPDATE fin_needs SET state = 'closed' WHERE id IN (SELECT need_id FROM fin_loans)") == DB_OK ? 0 : -1;
   /* subsidy rules: 50 % of the fee, cap 5万 per enterprise per year; 50 % of the interest, cap 10万 */

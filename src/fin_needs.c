@@ -10,12 +10,13 @@
  * every answer and export; the office, the administrator, a bank that can
  * see the need and the enterprise itself may reveal it, each reveal audited.
  *
- * GET   /api/v1/financing-needs?q&state&enterprise&page&per_page&sort&format
- * GET   /api/v1/financing-needs/{id}[?reveal=1]   with its credits and loans
+ * GET   /api/v1/financing-needs?q&state&enterprise&recommended&page&per_page&sort&format
+ * GET   /api/v1/financing-needs/{id}[?reveal=1]   with its credits, loans and contacts
  * POST  /api/v1/financing-needs {enterprise_id,amount,term_months,purpose,collateral,rate_max,contact_name,contact_phone}
  * PATCH /api/v1/financing-needs/{id} {…the same but enterprise_id, state, version}
  * POST  /api/v1/financing-needs/{id}/credits {amount,granted_on,rate}              bank users
  * POST  /api/v1/financing-needs/{id}/loans {amount,disbursed_on,term_months,rate}  bank users
+ * POST  /api/v1/financing-needs/{id}/contacts {contacted_on,note}                   bank users
  * GET   /api/v1/financing-loans?year&bank&enterprise&page&per_page&sort&format
  *
  * enterprise_id is the enterprise's unit (units.kind 'enterprise').
@@ -32,12 +33,18 @@
 
 static const char *const need_states[] = {"open", "closed", NULL};
 
+static int64_t this_year(void) {
+  char buf[11];
+  date_format(clock_today(), buf);
+  return strtol(buf, NULL, 10);
+}
+
 /* ---- shared helpers ---- */
 
 int jrate(req *r, json_t *o, const char *field, int required, int max_bp, int *bp) {
   json_t *v = json_object_get(o, field);
   if (!v || json_is_null(v)) {
-    if (required) field_error(r, field, "必填", "is required");
+    if (required) field_error(r, field, "必填", "required");
     return required ? JV_BAD : (v ? JV_NULL : JV_ABSENT);
   }
   int ok = json_is_string(v)   ? fin_rate_parse(json_string_value(v), max_bp, bp)
@@ -88,7 +95,9 @@ void fin_need_scope_sql(req *r, strbuf *w, db_val *args, int *n) {
   if (scope_reads_all(r)) return;
   if (has_role(r, ROLE_BANK)) {
     sb_adds(w, " AND (n.state = 'open' OR n.id IN (SELECT need_id FROM fin_credits WHERE bank_unit_id = ?) "
-               "OR n.id IN (SELECT need_id FROM fin_loans WHERE bank_unit_id = ?))");
+               "OR n.id IN (SELECT need_id FROM fin_loans WHERE bank_unit_id = ?) "
+               "OR n.id IN (SELECT need_id FROM fin_contacts WHERE bank_unit_id = ?))");
+    args[(*n)++] = DBI(r->user.unit_id);
     args[(*n)++] = DBI(r->user.unit_id);
     args[(*n)++] = DBI(r->user.unit_id);
   } else if (has_role(r, ROLE_ENTERPRISE)) {
@@ -133,7 +142,9 @@ static int need_visible(req *r, int64_t id) {
   "n.id, n.enterprise_unit_id AS enterprise_id, e.name AS enterprise_name, n.amount AS amount__m, n.term_months, "  \
   "n.purpose, n.collateral, n.rate_max_bp, n.contact_name, n.contact_phone, n.state, "                              \
   "(SELECT COUNT(DISTINCT c.bank_unit_id) FROM fin_credits c WHERE c.need_id = n.id) AS banks_credit, "             \
-  "(SELECT COUNT(*) FROM fin_loans l WHERE l.need_id = n.id) AS loans_count, n.version, n.created_at, n.updated_at "
+  "(SELECT COUNT(*) FROM fin_loans l WHERE l.need_id = n.id) AS loans_count, "                                      \
+  "(SELECT COUNT(*) FROM fin_whitelist k WHERE k.enterprise_unit_id = n.enterprise_unit_id AND k.year = ?) AS recommended__b, " \
+  "n.version, n.created_at, n.updated_at "
 #define NEED_FROM "FROM fin_needs n JOIN units e ON e.id = n.enterprise_unit_id "
 
 static void need_finish(json_t *o, int full) {
@@ -144,19 +155,22 @@ static void need_finish(json_t *o, int full) {
 
 /* The need with the credits and loans the user may see (bank: its own). */
 static json_t *need_json(req *r, int64_t id, int full, int with_records) {
-  db_stmt *st = db_query(r->db, "SELECT " NEED_COLS NEED_FROM "WHERE n.id = ?", DBI(id));
+  db_stmt *st = db_query(r->db, "SELECT " NEED_COLS NEED_FROM "WHERE n.id = ?", DBI(this_year()), DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
   db_done(st);
   if (!o) return NULL;
   need_finish(o, full);
   if (!with_records) return o;
-  static const char *const what[2][2] = {
+  static const char *const what[3][2] = {
       {"credits", "SELECT x.id, x.bank_unit_id AS bank_id, b.name AS bank_name, x.amount AS amount__m, x.granted_on, "
                   "x.rate_bp, x.created_at FROM fin_credits x JOIN units b ON b.id = x.bank_unit_id WHERE x.need_id = ?"},
       {"loans", "SELECT x.id, x.bank_unit_id AS bank_id, b.name AS bank_name, x.amount AS amount__m, x.disbursed_on, "
                 "x.term_months, x.rate_bp, x.created_at FROM fin_loans x JOIN units b ON b.id = x.bank_unit_id WHERE x.need_id = ?"},
+      {"contacts", "SELECT x.id, x.bank_unit_id AS bank_id, b.name AS bank_name, x.contacted_on, x.note, u.name AS user_name, "
+                   "x.created_at FROM fin_contacts x JOIN units b ON b.id = x.bank_unit_id LEFT JOIN users u ON u.id = x.user_id "
+                   "WHERE x.need_id = ?"},
   };
-  for (int k = 0; k < 2; k++) {
+  for (int k = 0; k < 3; k++) {
     strbuf w = STRBUF_INIT;
     db_val args[4];
     int n = 0;
@@ -168,7 +182,7 @@ static json_t *need_json(req *r, int64_t id, int full, int with_records) {
     st = db_prepare(r->db, sb_str(&w), n, args);
     while (st && db_step(st) == DB_ROW) {
       json_t *x = db_row_json(st);
-      fin_rate_json(x, "rate_bp", "rate");
+      if (k < 2) fin_rate_json(x, "rate_bp", "rate");
       json_array_append_new(list, x);
     }
     db_done(st);
@@ -180,7 +194,7 @@ static json_t *need_json(req *r, int64_t id, int full, int with_records) {
 
 /* ---- needs ---- */
 
-/* GET /api/v1/financing-needs?q&state&enterprise&page&per_page&sort&format */
+/* GET /api/v1/financing-needs?q&state&enterprise&recommended&page&per_page&sort&format */
 static void needs_list(req *r) {
   static const char *const sorts[] = {"id", "n.id", "amount", "n.amount", "term_months", "n.term_months",
                                       "enterprise_name", "e.name", "created_at", "n.created_at", NULL};
@@ -188,16 +202,23 @@ static void needs_list(req *r) {
   req_page(r, &pg);
   const char *state = qenum(r, "state", need_states);
   int64_t ent = qint(r, "enterprise", 1, INT64_MAX, 0);
+  int64_t recommended = qint(r, "recommended", 0, 1, 0);
   const char *q = req_arg(r, "q");
   const char *order = req_sort(r, sorts, "n.id DESC");
   if (has_errors(r)) return reply_invalid(r);
   strbuf w = STRBUF_INIT;
-  db_val args[12];
+  db_val all[16];
+  db_val *args = all + 1; /* all[0]: the white list's year in the columns */
+  all[0] = DBI(this_year());
   int n = 0;
   sb_adds(&w, "WHERE 1 = 1");
   fin_need_scope_sql(r, &w, args, &n);
   db_where_text(&w, args, &n, " AND n.state = ?", state);
   db_where_int(&w, args, &n, " AND n.enterprise_unit_id = ?", ent);
+  if (recommended) {
+    sb_adds(&w, " AND n.enterprise_unit_id IN (SELECT enterprise_unit_id FROM fin_whitelist WHERE year = ?)");
+    args[n++] = all[0];
+  }
   if (q && *q) {
     const char *like = arena_printf(&r->a, "%%%s%%", q);
     sb_adds(&w, " AND (e.name LIKE ? OR n.purpose LIKE ?)");
@@ -209,7 +230,7 @@ static void needs_list(req *r) {
   int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) " NEED_FROM "%s", where), n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
-  db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " NEED_COLS NEED_FROM "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), n, args);
+  db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " NEED_COLS NEED_FROM "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), n + 1, all);
   json_t *items = db_rows_json(r, st, total);
   if (!items) return;
   size_t i;
@@ -464,6 +485,42 @@ static void record_post(req *r, int loan) {
   commit_reply(r, rc, NULL, after, 201);
 }
 static void credit_post(req *r) { record_post(r, 0); }
+
+/* POST /api/v1/financing-needs/{id}/contacts {contacted_on, note} — a bank's
+ * contact with the enterprise (对接记录); the need then stays visible to it. */
+static void contact_post(req *r) {
+  static const char *const fields[] = {"contacted_on", "note", NULL};
+  int64_t id = req_id(r, 0);
+  if (!id) return;
+  json_t *in = req_json(r, fields);
+  if (!in) return;
+  if (!need_visible(r, id)) return reply_not_found(r, "融资需求", "financing need");
+  if (!fin_unit_is(r->db, r->user.unit_id, "bank"))
+    return reply_forbidden(r, "只有银行机构的用户可以登记对接记录", "only users of a bank may record contacts");
+  const char *on = NULL, *note = NULL;
+  past_date(r, in, "contacted_on", &on);
+  if (jstr(r, in, "note", 1, 500, &note) == JV_SET && !*note) field_error(r, "note", "对接情况不能为空", "must not be empty");
+  if (has_errors(r)) return reply_invalid(r);
+  int64_t ent = db_int1(r->db, 0, "SELECT enterprise_unit_id FROM fin_needs WHERE id = ?", DBI(id));
+  const char *now = now_rfc3339(&r->a);
+  int rc = db_begin(r->db);
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  db_stmt *st = db_query(r->db,
+                         "INSERT INTO fin_contacts (need_id, bank_unit_id, enterprise_unit_id, contacted_on, note, user_id, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         DBI(id), DBI(r->user.unit_id), DBI(ent), DBT(on), DBT(note), DBI(r->user.id), DBT(now));
+  int64_t cid = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  json_t *after = NULL;
+  if (cid) {
+    after = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)cid, "need_id", (json_int_t)id, "bank_id",
+                      (json_int_t)r->user.unit_id, "bank_name", r->user.unit_name ? r->user.unit_name : "", "contacted_on", on, "note", note);
+    rc = audit_log(r, "create", "fin_contact", cid, NULL, after);
+  } else {
+    rc = db_errcode(r->db);
+  }
+  commit_reply(r, rc, NULL, after, 201);
+}
 static void loan_post(req *r) { record_post(r, 1); }
 
 /* GET /api/v1/financing-loans?year&bank&enterprise&page&per_page&sort&format — the loans the user may see. */
@@ -517,6 +574,7 @@ static const route need_routes[] = {
     ROUTE("PATCH", "/api/v1/financing-needs/{id}", need_patch, ROLE_ADMIN | ROLE_OFFICE | ROLE_ENTERPRISE, "修改融资需求 / Change a financing need", 0),
     ROUTE("POST", "/api/v1/financing-needs/{id}/credits", credit_post, ROLE_BANK, "登记授信 / Record a credit grant", 0),
     ROUTE("POST", "/api/v1/financing-needs/{id}/loans", loan_post, ROLE_BANK, "登记放贷 / Record a loan", 0),
+    ROUTE("POST", "/api/v1/financing-needs/{id}/contacts", contact_post, ROLE_BANK, "登记对接记录 / Record a contact", 0),
     ROUTE("GET", "/api/v1/financing-loans", loans_list, FIN_READERS, "贷款台账 / Loans", 0),
     {0},
 };

@@ -339,3 +339,36 @@ test('demo: the seeds\' figures — ¥495 m credit, 38 enterprises with ¥124.53
     assert.equal(queue.total, 8);
   } finally { await s.stop(); }
 });
+
+test('white list: the office recommends enterprises per year; banks read it, an enterprise sees only itself; needs show it', async () => {
+  const bad = await office.post('/api/v1/financing-whitelist', { enterprise_id: bankUnit });
+  assert.deepEqual(fields(bad), ['enterprise_id']);
+  assert.equal((await bank.post('/api/v1/financing-whitelist', { enterprise_id: entAUnit })).status, 403);
+  const w = await office.post('/api/v1/financing-whitelist', { enterprise_id: entAUnit, note: '专精特新' });
+  assert.equal(w.status, 201, JSON.stringify(w.body));
+  assert.equal(w.body.year, YEAR);
+  assert.deepEqual(fields(await office.post('/api/v1/financing-whitelist', { enterprise_id: entAUnit })), ['enterprise_id']);
+  const seen = (await bank.get(`/api/v1/financing-whitelist?year=${YEAR}&per_page=500`)).body.items;
+  assert.ok(seen.some((x) => x.enterprise_id === entAUnit));
+  const own = (await entB.get('/api/v1/financing-whitelist?per_page=500')).body.items;
+  assert.deepEqual(own, []);
+  const n = await need(entA);
+  assert.equal(n.recommended, true);
+  const rec = (await bank.get('/api/v1/financing-needs?recommended=1&per_page=500')).body.items;
+  assert.ok(rec.some((x) => x.id === n.id) && rec.every((x) => x.recommended));
+  assert.equal((await office.del(`/api/v1/financing-whitelist/${w.body.id}`)).status, 204);
+  assert.equal((await bank.get(`/api/v1/financing-needs/${n.id}`)).body.recommended, false);
+});
+
+test('contacts: a bank records its contact with the enterprise; only it sees the record, and the need stays visible to it', async () => {
+  const n = await need(entB);
+  const bad = await icbc.post(`/api/v1/financing-needs/${n.id}/contacts`, { contacted_on: addDays(TODAY, 1), note: '' });
+  assert.deepEqual(fields(bad).sort(), ['contacted_on', 'note']);
+  const c = await icbc.post(`/api/v1/financing-needs/${n.id}/contacts`, { contacted_on: TODAY, note: '上门走访' });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  assert.equal((await bank.get(`/api/v1/financing-needs/${n.id}`)).body.contacts.length, 0);
+  assert.equal((await office.get(`/api/v1/financing-needs/${n.id}`)).body.contacts.length, 1);
+  await entB.patch(`/api/v1/financing-needs/${n.id}`, { state: 'closed' });
+  assert.deepEqual((await icbc.get(`/api/v1/financing-needs/${n.id}`)).body.contacts.map((x) => x.note), ['上门走访']);
+  assert.equal((await bank.get(`/api/v1/financing-needs/${n.id}`)).status, 404);
+});
