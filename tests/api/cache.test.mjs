@@ -115,6 +115,8 @@ test('every command-line write makes a running server answer fresh at once', { t
     'GET /api/v1/land-progress': () => [office, '/api/v1/land-progress'],
     'GET /api/v1/approvals': () => [office, '/api/v1/approvals?per_page=500'],
     'GET /api/v1/approvals/stats': () => [office, `/api/v1/approvals/stats?from=${Number(year) - 10}-01-01&to=${TODAY}`],
+    'GET /api/v1/financing/stats': () => [office, `/api/v1/financing/stats?year=${year}`],
+    'GET /api/v1/funds/stats': () => [office, `/api/v1/funds/stats?year=${year}`],
   };
   const ask = (route, client) => {
     const [c, url] = urls[route]();
