@@ -422,8 +422,8 @@ static void household_get(req *r) {
 
 /* PATCH /api/v1/households/{id} */
 static void household_patch(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id || !land_household_open(r, id, PSCOPE_WRITE, NULL)) return;
+  int64_t id = req_id(r, 0), pid = id ? land_household_open(r, id, PSCOPE_WRITE, NULL) : 0;
+  if (!pid) return;
   json_t *in = req_json(r, hh_fields);
   if (!in) return;
   int64_t version = req_version(r, in);
@@ -450,6 +450,8 @@ static void household_patch(req *r) {
     return reply_problem(r, 409, "版本冲突 / Version conflict",
                          "该户已被他人修改，请刷新后重试 / The household changed meanwhile; reload and retry");
   }
+  /* a corrected area of a household handed over may complete the acquisition */
+  if (rc == DB_OK) rc = land_sync_nodes(r->db, pid, now_rfc3339(&r->a));
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "land_household", id, before, after) : db_errcode(r->db);
   if (after) etag(r, after);
@@ -675,8 +677,8 @@ static int view_load(db *d, arena *a, int64_t id, land_hh_view *v, int64_t *vers
 static void transition_post(req *r) {
   static const char *const fields[] = {"to", "on", "version", NULL};
   static const char *const targets[] = {"valued", "signed", "demolished", "handed_over", NULL};
-  int64_t id = req_id(r, 0);
-  if (!id || !land_household_open(r, id, PSCOPE_WRITE, NULL)) return;
+  int64_t id = req_id(r, 0), pid = id ? land_household_open(r, id, PSCOPE_WRITE, NULL) : 0;
+  if (!pid) return;
   json_t *in = req_json(r, fields);
   if (!in) return;
   const char *to = NULL, *on = NULL;
@@ -716,6 +718,8 @@ static void transition_post(req *r) {
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO land_events (household_id, from_state, to_state, on_date, user_id, at) VALUES (?, ?, ?, ?, ?, ?)",
                  DBI(id), DBT(land_states[v.state]), DBT(to), DBT(on), DBI(r->user.id), DBT(now));
+  /* the battle map's land-acquisition node completes with the acquisition */
+  if (rc == DB_OK && target == LS_HANDED_OVER) rc = land_sync_nodes(r->db, pid, now);
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "land_household", id, before, after) : db_errcode(r->db);
   if (after) etag(r, after);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "calendar_db.h"
+#include "land.h"
 #include "nodes.h"
 #include "projects.h"
 
@@ -51,10 +52,17 @@ json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out) {
   return o;
 }
 
+void node_attach_land(db *d, json_t *node) {
+  const char *kind = json_string_value(json_object_get(node, "kind"));
+  if (kind && strcmp(kind, "land_acquisition") == 0)
+    json_object_set_new(node, "land", land_node_json(d, json_integer_value(json_object_get(node, "project_id"))));
+}
+
 json_t *node_json(db *d, int64_t id, const light_ctx *lc) {
   db_stmt *st = db_query(d, NODE_SELECT "WHERE n.id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? node_row_json(st, lc, NULL) : NULL;
   db_done(st);
+  if (o) node_attach_land(d, o);
   return o;
 }
 
@@ -63,6 +71,9 @@ static json_t *project_nodes(db *d, int64_t project_id, const light_ctx *lc) {
   db_stmt *st = db_query(d, NODE_SELECT "WHERE n.project_id = ? ORDER BY n.seq, n.id", DBI(project_id));
   while (st && db_step(st) == DB_ROW) json_array_append_new(items, node_row_json(st, lc, NULL));
   db_done(st);
+  size_t i;
+  json_t *n;
+  json_array_foreach(items, i, n) node_attach_land(d, n);
   return items;
 }
 
