@@ -129,7 +129,11 @@ json_t *land_household_json(db *d, int64_t id, int full, int with_detail) {
   while (st && db_step(st) == DB_ROW) json_array_append_new(items, item_json(st));
   db_done(st);
   st = db_query(d,
-                "SELECT y.id, y.item_id, i.kind, y.amount AS amount__m, y.paid_on, y.payer, y.voucher_id, u.name AS user_name, "
+                "SELECT y.id, y.item_id, i.kind, y.amount AS amount__m, y.paid_on, y.payer, "
+                /* the voucher: the latest attachment uploaded for the payment */
+                "(SELECT MAX(a.id) FROM attachments a WHERE a.entity = 'land_payment' AND a.entity_id = y.id) AS voucher_id, "
+                "(SELECT a.name FROM attachments a WHERE a.id = (SELECT MAX(b.id) FROM attachments b WHERE "
+                "b.entity = 'land_payment' AND b.entity_id = y.id)) AS voucher_name, u.name AS user_name, "
                 "y.created_at FROM land_payments y JOIN land_items i ON i.id = y.item_id LEFT JOIN users u ON u.id = y.user_id "
                 "WHERE y.household_id = ? ORDER BY y.paid_on, y.id",
                 DBI(id));

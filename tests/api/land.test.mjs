@@ -688,3 +688,25 @@ test('monthly land and demolition tasks derived from the ledger count the land h
   assert.equal(r.status, 422);
   assert.deepEqual(fields(r), ['actual']);
 });
+
+test('a payment\'s voucher: uploaded as the raw body, shown on the household\'s payment, readable in scope only; not an image or PDF is 415', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { houses: 0 });
+  const it = (await item(sany, h.id, 'land', '500.00')).body;
+  for (const to of ['valued', 'signed']) assert.equal((await move(sany, h.id, to)).status, 200);
+  assert.equal((await pay(sany, h.id, it.id, '200.00')).status, 201);
+  const payId = (await sany.get(`/api/v1/households/${h.id}`)).body.payments[0].id;
+  let r = await sany.post(`/api/v1/land-payments/${payId}/voucher`, Buffer.from('plain text'), { 'Content-Type': 'text/plain' });
+  assert.equal(r.status, 415);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  r = await guihua.post(`/api/v1/land-payments/${payId}/voucher`, pdf, { 'Content-Type': 'application/pdf' });
+  assert.equal(r.status, 404, 'another unit does not see the payment');
+  r = await sany.post(`/api/v1/land-payments/${payId}/voucher`, pdf, { 'Content-Type': 'application/pdf', 'X-File-Name': 'voucher.pdf' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const got = (await office.get(`/api/v1/households/${h.id}`)).body.payments[0];
+  assert.equal(got.voucher_id, r.body.id);
+  assert.equal(got.voucher_name, 'voucher.pdf');
+  const file = await sany.get(`/api/v1/attachments/${got.voucher_id}`);
+  assert.equal(file.status, 200);
+  assert.equal((await guihua.get(`/api/v1/attachments/${got.voucher_id}`)).status, 404);
+});

@@ -6,6 +6,13 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { OFFICE, PHONE, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
 
+// yuan string '1234567.80' → '1,234,567.80'; in 万元 with two decimals (half away from zero)
+const grouped = (s) => s.replace(/^(\d+)/, (m) => m.replace(/\B(?=(\d{3})+(?!\d))/g, ','))
+const wan = (yuan) => {
+  const q = (BigInt(yuan.replace('.', '')) * 2n + 10000n) / 20000n // hundredths of 万元
+  return grouped(`${q / 100n}.${String(q % 100n).padStart(2, '0')}`)
+}
+
 let server
 let browser
 
@@ -108,5 +115,118 @@ test('征迁一张图: the parcels of 三一 on a map coloured by state with a l
   const id = new URL(page.url()).pathname.split('/').pop()
   assert.ok(ids.has(id), `household ${id} is a parcel of 石塘村`)
   await page.getByText('石塘村').first().waitFor()
+  assert.deepEqual(page.problems, [])
+})
+
+test('progress cards show money with thousands separators; the campaign chart has a money axis of paid per day and in total', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const sany = projects.find((p) => p.code === 'HT-2020-001')
+  const g = await (await page.request.get(`/api/v1/projects/${sany.id}/land-progress`)).json()
+  const c = await (await page.request.get(`/api/v1/projects/${sany.id}/land-campaign`)).json()
+  await page.goto(`/land?project=${sany.id}`)
+  const paid = page.getByTestId('land-card-paid')
+  await paid.filter({ hasText: grouped(g.paid) }).waitFor()
+  assert.match(g.paid, /^\d{7,}\.\d{2}$/, 'the demo has millions paid')
+  assert.equal((await paid.locator('.value').textContent()).trim(), `${grouped(g.paid)} / ${grouped(g.due)} 元`)
+  assert.equal((await page.getByTestId('land-card-acquired').locator('.value').textContent()).trim(),
+    `${grouped(g.acquired_mu)} / ${grouped(g.planned_mu)} 亩`)
+  // the tooltip at the campaign's last day: households and money (万元) side by side
+  const chart = page.getByTestId('land-campaign')
+  await chart.locator('canvas').first().waitFor()
+  const box = await chart.boundingBox()
+  await page.mouse.move(box.x + box.width - 72, box.y + box.height / 2)
+  const last = c.days.at(-1)
+  const tip = page.locator('div', { hasText: '累计支付(万元)' }).filter({ hasText: last.date }).last()
+  await tip.waitFor()
+  const text = await tip.textContent()
+  assert.match(text, new RegExp(`累计支付\\(万元\\)：${wan(last.paid_total)}`))
+  assert.match(text, new RegExp(`当日支付\\(万元\\)：${wan(last.paid)}`))
+  assert.match(text, new RegExp(`已交地：${last.handed_over_total}`))
+  await shot(page, 'land-campaign-money')
+  assert.deepEqual(page.problems, [])
+})
+
+test('disclosure: the office publishes a village from the UI; anyone reads it without login at its stable URL and prints its PDF; withdrawn, it is gone', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const sany = projects.find((p) => p.code === 'HT-2020-001')
+  const g = await (await page.request.get(`/api/v1/projects/${sany.id}/land-progress`)).json()
+  const village = '龙头铺村'
+  const v = g.villages.find((x) => x.village === village)
+  assert.equal(v.published, false, 'the demo has not published 龙头铺村')
+  await navigate(page, '/land-group', '/land/disclosure')
+  await page.getByTestId('disclosure-project').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: sany.name }).first().click()
+  await page.getByTestId(`disclosure-state-${village}`).filter({ hasText: '未公示' }).waitFor()
+  await page.getByTestId(`disclosure-publish-${village}`).click()
+  await page.getByTestId(`disclosure-state-${village}`).filter({ hasText: '已公示' }).waitFor()
+  const href = await page.getByTestId(`disclosure-open-${village}`).getAttribute('href')
+  assert.equal(href, `/disclosure/${sany.id}?village=${encodeURIComponent(village)}`)
+  const pdfHref = await page.getByTestId(`disclosure-pdf-${village}`).getAttribute('href')
+  await shot(page, 'land-disclosure-office')
+
+  // the public, not logged in, at the stable URL
+  const anon = await newPage(browser, server)
+  await anon.goto(href)
+  const table = anon.getByTestId('disclosure-table')
+  await table.waitFor()
+  assert.equal(await table.locator('tbody tr').count(), v.households)
+  const pub = await (await anon.request.get(`/api/v1/projects/${sany.id}/disclosure?village=${encodeURIComponent(village)}`)).json()
+  assert.equal((await anon.getByTestId('disclosure-total').textContent()).trim(), grouped(pub.total))
+  const all = await anon.getByTestId('public-disclosure').textContent()
+  assert.doesNotMatch(all, /\d{6}\*{4,}|\d{17}[\dX]|1[3-9]\d\*{4}\d{4}|1[3-9]\d{9}/, 'no ID number or phone, masked or not')
+  assert.equal(await anon.getByTestId('disclosure-pdf').getAttribute('href'), pdfHref)
+  const pdf = await anon.request.get(pdfHref)
+  assert.equal(pdf.status(), 200)
+  assert.match(pdf.headers()['content-type'], /application\/pdf/)
+  await shot(anon, 'land-disclosure-public')
+  // the project's page lists the published villages
+  await anon.goto(`/disclosure/${sany.id}`)
+  await anon.getByTestId('disclosure-village-list').getByText(village).click()
+  await anon.waitForURL((u) => u.searchParams.get('village') === village)
+  await anon.getByTestId('disclosure-table').waitFor()
+
+  // withdrawn: the public page says it is not published
+  await page.getByTestId(`disclosure-withdraw-${village}`).click()
+  await page.locator('.el-popconfirm:visible').getByRole('button', { name: /确定|Yes|OK/ }).click()
+  await page.getByTestId(`disclosure-state-${village}`).filter({ hasText: '未公示' }).waitFor()
+  await anon.goto(href)
+  await anon.getByTestId('disclosure-missing').waitFor()
+  assert.deepEqual(page.problems, [])
+  assert.deepEqual(anon.problems, [])
+})
+
+test('a payment carries a voucher uploaded from the household page; a file that is neither image nor PDF is refused', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const sany = projects.find((p) => p.code === 'HT-2020-001')
+  const list = await (await page.request.get(`/api/v1/households?project=${sany.id}&state=handed_over&per_page=1`)).json()
+  const hh = list.items[0]
+  const before = await (await page.request.get(`/api/v1/households/${hh.id}`)).json()
+  const pay = before.payments.find((p) => !p.voucher_id)
+  assert.ok(pay, 'a payment without a voucher')
+  await page.goto(`/land/households/${hh.id}`)
+  await page.getByTestId('household-payments').waitFor()
+  // wrong type: refused with the server's message, nothing attached
+  await page.getByTestId(`voucher-file-${pay.id}`).setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('not a voucher') })
+  await page.locator('.el-message--error', { hasText: '只接受图片、PDF' }).waitFor()
+  assert.equal(await page.getByTestId(`voucher-${pay.id}`).count(), 0)
+  // a PDF: the payment shows its voucher, which opens
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+  await page.getByTestId(`voucher-file-${pay.id}`).setInputFiles({ name: 'voucher.pdf', mimeType: 'application/pdf', buffer: pdf })
+  const link = page.getByTestId(`voucher-${pay.id}`)
+  await link.waitFor()
+  const after = await (await page.request.get(`/api/v1/households/${hh.id}`)).json()
+  const stored = after.payments.find((p) => p.id === pay.id)
+  assert.ok(stored.voucher_id)
+  assert.equal(await link.getAttribute('href'), `/api/v1/attachments/${stored.voucher_id}`)
+  const file = await page.request.get(`/api/v1/attachments/${stored.voucher_id}`)
+  assert.equal(file.status(), 200)
+  assert.deepEqual(Buffer.from(await file.body()), pdf)
+  await shot(page, 'land-household-voucher')
   assert.deepEqual(page.problems, [])
 })
