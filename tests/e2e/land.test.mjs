@@ -76,7 +76,7 @@ test('a household from the phone form; signing refused with the missing item, th
   await shot(page, 'land-household-refused')
   await page.getByTestId('household-items').locator('input').first().fill('60000')
   await page.getByTestId('household-items').locator('input').first().press('Tab')
-  await page.getByTestId('household-items').filter({ hasText: '60000.00' }).waitFor()
+  await page.getByTestId('household-items').filter({ hasText: '60,000.00' }).waitFor() // money with thousands separators
   await page.getByTestId('move-signed').click()
   await page.getByTestId('household-state').filter({ hasText: '已签约' }).waitFor()
   await shot(page, 'land-household-signed')
