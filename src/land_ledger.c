@@ -350,8 +350,12 @@ static void households_list_in(req *r, int64_t project) {
     sb_adds(&w, " AND h.grp = ?");
     args[n++] = DBT(group);
   }
+  int all = scope_reads_all(r);
   if (state) {
-    sb_adds(&w, " AND h.state = ?");
+    /* in scope, the user's projects lead (their households by the project
+     * index); `|| ''` keeps SQLite off the state index, which would read
+     * every household of the state province-wide (0.23 s → 0.02 s) */
+    sb_adds(&w, all ? " AND h.state = ?" : " AND h.state || '' = ?");
     args[n++] = DBT(state);
   }
   if (owing) sb_adds(&w, " AND h.paid < h.due");
@@ -364,15 +368,23 @@ static void households_list_in(req *r, int64_t project) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  if (has_role(r, ROLE_PUBLIC) && !scope_reads_all(r)) sb_adds(&w, " AND 1 = 0");
-  project_scope_sql(r, &w, args, &n);
+  if (has_role(r, ROLE_PUBLIC) && !all) sb_adds(&w, " AND 1 = 0");
+  if (!all) {
+    /* the scope as the set of the user's projects: the households follow
+     * by the project index, and the count needs no join */
+    sb_adds(&w, " AND h.project_id IN (SELECT p.id FROM projects p WHERE 1 = 1");
+    project_scope_sql(r, &w, args, &n);
+    sb_adds(&w, ")");
+  }
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
-  /* every household has its project (a foreign key, NOT NULL): the count
-   * joins projects only for the scope, the sole filter on p */
+  /* With nothing to filter, the count has no WHERE at all: SQLite then
+   * counts the entries of the smallest index (5 ms for 1,000,000
+   * households) where "WHERE 1 = 1" made it scan the widest covering index
+   * (40 ms). */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h %s %s",
-                                        scope_reads_all(r) ? "" : "JOIN projects p ON p.id = h.project_id", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h %s",
+                                        strcmp(where, "WHERE 1 = 1") == 0 ? "" : where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
@@ -789,8 +801,10 @@ int64_t land_count_at_least(db *d, int64_t project_id, int min_state) {
 #define LAND_WRITERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT)
 
 static const route land_ledger_routes[] = {
-    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0),
-    ROUTE("GET", "/api/v1/projects/{id}/households", project_households_list, LAND_READERS, "项目征拆台账 / A project's ledger", 0),
+    /* cacheable: masked answers per user, renewed by any audited change */
+    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/projects/{id}/households", project_households_list, LAND_READERS, "项目征拆台账 / A project's ledger", 0,
+          CACHE_ANY),
     ROUTE("POST", "/api/v1/projects/{id}/households", household_post, LAND_WRITERS, "新增被征收户 / Add a household", 0),
     ROUTE("GET", "/api/v1/households/{id}", household_get, LAND_READERS, "被征收户详情 / One household", 0),
     ROUTE("PATCH", "/api/v1/households/{id}", household_patch, LAND_WRITERS, "修改被征收户 / Change a household", 0),
