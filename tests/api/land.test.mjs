@@ -710,3 +710,20 @@ test('a payment\'s voucher: uploaded as the raw body, shown on the household\'s 
   assert.equal(file.status, 200);
   assert.equal((await guihua.get(`/api/v1/attachments/${got.voucher_id}`)).status, 404);
 });
+
+test('the ledger list is answered from the cache until a change to the ledger, then never stale', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  const url = `/api/v1/projects/${p.id}/households`;
+  assert.equal((await sany.get(url)).body.items[0].state, 'surveyed');
+  const again = await sany.get(url);
+  assert.equal(again.headers.get('x-cache'), 'hit');
+  assert.equal(again.body.items[0].id_number, '430203********1235', 'the cached answer is masked too');
+  await item(sany, h.id, 'land', '10.00');
+  assert.equal((await move(sany, h.id, 'valued')).status, 200);
+  const after = await sany.get(url);
+  assert.notEqual(after.headers.get('x-cache'), 'hit');
+  assert.equal(after.body.items[0].state, 'valued');
+  // another user's answer is their own: a unit out of scope sees nothing of it
+  assert.equal((await guihua.get(`/api/v1/households?project=${p.id}`)).body.total, 0);
+});
