@@ -384,6 +384,8 @@ static void nodes_create(req *r) {
       rc = nodes_apply_template(r->db, pid, json_object_get(tpl, "steps"), s, lc.cal, at, p.unit_id, p.hq_id, p.owner_unit_id) == 0
                ? DB_OK
                : db_errcode(r->db);
+    /* a land-acquisition step of a ledger already done is done too */
+    if (rc == DB_OK) rc = land_sync_nodes(r->db, pid, at);
     json_t *items = rc == DB_OK ? project_nodes(r->db, pid, &lc) : NULL;
     json_t *after = items ? json_pack("{s:I, s:s, s:O}", "template_id", (json_int_t)tid, "start", start, "nodes", items) : NULL;
     if (rc == DB_OK) rc = audit_log(r, "apply_template", "project", pid, NULL, after);
@@ -422,6 +424,8 @@ static void nodes_create(req *r) {
                          DBT(actual), DBT(note), dep ? DBI(dep) : DBNULL, DBT(at), DBT(at));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
+  /* a land-acquisition node of a ledger already done is done too */
+  if (id && !actual && strcmp(kind, "land_acquisition") == 0 && land_sync_nodes(r->db, pid, at) != DB_OK) id = 0;
   json_t *after = id ? node_json(r->db, id, &lc) : NULL;
   rc = after ? audit_log(r, "create", "node", id, NULL, after) : db_errcode(r->db);
   commit_reply(r, rc, NULL, after, 201);

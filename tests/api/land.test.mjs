@@ -727,3 +727,27 @@ test('the ledger list is answered from the cache until a change to the ledger, t
   // another user's answer is their own: a unit out of scope sees nothing of it
   assert.equal((await guihua.get(`/api/v1/households?project=${p.id}`)).body.total, 0);
 });
+
+test('a land-acquisition node added after the acquisition is done, or a plan lowered to what is acquired, completes at once', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { land_mu: { collective: '4.00' }, houses: 0, surveyed_on: addDays(TODAY, -30) });
+  await household(sany, p.id, { land_mu: { collective: '6.00' }, houses: 0, surveyed_on: addDays(TODAY, -30) }); // stays surveyed
+  await through(sany, a, 'handed_over', { valued: -20, signed: -19, handed_over: -5 });
+  // the plan is 10 亩 and 4 are acquired: a node added now stays open
+  let r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '10.00', version: p.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const node = await landNode(p.id);
+  assert.equal(node.actual_date, null);
+  assert.equal(node.land.done, false);
+  // the plan lowered to 4 亩: done on the day the 4 亩 were handed over
+  r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '4.00', version: r.body.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await nodeOf(p.id, node.id)).actual_date, addDays(TODAY, -5));
+  // a second project whose every household is handed over: its node is done when it is added
+  const q = await newProject();
+  const c = await household(sany, q.id, { houses: 0, surveyed_on: addDays(TODAY, -30) });
+  await through(sany, c, 'handed_over', { valued: -20, signed: -19, handed_over: -7 });
+  const late = await landNode(q.id);
+  assert.equal(late.actual_date, addDays(TODAY, -7));
+  assert.equal(late.land.done, true);
+});
