@@ -134,7 +134,7 @@ test('progress cards show money with thousands separators; the campaign chart ha
     `${grouped(g.acquired_mu)} / ${grouped(g.planned_mu)} 亩`)
   // the tooltip at the campaign's last day: households and money (万元) side by side
   const chart = page.getByTestId('land-campaign')
-  await chart.locator('canvas').first().waitFor()
+  await chart.locator('canvas').first().waitFor({ timeout: 30000 }) // the campaign is read after the cards
   const box = await chart.boundingBox()
   await page.mouse.move(box.x + box.width - 72, box.y + box.height / 2)
   const last = c.days.at(-1)
@@ -228,5 +228,24 @@ test('a payment carries a voucher uploaded from the household page; a file that 
   assert.equal(file.status(), 200)
   assert.deepEqual(Buffer.from(await file.body()), pdf)
   await shot(page, 'land-household-voucher')
+  assert.deepEqual(page.problems, [])
+})
+
+test('the battle map: a land-acquisition node\'s card shows the ledger — households handed over, 亩 acquired against the plan', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500')).json()).items
+  const lukou = projects.find((p) => p.code === 'HT-2021-005') // the 渌口-style project: 118 of 120 households handed over
+  const nodes = (await (await page.request.get(`/api/v1/projects/${lukou.id}/nodes`)).json()).items
+  const i = nodes.findIndex((n) => n.kind === 'land_acquisition')
+  assert.ok(i >= 0, 'the project has a land-acquisition node')
+  assert.deepEqual(nodes[i].land, { households: 120, handed_over: 118, acquired_mu: '4191.26', planned_mu: '4291.26', acquired_rate: '97.67', done: false })
+  await page.goto('/battlemap')
+  await page.getByTestId('gantt').waitFor()
+  await page.locator(`[data-node="${lukou.id}:${i}"].b-plan`).hover()
+  const card = page.getByTestId('g-tip-land')
+  await card.waitFor()
+  assert.equal((await card.innerText()).trim(), '征拆台账：交地 118 / 120 户，已征 4,191.26 / 4,291.26 亩')
+  await shot(page, 'battlemap-land-node')
   assert.deepEqual(page.problems, [])
 })
