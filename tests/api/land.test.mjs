@@ -751,3 +751,21 @@ test('a land-acquisition node added after the acquisition is done, or a plan low
   assert.equal(late.actual_date, addDays(TODAY, -7));
   assert.equal(late.land.done, true);
 });
+
+test('the campaign chart of a ledger surveyed years before its latest move shows the last 1100 days, the earlier moves in the totals', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { houses: 0, surveyed_on: addDays(TODAY, -1500) });
+  const b = await household(sany, p.id, { houses: 0, surveyed_on: addDays(TODAY, -1500) });
+  await through(sany, a, 'signed', { valued: -1400, signed: -1300 });
+  await through(sany, b, 'signed', { valued: -2, signed: 0 });
+  let r = await office.get(`/api/v1/projects/${p.id}/land-campaign`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.days.length, 1101);
+  assert.deepEqual([r.body.from, r.body.to], [addDays(TODAY, -1100), TODAY]);
+  assert.equal(r.body.days[0].signed_total, 1, 'the household signed before the window counts from the first day');
+  assert.deepEqual([r.body.days.at(-1).signed, r.body.days.at(-1).signed_total], [1, 2]);
+  // asked for explicitly, a longer range is still refused
+  r = await office.get(`/api/v1/projects/${p.id}/land-campaign?from=${addDays(TODAY, -1500)}`);
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['from']);
+});
