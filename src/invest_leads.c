@@ -245,7 +245,7 @@ static void lead_read(req *r, json_t *in, lead_in *l, int create) {
     const char *kind = st && db_step(st) == DB_ROW ? arena_strdup(&r->a, db_text(st, 0)) : NULL;
     db_done(st);
     if (!kind) field_error(r, "team_unit_id", "招商单位不存在", "no such unit");
-    else if (strcmp(kind, "department") && strcmp(kind, "hq") && strcmp(kind, "town"))
+    else if (strcmp(kind, "department") != 0 && strcmp(kind, "hq") != 0 && strcmp(kind, "town") != 0)
       field_error(r, "team_unit_id", "招商单位须是部门、指挥部或镇街", "the attraction team must be a department, an HQ or a town");
   }
   jstr(r, in, "project_name", 0, 200, &l->project_name);

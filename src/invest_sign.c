@@ -103,12 +103,12 @@ static void lead_sign(req *r) {
   if (jint(r, in, "unit_id", 1, 1, INT64_MAX, &unit_id) == JV_SET) {
     const char *k = unit_kind(r, unit_id);
     if (!k) field_error(r, "unit_id", "责任单位不存在", "no such unit");
-    else if (!strcmp(k, "enterprise") || !strcmp(k, "bank"))
+    else if (strcmp(k, "enterprise") == 0 || strcmp(k, "bank") == 0)
       field_error(r, "unit_id", "责任单位须是部门、指挥部或镇街，不能是企业或银行", "the responsible unit may not be an enterprise or a bank");
   }
   if (jint(r, in, "owner_unit_id", 0, 1, INT64_MAX, &owner) == JV_SET) {
     const char *k = unit_kind(r, owner);
-    if (!k || strcmp(k, "enterprise")) field_error(r, "owner_unit_id", "业主须是企业单位", "the owner must be an enterprise");
+    if (!k || strcmp(k, "enterprise") != 0) field_error(r, "owner_unit_id", "业主须是企业单位", "the owner must be an enterprise");
   }
   if (jstr(r, in, "project_name", 0, 200, &pname) == JV_SET && !*pname) pname = NULL;
   int64_t version = req_version(r, in);

@@ -181,26 +181,26 @@ static void stats(req *r) {
   sb_adds(&rw, " GROUP BY l.team_unit_id, u.name");
   st = db_prepare(r->db, sb_str(&rw), rn, rargs);
   sb_release(&rw);
-  step = DB_DONE;
-  while (st && (step = db_step(st)) == DB_ROW) {
+  int rstep = DB_DONE;
+  while (st && (rstep = db_step(st)) == DB_ROW) {
     group *g = group_of(&r->a, &teams, &nt, &ct, db_int(st, 0), db_text(st, 1));
     g->t.reserve += db_int(st, 2);
     all.reserve += db_int(st, 2);
   }
   db_done(st);
-  if (!st || step != DB_DONE) return reply_db_error(r, db_errcode(r->db));
+  if (!st || rstep != DB_DONE) return reply_db_error(r, db_errcode(r->db));
   json_t *o = json_pack("{s:i, s:i, s:s, s:s}", "year", year, "quarter", quarter, "from", f, "to", t);
   put_tally(o, &all);
   if (teams) qsort(teams, (size_t)nt, sizeof *teams, by_rank);
   json_t *ta = json_array();
-  for (int i = 0; i < nt; i++) {
+  for (int i = 0; teams && i < nt; i++) {
     json_t *x = json_pack("{s:i, s:I, s:s}", "rank", i + 1, "team_unit_id", (json_int_t)teams[i].team, "team_name", teams[i].name);
     put_tally(x, &teams[i].t);
     json_array_append_new(ta, x);
   }
   if (chains) qsort(chains, (size_t)nc, sizeof *chains, by_amount);
   json_t *ca = json_array();
-  for (int i = 0; i < nc; i++) {
+  for (int i = 0; chains && i < nc; i++) {
     if (!chains[i].t.signed_n && !chains[i].t.due) continue;
     json_t *x = json_pack("{s:s}", "chain", chains[i].name);
     put_tally(x, &chains[i].t);
@@ -240,8 +240,6 @@ static void targets_get(req *r) {
   date_format(from, f);
   date_format(to, t);
   strbuf w = STRBUF_INIT;
-  db_val args[8];
-  int n = 0;
   sb_adds(&w, "SELECT g.team_unit_id, u.name AS team_name, g.signed AS target_signed, g.signed_amount AS target_amount__m, "
               "g.over_100m AS target_over_100m, g.top500 AS target_top500, g.version, "
               "(SELECT COUNT(*) FROM leads l WHERE l.team_unit_id = g.team_unit_id AND l.signed_on >= ? AND l.signed_on <= ?) AS signed, "
@@ -255,12 +253,11 @@ static void targets_get(req *r) {
   db_val vals[] = {DBT(f), DBT(t), DBT(f), DBT(t), DBT(f), DBT(t), DBI(FEN_100M), DBT(f), DBT(t), DBI(year)};
   db_val all[16];
   memcpy(all, vals, sizeof vals);
-  n = (int)(sizeof vals / sizeof *vals);
+  int n = (int)(sizeof vals / sizeof *vals);
   if (!scope_reads_all(r)) {
     sb_adds(&w, " AND g.team_unit_id IN (SELECT id FROM units WHERE path LIKE ?)");
     all[n++] = DBT(scope_path_pattern(r));
   }
-  (void)args;
   sb_adds(&w, " ORDER BY u.sort_order, u.name");
   db_stmt *st = db_prepare(r->db, sb_str(&w), n, all);
   sb_release(&w);
@@ -336,8 +333,8 @@ static void targets_put(req *r) {
                   DBI(year), DBI(team));
     after = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
     db_done(st);
+    rc = after ? audit_log(r, before ? "update" : "create", "attraction_target", team, before, after) : db_errcode(r->db);
   }
-  if (rc == DB_OK) rc = after ? audit_log(r, before ? "update" : "create", "attraction_target", team, before, after) : db_errcode(r->db);
   if (after) invest_etag(r, after);
   commit_reply(r, rc, before, after, before ? 200 : 201);
 }
