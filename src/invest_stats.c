@@ -4,7 +4,7 @@
  * (目标) with the team ranking.
  *
  * GET /api/v1/attraction/stats?year&quarter&team&chain
- *     → signed, signed_amount, over_100m, over_1bn, top500, reserve, fulfilment_rate, due, kept,
+ *     → signed, signed_amount, over_100m, over_1bn, top500, industrial (产业项目), reserve, fulfilment_rate, due, kept,
  *       started, start_rate, teams[] (ranked), chains[], quarters[]; format=xlsx exports the teams
  * GET /api/v1/attraction/targets?year      each team's targets beside its figures
  * PUT /api/v1/attraction/targets {year, team_unit_id, signed, signed_amount, over_100m, top500, version?}
@@ -32,7 +32,7 @@
 #define FEN_1BN 100000000000LL  /* ¥1 bn in fen */
 
 typedef struct tally {
-  int64_t signed_n, amount, over_100m, over_1bn, top500, started, due, kept, reserve;
+  int64_t signed_n, amount, over_100m, over_1bn, top500, industrial, started, due, kept, reserve;
 } tally;
 
 static void put_tally(json_t *o, const tally *t) {
@@ -44,6 +44,7 @@ static void put_tally(json_t *o, const tally *t) {
   json_object_set_new(o, "over_100m", json_integer(t->over_100m));
   json_object_set_new(o, "over_1bn", json_integer(t->over_1bn));
   json_object_set_new(o, "top500", json_integer(t->top500));
+  json_object_set_new(o, "industrial", json_integer(t->industrial));
   json_object_set_new(o, "reserve", json_integer(t->reserve));
   json_object_set_new(o, "due", json_integer(t->due));
   json_object_set_new(o, "kept", json_integer(t->kept));
@@ -121,7 +122,7 @@ static void stats(req *r) {
   db_val args[12];
   int n = 0;
   sb_adds(&w, "SELECT l.team_unit_id, u.name, l.chain, l.signed_on, l.promised_start, l.promised_investment, l.investor_class, "
-              INVEST_STAGE_SQL ", " INVEST_STARTED_SQL " FROM leads l JOIN units u ON u.id = l.team_unit_id "
+              INVEST_STAGE_SQL ", " INVEST_STARTED_SQL ", p.category FROM leads l JOIN units u ON u.id = l.team_unit_id "
               "LEFT JOIN projects p ON p.id = l.project_id WHERE l.signed_on IS NOT NULL AND "
               "((l.signed_on >= ? AND l.signed_on <= ?) OR (l.promised_start >= ? AND l.promised_start <= ?))");
   args[n++] = DBT(f), args[n++] = DBT(t), args[n++] = DBT(f), args[n++] = DBT(t);
@@ -143,6 +144,7 @@ static void stats(req *r) {
     int64_t amount = db_isnull(st, 5) ? 0 : db_int(st, 5);
     int top = strcmp(db_text(st, 6), "none") != 0;
     const char *stage = db_text(st, 7);
+    int industrial = !db_isnull(st, 9) && !strcmp(db_text(st, 9), "产业项目");
     int has_started = !strcmp(stage, "started") || !strcmp(stage, "production");
     if (s >= from && s <= to) {
       tally *ts[] = {&all, &g->t, &c->t};
@@ -152,6 +154,7 @@ static void stats(req *r) {
         ts[k]->over_100m += amount >= FEN_100M;
         ts[k]->over_1bn += amount >= FEN_1BN;
         ts[k]->top500 += top;
+        ts[k]->industrial += industrial;
         ts[k]->started += has_started;
       }
       int sy, sm, sd;

@@ -215,9 +215,10 @@ test('statistics per quarter: signings, amount, ≥ ¥100 m and ≥ ¥1 bn, 三�
   await signed({ promised_investment: '50000000' }, { chain });
   await signed({ promised_investment: '100000000' }, { chain, investor_class: 'fortune500' });
   const big = await signed({ promised_investment: '1200000000' }, { chain, investor_class: 'china500' });
-  await newLead(jinshan, { chain }); // reserve
-  await decided(jinshan, { chain }); // reserve
-  const lost = await newLead(jinshan, { chain });
+  await newLead(jinshan, { chain, created_on: day }); // reserve, recorded in the quarter
+  await decided(jinshan, { chain, created_on: day }); // reserve
+  await newLead(jinshan, { chain, created_on: addDays(TODAY, 0) }); // recorded today: in reserve only when today is in that quarter
+  const lost = await newLead(jinshan, { chain, created_on: day });
   await stage(jinshan, lost, 'lost', '资金链断裂');
   await start(big, addDays(TODAY, -15));
   const s = await stats(`year=${y}&quarter=${q}&chain=${encodeURIComponent(chain)}`);
@@ -226,7 +227,7 @@ test('statistics per quarter: signings, amount, ≥ ¥100 m and ≥ ¥1 bn, 三�
   assert.equal(s.over_100m, 2);
   assert.equal(s.over_1bn, 1);
   assert.equal(s.top500, 2);
-  assert.equal(s.reserve, 2);
+  assert.equal(s.reserve, quarterOf(TODAY) === q && yearOf(TODAY) === y ? 3 : 2);
   assert.equal(s.started, 1);
   assert.equal(s.start_rate, '33.33');
   assert.equal(s.teams.length, 1);
@@ -327,4 +328,24 @@ test('targets per year and team: set by the office, completion beside the figure
   const g = t.find((x) => x.team_unit_id === guihuaUnit);
   assert.equal(g.target_signed, 4);
   assert.equal(typeof g.signed_completion, 'string');
+});
+
+test('demo: the last first quarter that ended reproduces 高新区\'s figures — 17 signed, 13 industrial, 11 over ¥100 m, one 三类500强, 43 in reserve', async () => {
+  // The tests' own signings fall 40 days before TODAY, outside that quarter on every pinned date.
+  const y = Number(TODAY.slice(5, 7)) >= 4 ? yearOf(TODAY) : yearOf(TODAY) - 1;
+  const s = await stats(`year=${y}&quarter=1`);
+  assert.equal(s.signed, 17);
+  assert.equal(s.industrial, 13);
+  assert.equal(s.over_100m, 11);
+  assert.equal(s.top500, 1);
+  assert.equal(s.reserve, 43);
+  assert.ok(s.teams.length >= 5);
+  const whole = await stats(`year=${y}`);
+  assert.ok(whole.due > 0 && whole.kept > 0 && whole.kept < whole.due, 'over the year some contracts kept, some not');
+  const lost = (await office.get('/api/v1/leads?stage=lost&per_page=100')).body.items;
+  assert.ok(lost.length >= 6 && lost.every((l) => l.lost_reason));
+  const linked = (await office.get('/api/v1/leads?stage=started&per_page=100')).body.items;
+  assert.ok(linked.length > 0 && linked.every((l) => l.project_id));
+  const t = (await office.get(`/api/v1/attraction/targets?year=${y}`)).body.items;
+  assert.equal(t.length, 6);
 });
