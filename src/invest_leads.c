@@ -349,10 +349,10 @@ static void lead_get(req *r) {
   commit_reply(r, rc, NULL, o, 200);
 }
 
-/* The answer after a write: the lead in full for its team, with what the
- * caller may do and its ETag. */
+/* The answer after a write: the lead (contacts masked: only a reveal shows
+ * them), with what the caller may do and its ETag. */
 static json_t *lead_after(req *r, int64_t id) {
-  json_t *o = invest_lead_json(r->db, id, 1, 1);
+  json_t *o = invest_lead_json(r->db, id, 0, 1);
   if (!o) return NULL;
   json_object_set_new(o, "can", lead_can(r, o));
   invest_etag(r, o);
@@ -536,8 +536,8 @@ static void lead_meeting(req *r) {
   if (jdate(r, in, "held_on", 1, &held) == JV_SET && strcmp(held, today) > 0)
     field_error(r, "held_on", "会议日期不能晚于今天", "the meeting cannot be in the future");
   jstr(r, in, "participants", 0, 1000, &who);
-  if (jstr(r, in, "record", 1, 8000, &record) == JV_SET && !*record)
-    field_error(r, "record", "会议纪要不能为空", "the record is required");
+  if (jstr(r, in, "record", 0, 8000, &record) != JV_BAD && (!record || !*record))
+    field_error(r, "record", "会议纪要不能为空", "the meeting's record is required");
   int64_t team = invest_lead_open(r, id);
   if (!team) return;
   if (has_errors(r)) return reply_invalid(r);

@@ -177,7 +177,7 @@ static void lead_sign(req *r) {
     rc = db_exec(r->db,
                  "INSERT INTO lead_events (lead_id, from_stage, to_stage, reason, user_id, at) VALUES (?, ?, 'signed', ?, ?, ?)",
                  DBI(id), DBT(from), DBT(arena_printf(&r->a, "签约，生成项目 %s", p.code)), DBI(r->user.id), DBT(now));
-  json_t *after = rc == DB_OK ? invest_lead_json(r->db, id, 1, 1) : NULL;
+  json_t *after = rc == DB_OK ? invest_lead_json(r->db, id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "sign", "lead", id, before, after) : db_errcode(r->db);
   if (after) {
     json_object_set_new(after, "project", json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)pid, "code", p.code, "name",

@@ -88,6 +88,7 @@ test('recording a lead: validated with bilingual field errors naming each field'
   assert.equal(l.created_on, TODAY);
   assert.equal(l.top500, true);
   assert.equal(l.history.length, 1);
+  assert.equal(l.contact_phone, '138****5678', 'even the answer to its own write is masked');
 });
 
 test('stage machine: forward one step at a time, no skipping to production, lost needs a reason and is final', async () => {
