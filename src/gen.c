@@ -31,6 +31,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "db_driver.h"
+#include "invest.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -1488,6 +1489,7 @@ static int cmd_gen(int argc, char **argv) {
                  DBI(sc->projects / 10), DBI(sc->projects / 12), DBT(GEN_STAMP)) == DB_OK
              ? 0
              : -1;
+  if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
   if (rc == 0 && reindex && *reindex) {
     fprintf(stderr, "\nbuilding indexes…\n");
     rc = db_script(d, reindex) == DB_OK ? 0 : -1;
@@ -1547,6 +1549,7 @@ static int cmd_gen(int argc, char **argv) {
       if (i < 4 ? with_land : with_approvals) printf("  %-19s %10lld\n", more[i], (long long)count_rows(d, more[i]));
     if (!with_land) printf("  land households: table missing in this build, skipped\n");
     if (!with_approvals) printf("  approvals: table missing in this build, skipped\n");
+    if (table_exists(d, "leads")) printf("  %-19s %10lld\n", "leads", (long long)count_rows(d, "leads"));
     printf("projects checksum %s\n", sum);
     printf("loaded in %.1f s, %.1f s with ANALYZE; password of every user: %s\n", t_load, now_s() - t0, BENCH_PASSWORD);
   }

@@ -96,4 +96,11 @@ int64_t invest_lead_open(req *r, int64_t id);
 /* The ETag of a JSON object with a version. */
 void invest_etag(req *r, json_t *o);
 
+/* ---- for `guatu gen` (invest_gen.c) ---- */
+
+/* Derives the pipeline of a generated dataset from its projects (signed
+ * leads for a third of the industrial projects under way, the reserve
+ * projects as open or lost leads), in the caller's transaction; 0 or -1. */
+int invest_gen(db *d, const char *at);
+
 #endif

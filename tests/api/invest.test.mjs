@@ -8,7 +8,7 @@
 // with an audited reveal for the team, optimistic versions, the Excel export and the demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields, TODAY, addDays } from './lib.mjs';
+import { startServer, newDatabase, guatu, Client, fields, TODAY, addDays } from './lib.mjs';
 
 let server, office, admin, leader, jinshan, guihua, enterprise, bank;
 let jinshanUnit, guihuaUnit, enterpriseUnit;
@@ -349,4 +349,31 @@ test('demo: the last first quarter that ended reproduces 高新区\'s figures �
   assert.ok(linked.length > 0 && linked.every((l) => l.project_id));
   const t = (await office.get(`/api/v1/attraction/targets?year=${y}`)).body.items;
   assert.equal(t.length, 6);
+});
+
+test('guatu gen: the generated district has a pipeline derived from its projects, served on the dataset\'s today', { timeout: 120000 }, async () => {
+  const db = newDatabase();
+  const g = guatu(['gen', '--scale', 'district', '--db', db.url]);
+  assert.equal(g.status, 0, g.stderr);
+  const m = /leads\s+(\d+)/.exec(g.stdout);
+  assert.ok(m && Number(m[1]) > 0, g.stdout);
+  const gs = await startServer({ db, demo: false, env: { GUATU_TODAY: '2026-11-15' } });
+  try {
+    const c = new Client(gs.base);
+    assert.equal((await c.post('/api/v1/session', { login: 'office', password: 'bench1234' })).status, 200);
+    const all = await c.get('/api/v1/leads?per_page=1');
+    assert.equal(all.body.total, Number(m[1]));
+    const signed = (await c.get('/api/v1/leads?per_page=500')).body.items.filter((l) => l.project_id);
+    assert.ok(signed.length > 0);
+    for (const l of signed) {
+      assert.ok(l.signed_on <= l.promised_start, `lead ${l.id}: promised start after signing`);
+      assert.equal(l.promised_investment, l.amount);
+    }
+    const s = await c.get('/api/v1/attraction/stats?year=2026');
+    assert.equal(s.status, 200);
+    assert.ok(s.body.reserve > 0);
+  } finally {
+    await gs.stop();
+    db.cleanup();
+  }
 });
