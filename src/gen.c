@@ -1489,12 +1489,12 @@ static int cmd_gen(int argc, char **argv) {
                  DBI(sc->projects / 10), DBI(sc->projects / 12), DBT(GEN_STAMP)) == DB_OK
              ? 0
              : -1;
-  if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
   if (rc == 0 && reindex && *reindex) {
     fprintf(stderr, "\nbuilding indexes…\n");
     rc = db_script(d, reindex) == DB_OK ? 0 : -1;
   }
   free(reindex);
+  if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
