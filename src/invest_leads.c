@@ -287,8 +287,18 @@ static void leads_list(req *r) {
     args[n++] = DBI(team);
   }
   if (stage) {
-    sb_adds(&w, " AND " INVEST_STAGE_SQL " = ?");
-    args[n++] = DBT(stage);
+    /* the shown stage, written so that the stored stage's index narrows it */
+    int k = code_index(invest_stages, stage);
+    if (k == IS_STARTED)
+      sb_adds(&w, " AND l.stage IN ('signed', 'registered') AND p.stage IN ('construction', 'completed')");
+    else if (k == IS_PRODUCTION)
+      sb_adds(&w, " AND l.stage IN ('signed', 'registered') AND p.stage = 'production'");
+    else {
+      sb_adds(&w, " AND l.stage = ?");
+      args[n++] = DBT(stage);
+      if (k == IS_SIGNED || k == IS_REGISTERED)
+        sb_adds(&w, " AND (p.stage IS NULL OR p.stage NOT IN ('construction', 'completed', 'production'))");
+    }
   }
   if (klass) {
     sb_adds(&w, " AND l.investor_class = ?");
