@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "db_driver.h"
 #include "fin.h"
+#include "invest.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -1495,6 +1496,7 @@ static int cmd_gen(int argc, char **argv) {
     rc = db_script(d, reindex) == DB_OK ? 0 : -1;
   }
   free(reindex);
+  if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
@@ -1549,6 +1551,7 @@ static int cmd_gen(int argc, char **argv) {
       if (i < 4 ? with_land : with_approvals) printf("  %-19s %10lld\n", more[i], (long long)count_rows(d, more[i]));
     if (!with_land) printf("  land households: table missing in this build, skipped\n");
     if (!with_approvals) printf("  approvals: table missing in this build, skipped\n");
+    if (table_exists(d, "leads")) printf("  %-19s %10lld\n", "leads", (long long)count_rows(d, "leads"));
     printf("projects checksum %s\n", sum);
     printf("loaded in %.1f s, %.1f s with ANALYZE; password of every user: %s\n", t_load, now_s() - t0, BENCH_PASSWORD);
   }
