@@ -31,6 +31,7 @@
 #include "invest.h"
 #include "land.h"
 #include "projects.h"
+#include "reports.h"
 
 #define LEAD_SELECT                                                                                                    \
   "SELECT l.id, l.investor, l.project_name, l.amount AS amount__m, l.chain, l.channel, l.investor_class, "            \
@@ -85,7 +86,7 @@ static void lead_finish(json_t *o, int full) {
 }
 
 /* The contract's 履约 figures: started against the promise, investment
- * arrived (approved monthly reports, report_totals) against the promise. */
+ * arrived (approved monthly reports, reports.h) against the promise. */
 static void lead_fulfilment(db *d, json_t *o, int32_t today) {
   int64_t pid = json_integer_value(json_object_get(o, "project_id"));
   const char *ps = json_string_value(json_object_get(o, "promised_start"));
@@ -98,10 +99,7 @@ static void lead_fulfilment(db *d, json_t *o, int32_t today) {
   if (date_parse(ps, &promised) != 0) promised = INVEST_NO_DAY;
   if (so && date_parse(so, &started) != 0) started = INVEST_NO_DAY;
   int f = invest_fulfilment(promised, started, today);
-  int64_t arrived = db_int1(d, 0,
-                            "SELECT COALESCE(SUM(m01 + m02 + m03 + m04 + m05 + m06 + m07 + m08 + m09 + m10 + m11 + m12), 0) "
-                            "FROM report_totals WHERE project_id = ?",
-                            DBI(pid));
+  int64_t arrived = report_approved_total(d, pid);
   int64_t promised_inv = 0;
   db_stmt *st = db_query(d, "SELECT promised_investment FROM leads WHERE id = ?", DBI(json_integer_value(json_object_get(o, "id"))));
   if (st && db_step(st) == DB_ROW && !db_isnull(st, 0)) promised_inv = db_int(st, 0);
