@@ -790,6 +790,10 @@ static void access_log(const req *r, double ms) {
           r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
 }
 
+/* Paths served by the route table: the API, and the Open311 GeoReport v2
+ * API (open311.c) at the path civic apps expect; the rest is the web UI. */
+static int is_routed(const char *url) { return strncmp(url, "/api/", 5) == 0 || strncmp(url, "/open311/", 9) == 0; }
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)cls;
@@ -799,7 +803,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     cx = calloc(1, sizeof *cx);
     if (!cx) return MHD_NO;
     conn_phase(c, CS_BODY, srv.body_ms);
-    cx->limit = strncmp(url, "/api/", 5) == 0 ? route_max_body(method, url) : DEFAULT_MAX_BODY;
+    cx->limit = is_routed(url) ? route_max_body(method, url) : DEFAULT_MAX_BODY;
     sb_init(&cx->body, cx->limit + 1);
     *con_cls = cx;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -836,7 +840,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   } else {
     r.body = cx->body.buf;
     r.body_len = cx->body.len;
-    if (strncmp(url, "/api/", 5) == 0) route_dispatch(&r);
+    if (is_routed(url)) route_dispatch(&r);
     else static_serve(&r);
   }
   access_log(&r, now_ms() - t0);
