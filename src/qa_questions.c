@@ -387,7 +387,13 @@ static void question_action(req *r) {
                  DBI(id), DBT(action), DBT(qa_states[state]), DBT(qa_states[next]), DBT(note), DBI(r->user.id), DBT(now));
   json_t *after = rc == DB_OK ? qa_question_json(r->db, &r->a, req_calendar(r), clock_today(), id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "question", id, before, after) : db_errcode(r->db);
-  if (rc == DB_OK) etag(r, after);
+  if (rc == DB_OK) {
+    /* what the user may do next, as question_get answers (not in the audit entry) */
+    json_object_set_new(after, "can_reveal", json_boolean(1));
+    json_object_set_new(after, "can_moderate", json_boolean(actor == QACT_OFFICE));
+    json_object_set_new(after, "can_reply", json_boolean(1));
+    etag(r, after);
+  }
   commit_reply(r, rc, before, after, 200);
 }
 
