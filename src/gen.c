@@ -31,6 +31,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "db_driver.h"
+#include "qa.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -1481,6 +1482,8 @@ static int cmd_gen(int argc, char **argv) {
               fill_approvals);
   if (rc == 0 && with_approvals)
     rc = fill(&g, "approval_events", "id, approval_id, type, on_date, reason, user_id, at", fill_approval_events);
+  /* citizens' questions (qa_gen.c): 300 a county */
+  if (rc == 0 && table_exists(d, "questions")) rc = qa_gen(d, g.today, g.seed, 300, GEN_STAMP);
   if (rc == 0)
     rc = db_exec(d,
                  "INSERT INTO year_targets (year, start_target, complete_target, project_count, investment_target, version, updated_at) "

@@ -149,4 +149,9 @@ typedef struct qa_overdue {
  * the arena) or -1 on a database error. */
 int qa_overdue_questions(db *d, arena *a, const char *date, int cap, qa_overdue **out);
 
+/* The benchmark dataset's questions (qa_gen.c, called by `guatu gen`):
+ * the categories and `per_county` questions in every county, in the
+ * caller's transaction.  0 or -1. */
+int qa_gen(db *d, int32_t today, uint64_t seed, int per_county, const char *stamp);
+
 #endif

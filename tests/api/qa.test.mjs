@@ -8,7 +8,7 @@
 // statistics on constructed cases, overdue questions on the dispatch agenda, and the demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields, TODAY } from './lib.mjs';
+import { startServer, newDatabase, guatu, fields, TODAY } from './lib.mjs';
 
 let server, office, admin, leader, zrzy, jinshan, enterprise, bank, anon;
 let zrzyUnit, keji, seq = 0;
@@ -267,3 +267,27 @@ test('the demo district has categories, published replies and a flagged question
   const search = await ok(anon.get(`/api/v1/public/questions?q=${encodeURIComponent('电子秤')}`));
   assert.ok(search.items.length >= 1);
 });
+
+test('guatu gen fills each county with categories and questions in every state, served by the public list and Open311', { timeout: 120000 }, async () => {
+  const db = newDatabase()
+  const g = guatu(['gen', '--scale', 'district', '--db', db.url])
+  assert.equal(g.status, 0, g.stderr)
+  const s = await startServer({ db })
+  try {
+    const c = s.client()
+    const services = await (await fetch(`${s.base}/open311/v2/services.json`)).json()
+    assert.equal(services.length, 8)
+    const pub = (await c.get('/api/v1/public/questions?per_page=1')).body
+    assert.ok(pub.total >= 200, `${pub.total} published`)
+    const office = await s.login(['office', 'bench1234'])
+    const states = new Set()
+    for (const st of ['pending', 'rejected', 'open', 'replied', 'closed']) {
+      const r = (await office.get(`/api/v1/questions?state=${st}&per_page=1`)).body
+      if (r.total > 0) states.add(st)
+    }
+    assert.deepEqual([...states].sort(), ['closed', 'open', 'pending', 'rejected', 'replied'].sort())
+  } finally {
+    await s.stop()
+    db.cleanup()
+  }
+})
