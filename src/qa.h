@@ -32,42 +32,54 @@
 #include "db.h"
 #include "http.h"
 
-/* ---- the workflow (pure) ---- */
+/* ---- the workflow (pure) ----
+ * Moderation is the question's own prelude (pending → open, or rejected);
+ * from open on, a question follows the shared closed loop (loop.h): the
+ * department accepts, works (comment), replies; the asker closes it with a
+ * rating or reopens it.  The office may act for the department (as the
+ * 12345 centre answers directly) and oversees closing and reopening. */
 
-enum { QS_PENDING = 0, QS_REJECTED, QS_OPEN, QS_ACCEPTED, QS_REPLIED, QS_CLOSED, QS_REOPENED, QS_COUNT };
-enum { QA_APPROVE = 0, QA_REJECT, QA_ACCEPT, QA_REPLY, QA_CLOSE, QA_RATE, QA_REOPEN, QA_ACTION_COUNT };
+enum {
+  QS_PENDING = 0, QS_REJECTED, QS_OPEN, QS_ACCEPTED, QS_IN_PROGRESS, QS_REPLIED, QS_CLOSED, QS_REOPENED, QS_COUNT
+};
+enum { QA_APPROVE = 0, QA_REJECT, QA_ACCEPT, QA_REPLY, QA_CLOSE, QA_RATE, QA_REOPEN, QA_COMMENT, QA_ACTION_COUNT };
 /* Who acts: the project office (moderation, closing), the department the
  * question is routed to, the asker (by the tracking code). */
 enum { QACT_OFFICE = 1, QACT_HANDLER = 2, QACT_ASKER = 4 };
 
-extern const char *const qa_states[];    /* pending rejected open accepted replied closed reopened, NULL */
-extern const char *const qa_states_zh[]; /* 待审核 未通过 待受理 办理中 已答复 已办结 重新办理 */
-extern const char *const qa_actions[];   /* approve reject accept reply close rate reopen, NULL */
+/* pending rejected, then loop.h's states: open accepted in_progress replied closed reopened; NULL */
+extern const char *const qa_states[];
+extern const char *const qa_actions[]; /* approve reject accept reply close rate reopen comment, NULL */
+/* The Chinese name of a state (待审核 未通过, then loop_state_zh's). */
+const char *qa_state_zh(int state);
 
 /* The index of a name in a NULL-terminated list, or -1. */
 int qa_index(const char *const *names, const char *s);
 
 typedef struct qa_step {
-  int state;      /* QS_* now */
-  int action;     /* QA_* */
-  int actor;      /* one QACT_* */
-  int has_text;   /* a non-empty note / reply / reason was given */
-  int rating;     /* rate: 1..5; 0 when not given */
+  int state;    /* QS_* now */
+  int action;   /* QA_* */
+  int actor;    /* QACT_* bits */
+  int has_text; /* a non-empty note / reply / reason was given */
+  int rating;   /* rate: 1..5; 0 when not given */
+  int rated;    /* the asker has rated already */
 } qa_step;
 
-/* Outcomes of qa_next: QR_OK or why refused.  QR_WRONG_STATE is a conflict
- * (409), QR_ACTOR a refusal (403), the rest field errors (422). */
-enum { QR_OK = 0, QR_WRONG_STATE, QR_ACTOR, QR_NO_TEXT, QR_RATING };
+/* Outcomes of qa_next: QR_OK or why refused.  QR_WRONG_STATE and QR_RATED
+ * are conflicts (409), QR_ACTOR a refusal (403), the rest field errors (422). */
+enum { QR_OK = 0, QR_WRONG_STATE, QR_ACTOR, QR_NO_TEXT, QR_RATING, QR_RATED };
 
-/* Applies the transition table and its guards; on QR_OK sets *next.  Guards
- * in order: the action is allowed in the state, by this actor, a reject,
- * reply or reopen carries its text, a rating is 1..5. */
+/* Decides one step; on QR_OK sets *next.  approve/reject: the office, on a
+ * pending question (reject with its reason).  The rest: loop_step (loop.h)
+ * with the office as LOOP_OFFICE and LOOP_HANDLER, the department as
+ * LOOP_HANDLER and the asker as LOOP_RAISER; then reply, reopen and comment
+ * need their text and rate a rating of 1 to 5. */
 int qa_next(const qa_step *s, int *next);
 const char *qa_why_zh(int outcome);
 const char *qa_why_en(int outcome);
 /* The field an outcome's error belongs to ("note", "rating", "action"). */
 const char *qa_why_field(int outcome);
-/* 1 when the state waits for the department (open, accepted, reopened). */
+/* 1 when the state waits for the department (open, accepted, in_progress, reopened). */
 int qa_awaits_reply(int state);
 /* The Open311 status of a state: "closed" for closed and rejected, else "open". */
 const char *qa_open311_status(int state);

@@ -10,6 +10,7 @@
  * GET  /api/v1/public/questions?category&unit&q&page&per_page
  * GET  /api/v1/public/questions/{code}
  * POST /api/v1/public/questions/{code}/feedback {rating, comment?} | {reopen: true, comment}
+ *      (the asker is the loop's raiser, loop.h: a rating closes a replied question and rates it)
  */
 #include <string.h>
 
@@ -27,7 +28,7 @@
 
 static void public_finish(json_t *o, int owner, int published) {
   int s = qa_index(qa_states, json_string_value(json_object_get(o, "state")));
-  json_object_set_new(o, "state_name", json_string(s >= 0 ? qa_states_zh[s] : ""));
+  json_object_set_new(o, "state_name", json_string(qa_state_zh(s)));
   json_object_set_new(o, "status", json_string(qa_open311_status(s)));
   if (!published) {
     /* not (yet) published: only its asker sees where it stands, not its text */
@@ -37,7 +38,9 @@ static void public_finish(json_t *o, int owner, int published) {
     json_object_del(o, "long");
     json_object_del(o, "media_url");
   }
-  json_object_set_new(o, "can_rate", json_boolean(owner && s == QS_REPLIED));
+  int rated = json_is_integer(json_object_get(o, "rating"));
+  json_object_set_new(o, "can_rate", json_boolean(owner && (s == QS_REPLIED || (s == QS_CLOSED && !rated))));
+  json_object_set_new(o, "can_reopen", json_boolean(owner && (s == QS_REPLIED || s == QS_CLOSED)));
 }
 
 json_t *qa_public_json(db *d, arena *a, const char *code, int owner) {
@@ -141,22 +144,31 @@ static void public_feedback(req *r) {
   if (jstr(r, in, "comment", 0, 1000, &comment) == JV_SET && !*comment) comment = NULL;
   jbool(r, in, "reopen", 0, &reopen);
   if (has_errors(r)) return reply_invalid(r);
-  db_stmt *st = db_query(r->db, "SELECT id, state, version FROM questions WHERE tracking_code = ?", DBT(code));
+  db_stmt *st = db_query(r->db, "SELECT id, state, version, rating FROM questions WHERE tracking_code = ?", DBT(code));
   int64_t id = 0, version = 0;
-  int state = -1;
+  int state = -1, rated = 0;
   if (st && db_step(st) == DB_ROW) {
     id = db_int(st, 0);
     state = qa_index(qa_states, db_text(st, 1));
     version = db_int(st, 2);
+    rated = !db_isnull(st, 3);
   }
   db_done(st);
   if (!id) return reply_not_found(r, "问政", "question");
-  qa_step step = {.state = state, .action = reopen ? QA_REOPEN : QA_RATE, .actor = QACT_ASKER, .has_text = comment != NULL,
-                  .rating = (int)rating};
-  int next = -1, why = qa_next(&step, &next);
-  if (why == QR_WRONG_STATE)
+  /* a rating of a replied question closes it first (the loop's close, then rate) */
+  qa_step step = {.state = state, .action = reopen ? QA_REOPEN : QA_CLOSE, .actor = QACT_ASKER, .has_text = comment != NULL,
+                  .rating = (int)rating, .rated = rated};
+  int next = state, why = QR_OK;
+  if (reopen || state != QS_CLOSED) why = qa_next(&step, &next);
+  if (why == QR_OK && !reopen) {
+    step.state = next;
+    step.action = QA_RATE;
+    why = qa_next(&step, &next);
+  }
+  if (why == QR_WRONG_STATE || why == QR_RATED)
     return reply_problem(r, 409, "状态冲突 / State conflict",
-                         "只有已答复的问政可以评价或要求重新办理 / Only a replied question can be rated or reopened");
+                         "只有已答复或已办结未评价的问政可以评价，已答复或已办结的可以要求重新办理 / Only a replied (or closed, "
+                         "unrated) question can be rated, and a replied or closed one reopened");
   if (why != QR_OK) {
     field_error(r, why == QR_NO_TEXT ? "comment" : qa_why_field(why), qa_why_zh(why), qa_why_en(why));
     return reply_invalid(r);
@@ -170,8 +182,8 @@ static void public_feedback(req *r) {
                           "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
                           DBT(comment), DBT(now), DBI(id), DBI(version))
                 : db_exec(r->db,
-                          "UPDATE questions SET state = 'closed', rating = ?, rating_comment = ?, closed_at = ?, "
-                          "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                          "UPDATE questions SET state = 'closed', rating = ?, rating_comment = ?, "
+                          "closed_at = COALESCE(closed_at, ?), version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
                           DBI(rating), DBT(comment), DBT(now), DBT(now), DBI(id), DBI(version));
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);

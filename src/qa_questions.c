@@ -11,6 +11,7 @@
  * GET  /api/v1/questions?state&category&unit&q&overdue&flagged&page&per_page&sort&format
  * GET  /api/v1/questions/{id}[?reveal=1]
  * POST /api/v1/questions/{id}/actions {action, note?, unit_id?, publish?, redact?, version?}  (If-Match)
+ *      action: approve reject | accept comment reply close reopen
  */
 #include <math.h>
 #include <sodium.h>
@@ -37,7 +38,7 @@
 static void finish(json_t *o, const calendar *cal, int32_t today, int reveal) {
   const char *state = json_string_value(json_object_get(o, "state"));
   int s = qa_index(qa_states, state);
-  json_object_set_new(o, "state_name", json_string(s >= 0 ? qa_states_zh[s] : ""));
+  json_object_set_new(o, "state_name", json_string(qa_state_zh(s)));
   const char *ph = json_string_value(json_object_get(o, "phone"));
   if (ph && !reveal) {
     char buf[32];
@@ -219,7 +220,7 @@ static void questions_list(req *r) {
   if (state) db_where_text(&w, args, &n, " AND q.state = ?", state);
   if (unit) db_where_int(&w, args, &n, " AND q.unit_id = ?", unit);
   if (cat && *cat) db_where_text(&w, args, &n, " AND c.code = ?", cat);
-  if (overdue) db_where_text(&w, args, &n, " AND q.state IN ('open', 'accepted', 'reopened') AND q.due_date < ?", today);
+  if (overdue) db_where_text(&w, args, &n, " AND q.state IN ('open', 'accepted', 'in_progress', 'reopened') AND q.due_date < ?", today);
   if (flagged) sb_adds(&w, " AND q.flags <> ''");
   if (q && *q) {
     const char *like = arena_printf(&r->a, "%%%s%%", q);
@@ -297,15 +298,16 @@ static void question_get(req *r) {
 }
 
 static const char *const action_fields[] = {"action", "note", "unit_id", "publish", "redact", "version", NULL};
-static const char *const staff_actions[] = {"approve", "reject", "accept", "reply", "close", NULL};
+static const char *const staff_actions[] = {"approve", "reject", "accept", "comment", "reply", "close", "reopen", NULL};
 
 /* POST /api/v1/questions/{id}/actions {action, note?, unit_id?, publish?, redact?, version?}
  *   approve (office): publishes (publish, default true) the text, redacted
  *     of ID numbers and phones when redact (default: when flagged), routes
  *     to the category's department or unit_id, due in its working days;
- *   reject (office, note: the reason); accept (department);
- *   reply (department, note: the reply, published with the question);
- *   close (office, a replied question the asker did not rate). */
+ *   reject (office, note: the reason); then the shared loop (loop.h):
+ *   accept, comment (note; the department's first starts the work),
+ *   reply (note: the reply, published with the question) by the department
+ *   or the office; close and reopen (note) by the office. */
 static void question_action(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
@@ -334,11 +336,12 @@ static void question_action(req *r) {
   json_t *before = qa_question_json(r->db, &r->a, req_calendar(r), clock_today(), id, 0, 0);
   if (!before) return reply_db_error(r, db_errcode(r->db));
   int state = qa_index(qa_states, json_string_value(json_object_get(before, "state")));
-  qa_step step = {.state = state, .action = a, .actor = actor, .has_text = note != NULL};
+  qa_step step = {.state = state, .action = a, .actor = actor, .has_text = note != NULL,
+                  .rated = json_is_integer(json_object_get(before, "rating"))};
   int next = -1, why = qa_next(&step, &next);
   if (why != QR_OK) {
     json_decref(before);
-    if (why == QR_WRONG_STATE) return reply_problem(r, 409, "状态冲突 / State conflict", arena_printf(&r->a, "%s / %s", qa_why_zh(why), qa_why_en(why)));
+    if (why == QR_WRONG_STATE || why == QR_RATED) return reply_problem(r, 409, "状态冲突 / State conflict", arena_printf(&r->a, "%s / %s", qa_why_zh(why), qa_why_en(why)));
     if (why == QR_ACTOR) return reply_forbidden(r, qa_why_zh(why), qa_why_en(why));
     field_error(r, qa_why_field(why), qa_why_zh(why), qa_why_en(why));
     return reply_invalid(r);
@@ -369,10 +372,10 @@ static void question_action(req *r) {
   } else if (rc == DB_OK) {
     rc = db_exec(r->db,
                  "UPDATE questions SET state = ?, moderation_note = CASE WHEN ? = 'rejected' THEN ? ELSE moderation_note END, "
-                 "closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, version = version + 1, updated_at = ? "
-                 "WHERE id = ? AND version = ?",
-                 DBT(qa_states[next]), DBT(qa_states[next]), DBT(note), DBT(qa_states[next]), DBT(now), DBT(now), DBI(id),
-                 DBI(version));
+                 "closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, reopens = reopens + ?, "
+                 "version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                 DBT(qa_states[next]), DBT(qa_states[next]), DBT(note), DBT(qa_states[next]), DBT(now),
+                 DBI(a == QA_REOPEN ? 1 : 0), DBT(now), DBI(id), DBI(version));
   }
   if (rc == DB_OK && db_changes(r->db) == 0) {
     db_rollback(r->db);
@@ -401,7 +404,7 @@ int qa_overdue_questions(db *d, arena *a, const char *date, int cap, qa_overdue 
   *out = NULL;
   db_stmt *st = db_query(d,
                          "SELECT q.id, q.tracking_code, q.title, u.name, q.due_date, q.asked_on, q.opened_on, q.deadline_days "
-                         "FROM questions q JOIN units u ON u.id = q.unit_id WHERE q.state IN ('open', 'accepted', 'reopened') "
+                         "FROM questions q JOIN units u ON u.id = q.unit_id WHERE q.state IN ('open', 'accepted', 'in_progress', 'reopened') "
                          "AND q.due_date < ? ORDER BY q.due_date, q.id LIMIT ?",
                          DBT(date), DBI(cap));
   if (!st) return -1;

@@ -3,16 +3,17 @@
  * table of a question with its guards, the moderation patterns (personal
  * data and spam in the text), redaction and masking, tracking codes and
  * the ISO 8601 times Open311 shows.  No database, no clock: unit-tested in
- * tests/unit/test_qa_rules.c.
+ * tests/unit/test_qa_rules.c.  From open on, a question's workflow is the
+ * shared closed loop of loop.h; moderation is this file's own prelude.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "loop.h"
 #include "qa.h"
 
-const char *const qa_states[] = {"pending", "rejected", "open", "accepted", "replied", "closed", "reopened", NULL};
-const char *const qa_states_zh[] = {"待审核", "未通过", "待受理", "办理中", "已答复", "已办结", "重新办理", NULL};
-const char *const qa_actions[] = {"approve", "reject", "accept", "reply", "close", "rate", "reopen", NULL};
+const char *const qa_states[] = {"pending", "rejected", "open", "accepted", "in_progress", "replied", "closed", "reopened", NULL};
+const char *const qa_actions[] = {"approve", "reject", "accept", "reply", "close", "rate", "reopen", "comment", NULL};
 
 int qa_index(const char *const *names, const char *s) {
   for (int i = 0; s && names[i]; i++)
@@ -20,40 +21,43 @@ int qa_index(const char *const *names, const char *s) {
   return -1;
 }
 
-/* ---- the transition table ---- */
+/* A question's state from open on is loop.h's state of the same name. */
+static loop_state to_loop(int state) { return state >= QS_OPEN && state < QS_COUNT ? loop_state_parse(qa_states[state]) : LOOP_BAD_STATE; }
 
-typedef struct qa_edge {
-  int next;       /* -1: not allowed in this state */
-  int actors;     /* QACT_* bits */
-  int needs_text; /* reject (reason), reply (the reply), reopen (why) */
-  int needs_rating;
-} qa_edge;
+const char *qa_state_zh(int state) {
+  if (state == QS_PENDING) return "待审核";
+  if (state == QS_REJECTED) return "未通过";
+  return loop_state_zh(to_loop(state));
+}
 
-#define NO {-1, 0, 0, 0}
-#define OFF QACT_OFFICE
-#define HND (QACT_HANDLER | QACT_OFFICE)
-static const qa_edge table[QS_COUNT][QA_ACTION_COUNT] = {
-    /*               approve              reject              accept               reply               close              rate                         reopen */
-    [QS_PENDING] = {{QS_OPEN, OFF, 0, 0}, {QS_REJECTED, OFF, 1, 0}, NO, NO, NO, NO, NO},
-    [QS_REJECTED] = {NO, NO, NO, NO, NO, NO, NO},
-    [QS_OPEN] = {NO, NO, {QS_ACCEPTED, HND, 0, 0}, {QS_REPLIED, HND, 1, 0}, NO, NO, NO},
-    [QS_ACCEPTED] = {NO, NO, NO, {QS_REPLIED, HND, 1, 0}, NO, NO, NO},
-    [QS_REPLIED] = {NO, NO, NO, NO, {QS_CLOSED, OFF, 0, 0}, {QS_CLOSED, QACT_ASKER, 0, 1}, {QS_REOPENED, QACT_ASKER, 1, 0}},
-    [QS_CLOSED] = {NO, NO, NO, NO, NO, NO, NO},
-    [QS_REOPENED] = {NO, NO, {QS_ACCEPTED, HND, 0, 0}, {QS_REPLIED, HND, 1, 0}, NO, NO, NO},
-};
-#undef NO
-#undef OFF
-#undef HND
+/* ---- the workflow: moderation, then the shared loop ---- */
 
 int qa_next(const qa_step *s, int *next) {
-  if (s->state < 0 || s->state >= QS_COUNT || s->action < 0 || s->action >= QA_ACTION_COUNT) return QR_WRONG_STATE;
-  const qa_edge *e = &table[s->state][s->action];
-  if (e->next < 0) return QR_WRONG_STATE;
-  if (!(e->actors & s->actor)) return QR_ACTOR;
-  if (e->needs_text && !s->has_text) return QR_NO_TEXT;
-  if (e->needs_rating && (s->rating < 1 || s->rating > 5)) return QR_RATING;
-  *next = e->next;
+  if (s->action == QA_APPROVE || s->action == QA_REJECT) {
+    if (!(s->actor & QACT_OFFICE)) return QR_ACTOR;
+    if (s->state != QS_PENDING) return QR_WRONG_STATE;
+    if (s->action == QA_REJECT && !s->has_text) return QR_NO_TEXT;
+    *next = s->action == QA_APPROVE ? QS_OPEN : QS_REJECTED;
+    return QR_OK;
+  }
+  static const loop_action map[QA_ACTION_COUNT] = {
+      [QA_APPROVE] = LOOP_BAD_ACTION, [QA_REJECT] = LOOP_BAD_ACTION, [QA_ACCEPT] = LOOP_ACCEPT, [QA_REPLY] = LOOP_REPLY,
+      [QA_CLOSE] = LOOP_CLOSE,        [QA_RATE] = LOOP_RATE,         [QA_REOPEN] = LOOP_REOPEN, [QA_COMMENT] = LOOP_COMMENT,
+  };
+  if (s->action < 0 || s->action >= QA_ACTION_COUNT) return QR_WRONG_STATE;
+  unsigned actors = 0;
+  if (s->actor & QACT_OFFICE) actors |= LOOP_OFFICE | LOOP_HANDLER;
+  if (s->actor & QACT_HANDLER) actors |= LOOP_HANDLER;
+  if (s->actor & QACT_ASKER) actors |= LOOP_RAISER;
+  loop_state from = to_loop(s->state), to = LOOP_BAD_STATE;
+  /* before moderation, or rejected, the loop has not begun: no actor may act in it */
+  loop_verdict v = loop_step(from < 0 ? LOOP_OPEN : from, map[s->action], actors, s->rated, &to);
+  if (v == LOOP_NOT_ACTOR) return QR_ACTOR;
+  if (from < 0 || v == LOOP_WRONG_STATE) return QR_WRONG_STATE;
+  if (v == LOOP_ALREADY_RATED) return QR_RATED;
+  if ((s->action == QA_REPLY || s->action == QA_REOPEN || s->action == QA_COMMENT) && !s->has_text) return QR_NO_TEXT;
+  if (s->action == QA_RATE && (s->rating < 1 || s->rating > 5)) return QR_RATING;
+  *next = qa_index(qa_states, loop_state_name(to));
   return QR_OK;
 }
 
@@ -63,6 +67,7 @@ const char *qa_why_zh(int outcome) {
   case QR_ACTOR: return "无权进行此操作";
   case QR_NO_TEXT: return "须填写内容（答复、理由或说明）";
   case QR_RATING: return "满意度应为1到5的整数";
+  case QR_RATED: return "已经评价过了";
   default: return "";
   }
 }
@@ -73,6 +78,7 @@ const char *qa_why_en(int outcome) {
   case QR_ACTOR: return "you may not take this action";
   case QR_NO_TEXT: return "a text is required (the reply, the reason or why)";
   case QR_RATING: return "the rating must be an integer from 1 to 5";
+  case QR_RATED: return "it has been rated already";
   default: return "";
   }
 }
@@ -85,7 +91,9 @@ const char *qa_why_field(int outcome) {
   }
 }
 
-int qa_awaits_reply(int state) { return state == QS_OPEN || state == QS_ACCEPTED || state == QS_REOPENED; }
+int qa_awaits_reply(int state) {
+  return state == QS_OPEN || state == QS_ACCEPTED || state == QS_IN_PROGRESS || state == QS_REOPENED;
+}
 
 const char *qa_open311_status(int state) { return state == QS_CLOSED || state == QS_REJECTED ? "closed" : "open"; }
 

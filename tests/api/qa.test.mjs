@@ -1,7 +1,8 @@
 // qa.test.mjs — online questions from citizens (网络问政 · 马上就办): asking without a login
 // with bilingual field errors and a limit per address, moderation before publication (personal
 // data in the text flagged and redacted, spam rejected with a reason), routing to the category's
-// department with a deadline in working days, the department's reply published with the
+// department with a deadline in working days, the shared closed loop (src/loop.h: accept, progress
+// note, reply, close, rate once, reopen), the department's reply published with the
 // question, the asker's rating and reopening by tracking code, phones masked in every answer and
 // export with audited reveals, data scope (another department sees nothing and changes nothing;
 // enterprises, banks and the public have no staff view), optimistic versions, per-department
@@ -130,15 +131,18 @@ test('the department replies, the reply is published, the asker rates it and it 
   // the department's inbox holds it; moderation is not the department's
   const inbox = await ok(zrzy.get('/api/v1/questions?state=open&per_page=500'));
   assert.ok(inbox.items.some((x) => x.id === q.id));
-  assert.equal((await act(zrzy, q, 'approve')).status, 409);
+  assert.equal((await act(zrzy, q, 'approve')).status, 403);
   const empty = await act(zrzy, q, 'reply', { note: '' });
   assert.equal(empty.status, 422);
   assert.deepEqual(fields(empty), ['note']);
   await ok(act(zrzy, q, 'accept'));
+  // the department's progress note starts the work (the shared loop's in_progress)
+  assert.equal((await act(zrzy, q, 'comment')).status, 422)
+  assert.equal((await ok(act(zrzy, q, 'comment', { note: '已联系街道核实材料。' }))).state, 'in_progress');
   const replied = await ok(act(zrzy, q, 'reply', { note: '您好，您的宅基地申请已通过审核，请于下周到街道领取证书。' }));
   assert.equal(replied.state, 'replied');
   assert.equal(replied.replied_on, TODAY);
-  assert.deepEqual(replied.events.map((e) => e.action), ['ask', 'approve', 'accept', 'reply']);
+  assert.deepEqual(replied.events.map((e) => e.action), ['ask', 'approve', 'accept', 'comment', 'reply']);
   let p = await ok(publicOf(q));
   assert.equal(p.reply, '您好，您的宅基地申请已通过审核，请于下周到街道领取证书。');
   assert.equal(p.can_rate, true);
@@ -165,8 +169,19 @@ test('an unsatisfied asker reopens with the reason and the department replies ag
   assert.equal(staff.reopens, 1);
   assert.equal(staff.due_date >= TODAY, true);
   await ok(act(zrzy, q, 'reply', { note: '经核实由我局办理，已于今日办结。' }));
+  assert.equal((await act(zrzy, q, 'close')).status, 403, 'the department does not close its own question');
   const closed = await ok(act(office, q, 'close'));
   assert.equal(closed.state, 'closed');
+  // closed without a rating, the asker may still rate it, once
+  let p = await ok(publicOf(q));
+  assert.equal(p.can_rate, true);
+  p = await ok(anon.post(`/api/v1/public/questions/${q.tracking_code}/feedback`, { rating: 3 }));
+  assert.equal(p.rating, 3);
+  assert.equal((await anon.post(`/api/v1/public/questions/${q.tracking_code}/feedback`, { rating: 4 })).status, 409);
+  // the office may send a closed question back to the department
+  const back = await ok(act(office, q, 'reopen', { note: '回访发现问题仍未解决' }));
+  assert.equal(back.state, 'reopened');
+  assert.equal(back.reopens, 2);
 });
 
 test('phones are masked for staff and in exports; the office and the department reveal them, each read audited', async () => {

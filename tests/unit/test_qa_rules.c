@@ -1,48 +1,80 @@
 /*
  * test_qa_rules.c — the pure rules of online questions (src/qa_rules.c):
- * every cell of the transition table with its guards, the moderation
+ * moderation and the shared loop (loop.h) as questions use it, cell by
+ * cell with its guards, the moderation
  * patterns on realistic texts, redaction and masking, tracking codes and
  * the Open311 times with their offset.
  */
 #include "../../src/qa.h"
 #include "unit.h"
 
-/* Every (state, action) pair: allowed ones lead to the expected state for
- * the right actor only; all others are refused as a wrong state. */
-static void test_transition_table_every_cell(void) {
-  struct {
-    int state, action, actor, next;
-  } ok[] = {
-      {QS_PENDING, QA_APPROVE, QACT_OFFICE, QS_OPEN},      {QS_PENDING, QA_REJECT, QACT_OFFICE, QS_REJECTED},
-      {QS_OPEN, QA_ACCEPT, QACT_HANDLER, QS_ACCEPTED},     {QS_OPEN, QA_REPLY, QACT_HANDLER, QS_REPLIED},
-      {QS_ACCEPTED, QA_REPLY, QACT_HANDLER, QS_REPLIED},
-      {QS_REPLIED, QA_RATE, QACT_ASKER, QS_CLOSED},        {QS_REPLIED, QA_REOPEN, QACT_ASKER, QS_REOPENED},
-      {QS_REPLIED, QA_CLOSE, QACT_OFFICE, QS_CLOSED},      {QS_REOPENED, QA_REPLY, QACT_HANDLER, QS_REPLIED},
-      {QS_REOPENED, QA_ACCEPT, QACT_HANDLER, QS_ACCEPTED},
-  };
-  int allowed = 0;
-  for (int s = 0; s < QS_COUNT; s++)
-    for (int a = 0; a < QA_ACTION_COUNT; a++) {
-      int want = -1;
-      for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++)
-        if (ok[k].state == s && ok[k].action == a) want = (int)k;
-      for (int actor = QACT_OFFICE; actor <= QACT_ASKER; actor <<= 1) {
-        qa_step st = {.state = s, .action = a, .actor = actor, .has_text = 1, .rating = 5};
-        int next = -1, rc = qa_next(&st, &next);
-        if (want < 0) {
-          CHECK_ROW(rc == QR_WRONG_STATE, "%s %s", qa_states[s], qa_actions[a]);
-          continue;
-        }
-        int right_actor = actor == ok[want].actor || (actor == QACT_OFFICE && ok[want].actor == QACT_HANDLER);
-        if (right_actor) {
-          CHECK_ROW(rc == QR_OK && next == ok[want].next, "%s %s by %d", qa_states[s], qa_actions[a], actor);
-          allowed++;
-        } else {
-          CHECK_ROW(rc == QR_ACTOR, "%s %s by %d refused", qa_states[s], qa_actions[a], actor);
-        }
-      }
-    }
-  CHECK(allowed >= 11);
+/* Every (state, action, actor) cell: the expected next state, or why not.
+ * -1 in `next` means refused; `why` then says how. */
+typedef struct cell {
+  int state, action, actor, next, why;
+} cell;
+
+static const cell allowed[] = {
+    /* moderation, the question's own prelude: the office only */
+    {QS_PENDING, QA_APPROVE, QACT_OFFICE, QS_OPEN, QR_OK},
+    {QS_PENDING, QA_REJECT, QACT_OFFICE, QS_REJECTED, QR_OK},
+    /* the shared loop: the department, or the office acting for it */
+    {QS_OPEN, QA_ACCEPT, QACT_HANDLER, QS_ACCEPTED, QR_OK},
+    {QS_OPEN, QA_ACCEPT, QACT_OFFICE, QS_ACCEPTED, QR_OK},
+    {QS_OPEN, QA_REPLY, QACT_HANDLER, QS_REPLIED, QR_OK},
+    {QS_OPEN, QA_REPLY, QACT_OFFICE, QS_REPLIED, QR_OK},
+    {QS_ACCEPTED, QA_COMMENT, QACT_HANDLER, QS_IN_PROGRESS, QR_OK},
+    {QS_IN_PROGRESS, QA_REPLY, QACT_HANDLER, QS_REPLIED, QR_OK},
+    {QS_IN_PROGRESS, QA_COMMENT, QACT_HANDLER, QS_IN_PROGRESS, QR_OK},
+    {QS_OPEN, QA_COMMENT, QACT_ASKER, QS_OPEN, QR_OK},
+    /* the asker closes (with a rating) or reopens; the office may too */
+    {QS_REPLIED, QA_CLOSE, QACT_ASKER, QS_CLOSED, QR_OK},
+    {QS_REPLIED, QA_CLOSE, QACT_OFFICE, QS_CLOSED, QR_OK},
+    {QS_CLOSED, QA_RATE, QACT_ASKER, QS_CLOSED, QR_OK},
+    {QS_REPLIED, QA_REOPEN, QACT_ASKER, QS_REOPENED, QR_OK},
+    {QS_CLOSED, QA_REOPEN, QACT_ASKER, QS_REOPENED, QR_OK},
+    {QS_REPLIED, QA_REOPEN, QACT_OFFICE, QS_REOPENED, QR_OK},
+    {QS_REOPENED, QA_ACCEPT, QACT_HANDLER, QS_ACCEPTED, QR_OK},
+    {QS_REOPENED, QA_REPLY, QACT_HANDLER, QS_REPLIED, QR_OK},
+    {QS_REOPENED, QA_COMMENT, QACT_HANDLER, QS_IN_PROGRESS, QR_OK},
+};
+static const cell refused[] = {
+    {QS_PENDING, QA_APPROVE, QACT_HANDLER, -1, QR_ACTOR},     /* a department does not moderate */
+    {QS_PENDING, QA_REJECT, QACT_ASKER, -1, QR_ACTOR},
+    {QS_OPEN, QA_APPROVE, QACT_OFFICE, -1, QR_WRONG_STATE},   /* moderated once */
+    {QS_PENDING, QA_REPLY, QACT_OFFICE, -1, QR_WRONG_STATE},  /* the loop has not begun */
+    {QS_REJECTED, QA_REPLY, QACT_HANDLER, -1, QR_WRONG_STATE},
+    {QS_REJECTED, QA_REOPEN, QACT_ASKER, -1, QR_WRONG_STATE},
+    {QS_OPEN, QA_REPLY, QACT_ASKER, -1, QR_ACTOR},            /* the asker does not answer */
+    {QS_REPLIED, QA_CLOSE, QACT_HANDLER, -1, QR_ACTOR},       /* nor does the department close */
+    {QS_REPLIED, QA_RATE, QACT_ASKER, -1, QR_WRONG_STATE},    /* rating follows closing */
+    {QS_CLOSED, QA_RATE, QACT_OFFICE, -1, QR_ACTOR},          /* only the asker rates */
+    {QS_CLOSED, QA_REPLY, QACT_HANDLER, -1, QR_WRONG_STATE},
+    {QS_OPEN, QA_CLOSE, QACT_OFFICE, -1, QR_WRONG_STATE},
+};
+
+static void test_transition_table_cells(void) {
+  for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+    const cell *c = &allowed[i];
+    qa_step st = {.state = c->state, .action = c->action, .actor = c->actor, .has_text = 1, .rating = 4};
+    int next = -1, rc = qa_next(&st, &next);
+    CHECK_ROW(rc == QR_OK && next == c->next, "%s %s by %d → %d (%s)", qa_states[c->state], qa_actions[c->action], c->actor, rc,
+              next >= 0 ? qa_states[next] : "-");
+  }
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    const cell *c = &refused[i];
+    qa_step st = {.state = c->state, .action = c->action, .actor = c->actor, .has_text = 1, .rating = 4};
+    int next = -1, rc = qa_next(&st, &next);
+    CHECK_ROW(rc == c->why, "%s %s by %d refused as %d, got %d", qa_states[c->state], qa_actions[c->action], c->actor, c->why, rc);
+  }
+  /* a question is rated once */
+  qa_step again = {.state = QS_CLOSED, .action = QA_RATE, .actor = QACT_ASKER, .rating = 5, .rated = 1};
+  int next;
+  CHECK_EQ_INT(qa_next(&again, &next), QR_RATED);
+  /* every state has its Chinese name; from open on, the loop's */
+  for (int s = 0; s < QS_COUNT; s++) CHECK_ROW(*qa_state_zh(s), "state %s named", qa_states[s]);
+  CHECK_EQ_STR(qa_state_zh(QS_PENDING), "待审核");
+  CHECK_EQ_STR(qa_state_zh(QS_OPEN), "待受理");
 }
 
 static void test_guards_text_and_rating(void) {
@@ -54,18 +86,17 @@ static void test_guards_text_and_rating(void) {
   CHECK_EQ_INT(qa_next(&reply, &next), QR_NO_TEXT);
   qa_step reopen = {.state = QS_REPLIED, .action = QA_REOPEN, .actor = QACT_ASKER};
   CHECK_EQ_INT(qa_next(&reopen, &next), QR_NO_TEXT);
+  qa_step comment = {.state = QS_ACCEPTED, .action = QA_COMMENT, .actor = QACT_HANDLER};
+  CHECK_EQ_INT(qa_next(&comment, &next), QR_NO_TEXT);
   for (int r = -1; r <= 6; r++) {
-    qa_step rate = {.state = QS_REPLIED, .action = QA_RATE, .actor = QACT_ASKER, .rating = r};
+    qa_step rate = {.state = QS_CLOSED, .action = QA_RATE, .actor = QACT_ASKER, .rating = r};
     CHECK_ROW(qa_next(&rate, &next) == (r >= 1 && r <= 5 ? QR_OK : QR_RATING), "rating %d", r);
   }
   CHECK_EQ_STR(qa_why_field(QR_RATING), "rating");
-  CHECK(*qa_why_zh(QR_WRONG_STATE) && *qa_why_en(QR_WRONG_STATE));
+  CHECK(*qa_why_zh(QR_WRONG_STATE) && *qa_why_en(QR_WRONG_STATE) && *qa_why_zh(QR_RATED));
   /* an approval needs no text: moderation may publish as asked */
   qa_step ap = {.state = QS_PENDING, .action = QA_APPROVE, .actor = QACT_OFFICE};
   CHECK_EQ_INT(qa_next(&ap, &next), QR_OK);
-  /* nobody acts on a closed or rejected question */
-  qa_step done = {.state = QS_CLOSED, .action = QA_REOPEN, .actor = QACT_ASKER, .has_text = 1};
-  CHECK_EQ_INT(qa_next(&done, &next), QR_WRONG_STATE);
 }
 
 static void test_open311_status_and_awaiting(void) {
@@ -73,7 +104,7 @@ static void test_open311_status_and_awaiting(void) {
   CHECK_EQ_STR(qa_open311_status(QS_REPLIED), "open");
   CHECK_EQ_STR(qa_open311_status(QS_CLOSED), "closed");
   CHECK_EQ_STR(qa_open311_status(QS_REJECTED), "closed");
-  CHECK(qa_awaits_reply(QS_OPEN) && qa_awaits_reply(QS_ACCEPTED) && qa_awaits_reply(QS_REOPENED));
+  CHECK(qa_awaits_reply(QS_OPEN) && qa_awaits_reply(QS_ACCEPTED) && qa_awaits_reply(QS_IN_PROGRESS) && qa_awaits_reply(QS_REOPENED));
   CHECK(!qa_awaits_reply(QS_PENDING) && !qa_awaits_reply(QS_REPLIED) && !qa_awaits_reply(QS_CLOSED));
   CHECK_EQ_INT(qa_index(qa_states, "reopened"), QS_REOPENED);
   CHECK_EQ_INT(qa_index(qa_actions, "fly"), -1);
@@ -158,6 +189,6 @@ static void test_iso8601_times_with_offset(void) {
   CHECK(qa_hours_between("2026-11-18T01:00:00.000Z", "2026-11-19T04:30:00.000Z") == 27.5);
 }
 
-UNIT_MAIN(test_transition_table_every_cell, test_guards_text_and_rating, test_open311_status_and_awaiting,
+UNIT_MAIN(test_transition_table_cells, test_guards_text_and_rating, test_open311_status_and_awaiting,
           test_moderation_patterns, test_redaction_masks_personal_data_only, test_tracking_codes,
           test_iso8601_times_with_offset)
