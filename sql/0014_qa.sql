@@ -8,7 +8,7 @@
 
 CREATE TABLE qa_categories (
   id {{ID}},
-  code TEXT NOT NULL UNIQUE,                   -- the Open311 service_code
+  code TEXT NOT NULL,                          -- the Open311 service_code
   name TEXT NOT NULL,
   description TEXT NOT NULL DEFAULT '',
   grp TEXT NOT NULL DEFAULT '',                -- the Open311 group
@@ -22,6 +22,11 @@ CREATE TABLE qa_categories (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+
+-- unique within the answering department: districts merged into one database
+-- (guatu copy) each keep their own categories, even under the same codes
+CREATE UNIQUE INDEX qa_categories_unit_code ON qa_categories(unit_id, code);
+CREATE INDEX qa_categories_code ON qa_categories(code);
 
 -- the applications allowed to post through Open311; only the key's hash is kept
 CREATE TABLE open311_keys (
@@ -66,6 +71,7 @@ CREATE TABLE questions (
   rating INTEGER,                              -- 1..5 from the asker
   rating_comment TEXT,
   reopens INTEGER NOT NULL DEFAULT 0,
+  escalation INTEGER NOT NULL DEFAULT 0,       -- the level notified by the escalation tick (qa_escalate.c)
   closed_at TEXT,
   version INTEGER NOT NULL DEFAULT 1,
   created_at TEXT NOT NULL,
@@ -78,7 +84,7 @@ CREATE INDEX questions_ip ON questions(ip, created_at);
 CREATE INDEX questions_key ON questions(api_key_id, created_at);
 CREATE INDEX questions_category ON questions(category_id, created_at);
 
--- the timeline: ask|approve|reject|accept|reply|close|rate|reopen
+-- the timeline: ask|approve|reject|accept|comment|reply|close|rate|reopen|escalate
 CREATE TABLE question_events (
   id {{ID}},
   question_id BIGINT NOT NULL REFERENCES questions(id) ON DELETE CASCADE,

@@ -223,7 +223,7 @@ int dispatch_generate_agenda(db *d, int64_t meeting, const char *date) {
   if (nq < 0) rc = DB_ERROR;
   for (int i = 0; rc == DB_OK && i < nq; i++)
     rc = add_item(d, meeting, &seq, "question_overdue", 0, 0, 0,
-                  arena_printf(&a, "%s：%s — %s", qs[i].level == 2 ? "提级至指挥长的问政" : qs[i].level == 1 ? "提级至联系领导的问政" : "超期问政",
+                  arena_printf(&a, "%s：%s — %s", qs[i].level == 2 ? "提级至区领导的问政" : qs[i].level == 1 ? "提级督办的问政" : "超期问政",
                                qs[i].code, qs[i].title),
                   arena_printf(&a, "承办部门：%s；提问：%s；答复时限：%s", qs[i].unit, qs[i].asked_on, qs[i].due_date));
   arena_release(&a);

@@ -148,7 +148,7 @@ static void o311_services(req *r) {
 static void o311_service_definition(req *r) {
   const char *code = param_base(r);
   if (!code) return;
-  db_stmt *st = db_query(r->db, "SELECT attributes FROM qa_categories WHERE code = ? AND active = 1", DBT(code));
+  db_stmt *st = db_query(r->db, "SELECT attributes FROM qa_categories WHERE code = ? AND active = 1 ORDER BY id LIMIT 1", DBT(code));
   int found = st && db_step(st) == DB_ROW;
   json_t *attrs = found && !db_isnull(st, 0) ? json_loads(db_text(st, 0), 0, NULL) : NULL;
   db_done(st);
@@ -377,7 +377,7 @@ static void o311_request_post(req *r) {
   qa_new q = {.source = "open311", .api_key_id = key_id};
   q.category_code = form_get(kv, n, "service_code");
   if (!q.category_code || !*q.category_code) return o311_error(r, 400, "service_code is required / 缺少service_code");
-  st = db_query(r->db, "SELECT attributes FROM qa_categories WHERE code = ? AND active = 1", DBT(q.category_code));
+  st = db_query(r->db, "SELECT attributes FROM qa_categories WHERE code = ? AND active = 1 ORDER BY id LIMIT 1", DBT(q.category_code));
   int found = st && db_step(st) == DB_ROW;
   json_t *defs = found && !db_isnull(st, 0) ? json_loads(db_text(st, 0), 0, NULL) : NULL;
   db_done(st);

@@ -111,7 +111,8 @@ int qa_phone_ok(const char *s);
 /* "Q20261118-" followed by 6 characters of 32 (no 0/O/1/I) taken from `rnd`
  * (6 random bytes), into buf (≥ 20). */
 void qa_tracking_code(int32_t day, const unsigned char rnd[6], char *buf, size_t n);
-/* 1 when s has the form of a tracking code. */
+/* 1 when s has the form of a tracking code (with a "-district" suffix when
+ * guatu copy renamed one that clashed). */
 int qa_tracking_code_ok(const char *s);
 /* RFC 3339 UTC ("2026-11-18T05:06:07.123Z") as ISO 8601 in China time with
  * its offset ("2026-11-18T13:06:07+08:00"); NULL when s is not such a time. */
@@ -160,6 +161,11 @@ typedef struct qa_overdue {
  * escalated and oldest first, at most `cap`.  Returns the count (array in
  * the arena) or -1 on a database error. */
 int qa_overdue_questions(db *d, arena *a, const char *date, int cap, qa_overdue **out);
+
+/* Raises the escalation of questions waiting past their due date as of
+ * `today` (qa_escalate.c; the module tick): notifies, records the event,
+ * audits; each claimed in its own transaction.  How many changed, or -1. */
+int qa_escalate(db *d, int32_t today);
 
 /* The benchmark dataset's questions (qa_gen.c, called by `guatu gen`):
  * the categories and `per_county` questions in every county, in the

@@ -5,10 +5,12 @@
  * in its text), open, overdue past twice its deadline, replied, closed
  * with ratings, rejected and reopened — plus one Open311 application.
  */
+#include <sodium.h>
 #include <string.h>
 
 #include "clock.h"
 #include "demo.h"
+#include "escalation.h"
 #include "http.h"
 #include "qa.h"
 
@@ -101,7 +103,8 @@ static int demo_qa(db *d, FILE *log) {
     int32_t reply_day = calendar_add_working_days(cal, open_day, i % 3 == 2 ? cats[c].deadline + 2 : 2);
     if (reply_day > today) reply_day = today;
     date_format(reply_day, replied);
-    unsigned char rnd[6] = {(unsigned char)(i * 7), (unsigned char)(i * 13 + 1), (unsigned char)(i * 3 + 2), 5, (unsigned char)i, 9};
+    unsigned char rnd[6]; /* random: districts merged by guatu copy keep distinct codes */
+    randombytes_buf(rnd, sizeof rnd);
     qa_tracking_code(day, rnd, code, sizeof code);
     const char *asked_at = arena_printf(&a, "%sT01:%02d:00.000Z", asked, (int)i);
     const char *opened_at = arena_printf(&a, "%sT02:00:00.000Z", opened);
@@ -127,6 +130,10 @@ static int demo_qa(db *d, FILE *log) {
     int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
     db_done(st);
     if (!id) rc = db_errcode(d);
+    /* an overdue one starts at the level it has reached, as if the tick had run (qa_escalate.c) */
+    int waiting = moderated && !has_reply && strcmp(q->state, "closed") != 0;
+    int level = waiting ? problem_escalation_level(cal, open_day, cats[c].deadline, today, 0) : 0;
+    if (rc == DB_OK && level) rc = db_exec(d, "UPDATE questions SET escalation = ? WHERE id = ?", DBI(level), DBI(id));
     if (rc == DB_OK)
       rc = db_exec(d, "INSERT INTO question_events (question_id, action, to_state, at) VALUES (?, 'ask', 'pending', ?)", DBI(id),
                    DBT(asked_at));

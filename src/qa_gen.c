@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escalation.h"
 #include "qa.h"
 
 static const struct {
@@ -87,6 +88,8 @@ int qa_gen(db *d, int32_t today, uint64_t seed, int per_county, const char *stam
       else if (age < 10) state = "replied";
       else state = "closed";
       int moderated = strcmp(state, "pending") != 0 && strcmp(state, "rejected") != 0;
+      /* overdue ones at the level reached, so that the tick has nothing to raise on the dataset's today */
+      int level = (!strcmp(state, "open") || !strcmp(state, "accepted")) ? problem_escalation_level(cal, opened, gen_cats[k].deadline, today, 0) : 0;
       int has_reply = moderated && (!strcmp(state, "replied") || !strcmp(state, "closed"));
       date_format(asked, day);
       date_format(dued, due);
@@ -102,14 +105,14 @@ int qa_gen(db *d, int32_t today, uint64_t seed, int per_county, const char *stam
       st = db_query(d,
                     "INSERT INTO questions (tracking_code, category_id, unit_id, title, body, public_body, phone, state, published, "
                     "moderation_note, asked_on, opened_on, opened_at, deadline_days, due_date, reply, replied_on, replied_at, rating, "
-                    "closed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "closed_at, created_at, updated_at, escalation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     DBT(code), DBI(cat[k]), DBI(unit[k]), DBT(title), DBT(text), moderated ? DBT(text) : DBNULL,
                     DBT("13800000000"), DBT(state), DBI(moderated), strcmp(state, "rejected") ? DBNULL : DBT("内容重复"), DBT(day),
                     moderated ? DBT(day) : DBNULL, moderated ? DBT(at) : DBNULL, moderated ? DBI(gen_cats[k].deadline) : DBNULL,
                     moderated ? DBT(due) : DBNULL, has_reply ? DBT("您好！已核实处理，感谢您的反映。") : DBNULL,
                     has_reply ? DBT(rep) : DBNULL, has_reply ? DBT(rat) : DBNULL,
                     !strcmp(state, "closed") ? DBI(3 + (int)((r >> 56) % 3)) : DBNULL, !strcmp(state, "closed") ? DBT(rat) : DBNULL,
-                    DBT(at), DBT(has_reply ? rat : at));
+                    DBT(at), DBT(has_reply ? rat : at), DBI(level));
       rc = st && db_step(st) == DB_DONE ? DB_OK : db_errcode(d);
       db_done(st);
     }

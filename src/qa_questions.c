@@ -95,7 +95,7 @@ int64_t qa_recent_count(db *d, arena *a, const char *ip, int64_t key_id) {
 }
 
 int64_t qa_insert(db *d, arena *a, const qa_new *q, char *code, size_t n) {
-  db_stmt *st = db_query(d, "SELECT id, unit_id FROM qa_categories WHERE code = ? AND active = 1", DBT(q->category_code));
+  db_stmt *st = db_query(d, "SELECT id, unit_id FROM qa_categories WHERE code = ? AND active = 1 ORDER BY id LIMIT 1", DBT(q->category_code));
   int64_t cat = 0, unit = 0;
   if (st && db_step(st) == DB_ROW) {
     cat = db_int(st, 0);

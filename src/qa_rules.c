@@ -252,7 +252,9 @@ void qa_tracking_code(int32_t day, const unsigned char rnd[6], char *buf, size_t
 }
 
 int qa_tracking_code_ok(const char *s) {
-  if (!s || strlen(s) != 16 || s[0] != 'Q' || s[9] != '-') return 0;
+  /* 16 characters, or more after a '-' when guatu copy renamed a clashing code */
+  size_t n = s ? strlen(s) : 0;
+  if (n < 16 || n > 80 || (n > 16 && s[16] != '-') || s[0] != 'Q' || s[9] != '-') return 0;
   for (int i = 1; i < 9; i++)
     if (!is_digit(s[i])) return 0;
   for (int i = 10; i < 16; i++)

@@ -9,7 +9,7 @@
 // statistics on constructed cases, overdue questions on the dispatch agenda, and the demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newDatabase, guatu, fields, TODAY } from './lib.mjs';
+import { startServer, newDatabase, guatu, fields, TODAY, addDays } from './lib.mjs';
 
 let server, office, admin, leader, zrzy, jinshan, enterprise, bank, anon;
 let zrzyUnit, keji, seq = 0;
@@ -306,3 +306,32 @@ test('guatu gen fills each county with categories and questions in every state, 
     db.cleanup()
   }
 })
+
+test('a question left unanswered escalates like a problem: past its due date, then past twice its deadline, told and audited once', async () => {
+  const q = await ask({ category: 'tech' });
+  const opened = await ok(act(office, q, 'approve'));
+  assert.equal(opened.escalation, 0);
+  // the same database seen 60 days later by a second server: its tick escalates the question
+  const later = await startServer({ db: server.db, env: { GUATU_TODAY: addDays(TODAY, 60) } });
+  try {
+    const c = await later.login('office');
+    let seen;
+    for (let i = 0; i < 100; i++) {
+      seen = (await c.get(`/api/v1/questions/${q.id}`)).body;
+      if (seen.events.filter((e) => e.action === 'escalate').length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(seen.escalation, 2);
+    assert.deepEqual(seen.events.filter((e) => e.action === 'escalate').map((e) => e.note.includes('两倍')), [false, true]);
+    const notes = (await c.get('/api/v1/notifications?per_page=100')).body.items;
+    assert.ok(notes.some((n) => n.kind === 'escalate' && n.title.includes(q.tracking_code)));
+    const audit = (await (await later.login('admin')).get(`/api/v1/audit?entity=question&entity_id=${q.id}&action=escalate`)).body;
+    assert.equal(audit.items.length, 1, 'both levels in one audited step');
+    // on the office's agenda of that day
+    const m = await ok(c.post('/api/v1/dispatch/meetings', { kind: 'special', date: addDays(TODAY, 60), title: '问政督办' }), 201);
+    const agenda = await ok(c.get(`/api/v1/dispatch/meetings/${m.id}/agenda`));
+    assert.ok((agenda.items || agenda).some((i) => i.kind === 'question_overdue' && i.title.startsWith('提级至区领导的问政') && i.title.includes(q.tracking_code)));
+  } finally {
+    await later.stop();
+  }
+});

@@ -164,6 +164,8 @@ static void test_tracking_codes(void) {
   CHECK_EQ_STR(code, "Q20261118-23Z2AZ");
   CHECK(qa_tracking_code_ok(code));
   CHECK(!qa_tracking_code_ok("Q20261118-23ZAA0"));
+  CHECK(qa_tracking_code_ok("Q20261118-23Z2AZ-荷塘区"));
+  CHECK(!qa_tracking_code_ok("Q20261118-23Z2AZX"));
   CHECK(!qa_tracking_code_ok("Q20261118_23ZAAZ"));
   CHECK(!qa_tracking_code_ok("1"));
   CHECK(!qa_tracking_code_ok(NULL));
