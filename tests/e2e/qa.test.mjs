@@ -95,9 +95,12 @@ test('published replies are searchable by category on a phone', async () => {
   await page.getByTestId('read-item').first().waitFor()
   await page.getByTestId('read-category').click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: '市场监管' }).first().click()
+  // the list is reloaded for the category: every card shown is of it
+  await page.waitForFunction(() => {
+    const cards = [...document.querySelectorAll('[data-testid="read-item"]')]
+    return cards.length > 0 && cards.every((c) => c.textContent.includes('市场监管'))
+  })
   await page.getByTestId('read-item').filter({ hasText: '电子秤' }).first().waitFor()
-  const items = page.getByTestId('read-item')
-  for (let i = 0; i < (await items.count()); i++) assert.match(await items.nth(i).textContent(), /市场监管/)
   await page.getByTestId('read-category').locator('.el-select__clear, .el-icon').last().click().catch(() => {})
   await page.getByTestId('read-q').fill('垃圾站')
   await page.getByTestId('read-q').press('Enter')
