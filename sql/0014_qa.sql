@@ -80,6 +80,7 @@ CREATE TABLE questions (
 CREATE INDEX questions_state_due ON questions(state, due_date);
 CREATE INDEX questions_unit ON questions(unit_id, state);
 CREATE INDEX questions_published ON questions(published, created_at);
+CREATE INDEX questions_created ON questions(created_at); -- the office's list, newest first, stops after a page
 CREATE INDEX questions_ip ON questions(ip, created_at);
 CREATE INDEX questions_key ON questions(api_key_id, created_at);
 CREATE INDEX questions_category ON questions(category_id, created_at);

@@ -231,11 +231,10 @@ static void questions_list(req *r) {
   }
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
+  /* the joins are one-to-one (foreign keys): counted without them unless a category filters */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a,
-                                        "SELECT COUNT(*) FROM questions q JOIN qa_categories c ON c.id = q.category_id "
-                                        "JOIN units u ON u.id = q.unit_id %s",
-                                        where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM questions q%s %s",
+                                        cat && *cat ? " JOIN qa_categories c ON c.id = q.category_id" : "", where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
