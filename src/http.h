@@ -241,6 +241,7 @@ typedef struct server_opts {
   int header_timeout; /* seconds to send a request's headers once connected */
   int body_timeout;   /* seconds to send a request's body once its headers are in */
   int quiet;          /* no access log */
+  int max_pending;    /* requests admitted and not yet answered; more get 503 (0: 16 per thread) */
 } server_opts;
 int server_run(const server_opts *o);
 

@@ -113,8 +113,12 @@ test('every command-line write makes a running server answer fresh at once', { t
     'GET /api/v1/assessments': () => [office, `/api/v1/assessments?quarter=${quarter}`],
     'GET /api/v1/reports': () => [office, '/api/v1/reports?per_page=500'],
     'GET /api/v1/land-progress': () => [office, '/api/v1/land-progress'],
+    'GET /api/v1/households': () => [office, '/api/v1/households?per_page=500'],
+    'GET /api/v1/projects/{id}/households': () => [office, `/api/v1/projects/${pid}/households?per_page=500`],
     'GET /api/v1/approvals': () => [office, '/api/v1/approvals?per_page=500'],
     'GET /api/v1/approvals/stats': () => [office, `/api/v1/approvals/stats?from=${Number(year) - 10}-01-01&to=${TODAY}`],
+    'GET /api/v1/financing/stats': () => [office, `/api/v1/financing/stats?year=${year}`],
+    'GET /api/v1/funds/stats': () => [office, `/api/v1/funds/stats?year=${year}`],
   };
   const ask = (route, client) => {
     const [c, url] = urls[route]();
