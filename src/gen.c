@@ -31,6 +31,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "db_driver.h"
+#include "qa.h"
 #include "fin.h"
 #include "invest.h"
 
@@ -1483,6 +1484,8 @@ static int cmd_gen(int argc, char **argv) {
               fill_approvals);
   if (rc == 0 && with_approvals)
     rc = fill(&g, "approval_events", "id, approval_id, type, on_date, reason, user_id, at", fill_approval_events);
+  /* citizens' questions (qa_gen.c): 300 a county */
+  if (rc == 0 && table_exists(d, "questions")) rc = qa_gen(d, g.today, g.seed, 300, GEN_STAMP);
   if (rc == 0 && table_exists(d, "fin_needs")) rc = fin_gen(d, g.seed, g.today, GEN_STAMP) == DB_OK ? 0 : -1;
   if (rc == 0)
     rc = db_exec(d,

@@ -518,7 +518,7 @@ static void run_handler(req *r, const route *rt) {
     version = rt->cacheable == CACHE_NOT_PROBLEMS
                   ? db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
-                             "'read') AND entity <> 'problem' ORDER BY id DESC LIMIT 1")
+                             "'read') AND entity NOT IN ('problem', 'question') ORDER BY id DESC LIMIT 1")
                   : db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
                              "'read') ORDER BY id DESC LIMIT 1");
@@ -800,6 +800,10 @@ static void access_log(const req *r, double ms) {
           r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
 }
 
+/* Paths served by the route table: the API, and the Open311 GeoReport v2
+ * API (open311.c) at the path civic apps expect; the rest is the web UI. */
+static int is_routed(const char *url) { return strncmp(url, "/api/", 5) == 0 || strncmp(url, "/open311/", 9) == 0; }
+
 /* ---- the work queue: admitted requests are bounded ----
  *
  * A request is admitted when its headers are in, and counts as pending
@@ -917,7 +921,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     cx->admitted = !connection_is_shed(c);
     conn_phase(c, CS_BODY, srv.body_ms);
-    cx->limit = strncmp(url, "/api/", 5) == 0 ? route_max_body(method, url) : DEFAULT_MAX_BODY;
+    cx->limit = is_routed(url) ? route_max_body(method, url) : DEFAULT_MAX_BODY;
     sb_init(&cx->body, cx->limit + 1);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     /* Announced as too big: still read (and drop) a body of sane size, so
@@ -960,7 +964,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   } else {
     r->body = cx->body.buf;
     r->body_len = cx->body.len;
-    if (strncmp(url, "/api/", 5) != 0) static_serve(r);
+    if (!is_routed(url)) static_serve(r);
     else if (work_push(cx)) return MHD_YES; /* a worker answers it */
     else reply_overloaded(r);
   }
