@@ -119,6 +119,7 @@ test('every command-line write makes a running server answer fresh at once', { t
     'GET /api/v1/approvals/stats': () => [office, `/api/v1/approvals/stats?from=${Number(year) - 10}-01-01&to=${TODAY}`],
     'GET /api/v1/financing/stats': () => [office, `/api/v1/financing/stats?year=${year}`],
     'GET /api/v1/funds/stats': () => [office, `/api/v1/funds/stats?year=${year}`],
+    'GET /api/v1/attraction/stats': () => [office, `/api/v1/attraction/stats?year=${year}`],
   };
   const ask = (route, client) => {
     const [c, url] = urls[route]();
