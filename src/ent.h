@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "http.h"
 
 /* ---- USCC, GB 32100-2015 (pure) ---- */
 
@@ -115,6 +116,32 @@ extern const char *const ent_request_categories[];    /* labor financing land ap
 extern const char *const ent_request_categories_zh[]; /* 用工 融资 用地 审批 水电气 政策 其他 */
 /* The default deadline of a category in working days. */
 int ent_request_default_days(const char *category);
+
+/* ---- shared by the files of the area ---- */
+
+/* Who reads the registry: everyone at work but banks and the public (a
+ * unit user sees the enterprises of the towns in their scope, those they
+ * serve as commissioner and those whose requests reach their units; an
+ * enterprise its own). */
+#define ENT_READERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE)
+/* Appends the caller's data scope over enterprises aliased `e` (nothing
+ * for those who read everything). */
+void ent_scope_sql(req *r, strbuf *sql, db_val *args, int *n);
+/* 1 when the caller may read enterprise `id` (the same scope, in SQL). */
+int ent_can_read(req *r, int64_t id);
+/* 1 when the caller is the enterprise itself (a user of its unit). */
+int ent_is_self(req *r, int64_t id);
+/* 1 when the caller is the enterprise's service commissioner. */
+int ent_is_commissioner(req *r, int64_t id);
+/* An enterprise with flags, figures per year and its latest figures;
+ * contact name and phone masked unless `full`.  NULL when absent. */
+json_t *ent_json(db *d, int64_t id, int full);
+/* What the registry knows of every enterprise in the caller's scope (r;
+ * NULL: every enterprise) or of one when only_id, for the eligibility
+ * engine: calls fn for each with its id and name, by name.  Returns how
+ * many, -1 on a database error. */
+typedef void (*ent_facts_fn)(void *ctx, int64_t id, const char *name, const ent_facts *f);
+int ent_facts_each(req *r, db *d, int64_t only_id, ent_facts_fn fn, void *ctx);
 
 /* ---- for the other areas ---- */
 

@@ -1,0 +1,316 @@
+// enterprises.test.mjs — enterprise services (企业服务, issue #17): the registry with its
+// 统一社会信用代码 check (GB 32100-2015: valid and altered codes, lowercase normalised,
+// the letters I O Z S V refused), flags and yearly figures with money in any written form,
+// the contact masked and each reveal audited; the policy library whose conditions find the
+// enterprises that qualify (免申即享) — every operator on constructed enterprises, the list
+// changing when figures change, "needs application" when the registry cannot decide — the
+// office confirming a list and recording a benefit; requests 诉求 through the closed loop
+// (reply, confirm with a rating, reopen) with their deadlines in working days, overdue ones
+// on the dispatch agenda, statistics per department; and scope: an enterprise sees and
+// changes only its own record and requests, other units' and enterprises' rows stay invisible.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, fields, TODAY, addDays } from './lib.mjs';
+
+let server, office, admin, leader, huaju, jinshan, guihua, bank;
+let towns = {}, huajuUnit, seq = 0;
+const run = `${process.pid}${Date.now() % 100000}`;
+
+// The check character of 17 characters (GB 32100-2015), to make valid codes.
+const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+function uscc(n) {
+  let body = '91430202';
+  let x = n * 7919 + Number(run.slice(-5));
+  for (let i = 0; i < 9; i++) { body += CHARS[x % 31]; x = Math.floor(x / 31) + i * 13 + 5; }
+  const s = [...body].reduce((a, c, i) => a + CHARS.indexOf(c) * W[i], 0);
+  const c = 31 - (s % 31);
+  return body + CHARS[c === 31 ? 0 : c];
+}
+
+before(async () => {
+  server = await startServer();
+  [office, admin, leader, huaju, jinshan, guihua, bank] = await Promise.all(
+    ['office', 'admin', 'leader', 'enterprise', 'jinshan', 'guihua', 'bank'].map((w) => server.login(w)));
+  for (const name of ['金山街道', '桂花街道', '明照街道']) {
+    const r = await office.get(`/api/v1/units?q=${encodeURIComponent(name)}`);
+    towns[name] = r.body.items.find((u) => u.name === name).id;
+  }
+  huajuUnit = (await huaju.get('/api/v1/me')).body.user.unit_id;
+});
+after(async () => { await server?.stop(); });
+
+// A new enterprise of this run (its own chain, so that policies can be confined to the test's).
+async function newEnt(extra = {}, c = office) {
+  seq++;
+  const r = await c.post('/api/v1/enterprises', {
+    uscc: uscc(seq), name: `测试企业${run}-${seq}有限公司`, town_unit_id: towns['金山街道'], flags: [], ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+async function newPolicy(conditions, extra = {}) {
+  const r = await office.post('/api/v1/policies', {
+    title: `测试政策${run}-${++seq}`, valid_from: addDays(TODAY, -30), valid_to: addDays(TODAY, 30), conditions, ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+const eligible = async (p, c = office) => {
+  const r = await c.get(`/api/v1/policies/${p.id}/eligible?per_page=500`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return Object.fromEntries(r.body.items.map((i) => [i.enterprise_id, i.status]));
+};
+// The enterprises a policy finds eligible (demo enterprises without a chain may need application
+// for a chain condition: they are not the test's).
+const eligibleIds = async (p) => Object.entries(await eligible(p)).filter(([, s]) => s === 'eligible').map(([id]) => Number(id)).sort();
+
+test('USCC: real codes pass; a bad check character, a wrong length and the letters I O Z S V are refused on field uscc', async () => {
+  for (const code of ['914403001922038217', '9144030071526726XH', '91440300192203821', '91440300192203821I', '91440300192203821O',
+    '91440300192203821Z', '91440300192203821S', '91440300192203821V']) {
+    const r = await office.post('/api/v1/enterprises', { uscc: code, name: `坏代码${run}${code}`, town_unit_id: towns['金山街道'] });
+    assert.equal(r.status, 422, code);
+    assert.deepEqual(fields(r), ['uscc'], code);
+    assert.match(r.body.errors[0].message, /统一社会信用代码.* \/ .*code/, 'bilingual');
+  }
+});
+
+test('USCC: lowercase input is stored in capitals, and a code registered twice is refused', async () => {
+  const code = uscc(9000);
+  const e = await newEnt({ uscc: code.toLowerCase() });
+  assert.equal(e.uscc, code);
+  const again = await office.post('/api/v1/enterprises', { uscc: code, name: `重复${run}`, town_unit_id: towns['金山街道'] });
+  assert.equal(again.status, 422);
+  assert.deepEqual(fields(again), ['uscc']);
+});
+
+test('registering creates the enterprise unit under the town\'s district, with flags and figures in any written money form', async () => {
+  const e = await newEnt({
+    flags: ['high_tech', 'above_scale'], chain: '测试链', legal_rep: '赵法人', contact_name: '钱联系', contact_phone: '13912345678',
+    figures: { 2024: { revenue: '2000万', tax: 1000000, employees: 120 }, 2025: { revenue: '0.3亿', tax: '150万元', employees: 150, rd: '90万' } },
+  });
+  assert.deepEqual(e.flags, ['above_scale', 'high_tech']);
+  assert.deepEqual(e.flags_zh, ['规上', '高新技术企业']);
+  assert.equal(e.latest_year, 2025);
+  assert.equal(e.revenue, '30000000.00');
+  assert.equal(e.figures['2024'].revenue, '20000000.00');
+  assert.equal(e.figures['2025'].rd, '900000.00');
+  assert.equal(e.town, '金山街道');
+  const unit = (await admin.get(`/api/v1/units?q=${encodeURIComponent(e.name)}`)).body.items[0];
+  assert.equal(unit.id, e.unit_id);
+  assert.equal(unit.kind, 'enterprise');
+  const district = (await admin.get(`/api/v1/units?q=${encodeURIComponent('荷塘区')}&per_page=100`)).body.items.find((u) => u.name === '荷塘区');
+  assert.equal(unit.parent_id, district.id);
+  // bad input: each field named, in both languages
+  const bad = await office.post('/api/v1/enterprises', {
+    uscc: uscc(9100), name: '', town_unit_id: huajuUnit, flags: ['unicorn'], contact_phone: '123',
+    figures: { 1800: {}, 2025: { revenue: 'lots', employees: -1, profit: 1 } },
+  });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(fields(bad).sort(), ['contact_phone', 'figures.1800', 'figures.2025.employees', 'figures.2025.profit',
+    'figures.2025.revenue', 'flags', 'name', 'town_unit_id']);
+  for (const er of bad.body.errors) assert.match(er.message, / \/ /);
+});
+
+test('the contact is masked in every answer and export; the office reveals it and the reveal is audited', async () => {
+  const e = await newEnt({ contact_name: '孙小红', contact_phone: '13712345678' });
+  assert.equal(e.contact_phone, '137****5678');
+  assert.equal(e.contact_name, '孙**');
+  const got = await office.get(`/api/v1/enterprises/${e.id}`);
+  assert.equal(got.body.contact_phone, '137****5678');
+  assert.equal(got.headers.get('etag'), `"${got.body.version}"`);
+  const xlsx = await office.get(`/api/v1/enterprises?q=${encodeURIComponent(e.name)}&format=csv&columns=name:企业,contact_phone:电话`);
+  assert.equal(xlsx.status, 200);
+  assert.ok(xlsx.body.toString().includes('137****5678') && !xlsx.body.toString().includes('13712345678'));
+  const shown = await office.get(`/api/v1/enterprises/${e.id}?reveal=1`);
+  assert.equal(shown.status, 200);
+  assert.equal(shown.body.contact_phone, '13712345678');
+  assert.equal(shown.body.contact_name, '孙小红');
+  const audit = await admin.get(`/api/v1/audit?entity=enterprise&entity_id=${e.id}&action=read`);
+  assert.equal(audit.body.items.length, 1);
+  assert.deepEqual(audit.body.items[0].after, { revealed: ['contact_name', 'contact_phone'] });
+  // a leader reads everything but may not reveal
+  assert.equal((await leader.get(`/api/v1/enterprises/${e.id}?reveal=1`)).status, 403);
+});
+
+test('changes are versioned: a stale If-Match is a conflict, and a change is audited with the contact masked', async () => {
+  const e = await newEnt({ contact_phone: '13612345678' });
+  const r = await office.patch(`/api/v1/enterprises/${e.id}`, { flags: ['gazelle'], figures: { 2025: { revenue: '5000万' } } }, { 'If-Match': `"${e.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.flags, ['gazelle']);
+  assert.equal(r.body.version, e.version + 1);
+  const stale = await office.patch(`/api/v1/enterprises/${e.id}`, { industry: '制造' }, { 'If-Match': `"${e.version}"` });
+  assert.equal(stale.status, 409);
+  const audit = await admin.get(`/api/v1/audit?entity=enterprise&entity_id=${e.id}&action=update`);
+  assert.equal(audit.body.items.length, 1);
+  assert.ok(!JSON.stringify(audit.body.items[0]).includes('13612345678'));
+});
+
+test('eligibility: has, >=, <=, = and in, each on constructed enterprises', async () => {
+  const chain = `链${run}a`;
+  const a = await newEnt({ chain, flags: ['high_tech', 'above_scale'], figures: { 2025: { revenue: '3000万', tax: '200万', employees: 200 } } });
+  const b = await newEnt({ chain, flags: ['tech_sme'], figures: { 2025: { revenue: '800万', tax: '20万', employees: 40 } }, town_unit_id: towns['桂花街道'] });
+  const only = { field: 'chain', op: '=', value: chain };
+  const cases = [
+    [[{ field: 'flags', op: 'has', value: 'high_tech' }], [a]],
+    [[{ field: 'flags', op: 'has', value: ['high_tech', 'tech_sme'] }], []],
+    [[{ field: 'flags', op: 'in', value: ['tech_sme', 'gazelle'] }], [b]],
+    [[{ field: 'revenue', op: '>=', value: '3000万元' }], [a]],
+    [[{ field: 'revenue', op: '<=', value: 8000000 }], [b]],
+    [[{ field: 'tax', op: '=', value: '0.02亿' }], [a]],
+    [[{ field: 'employees', op: '>=', value: 40 }], [a, b]],
+    [[{ field: 'employees', op: 'in', value: [39, 41] }], []],
+    [[{ field: 'town_unit_id', op: '=', value: towns['桂花街道'] }], [b]],
+    [[{ field: 'town_unit_id', op: 'in', value: [towns['金山街道'], towns['明照街道']] }], [a]],
+    [[{ field: 'chain', op: 'in', value: [chain, '航空'] }], [a, b]],
+  ];
+  for (const [conds, want] of cases) {
+    const p = await newPolicy([only, ...conds]);
+    assert.deepEqual(await eligibleIds(p), want.map((e) => e.id).sort(), JSON.stringify(conds));
+  }
+  // conditions come back canonical: money in yuan
+  const p = await newPolicy([{ field: 'revenue', op: '>=', value: '2000万' }]);
+  assert.deepEqual(p.conditions, [{ field: 'revenue', op: '>=', value: '20000000.00' }]);
+});
+
+test('eligibility changes when figures change, and the enterprise\'s own list follows', async () => {
+  const chain = `链${run}b`;
+  const e = await newEnt({ chain, figures: { 2024: { revenue: '5000万' }, 2025: { revenue: '1500万' } } });
+  const p = await newPolicy([{ field: 'chain', op: '=', value: chain }, { field: 'revenue', op: '>=', value: '2000万' }]);
+  assert.deepEqual(await eligibleIds(p), [], 'the latest year (2025) counts, not the best');
+  const mine0 = (await office.get(`/api/v1/enterprises/${e.id}/policies`)).body.items.map((i) => i.policy_id);
+  assert.ok(!mine0.includes(p.id));
+  const r = await office.patch(`/api/v1/enterprises/${e.id}`, { figures: { 2025: { revenue: '2100万' } } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await eligibleIds(p), [e.id]);
+  const mine = (await office.get(`/api/v1/enterprises/${e.id}/policies`)).body.items.find((i) => i.policy_id === p.id);
+  assert.equal(mine.status, 'eligible');
+  // a newer year with less revenue takes it out again
+  await office.patch(`/api/v1/enterprises/${e.id}`, { figures: { 2026: { revenue: '1000万' } } });
+  assert.deepEqual(await eligibleIds(p), []);
+  assert.equal((await eligible(p))[e.id], undefined, 'a decided no is not listed at all');
+});
+
+test('needs application: a condition the registry cannot decide is marked, never guessed; a decided failure still excludes', async () => {
+  const chain = `链${run}c`;
+  const none = await newEnt({ chain, flags: ['high_tech'] }); // no figures at all
+  const noEmp = await newEnt({ chain, flags: ['high_tech'], figures: { 2025: { revenue: '1亿' } } });
+  const noChain = await newEnt({ flags: ['high_tech'], figures: { 2025: { revenue: '1亿', employees: 10 } } });
+  const p = await newPolicy([{ field: 'chain', op: 'in', value: [chain] }, { field: 'employees', op: '>=', value: 5 }]);
+  const got = await eligible(p);
+  assert.equal(got[none.id], 'needs_application');
+  assert.equal(got[noEmp.id], 'needs_application');
+  assert.equal(got[noChain.id], 'needs_application', 'no chain recorded');
+  const q = await newPolicy([{ field: 'chain', op: 'in', value: [chain] }, { field: 'flags', op: 'has', value: 'gazelle' }]);
+  const gq = await eligible(q);
+  for (const e of [none, noEmp, noChain]) assert.equal(gq[e.id], undefined, 'flags are known: not a gazelle is a decided no');
+  const only = await office.get(`/api/v1/policies/${p.id}/eligible?status=needs_application&per_page=500`);
+  assert.ok(only.body.items.every((i) => i.status === 'needs_application'));
+  assert.ok(only.body.needs_application >= 3);
+});
+
+test('policies: bad conditions are refused naming the condition; validity; the live preview; expired policies are not an enterprise\'s', async () => {
+  const bad = await office.post('/api/v1/policies', {
+    title: 'x', valid_from: TODAY, valid_to: addDays(TODAY, -1),
+    conditions: [{ field: 'revenue', op: '>=', value: 1 }, { field: 'profit', op: '>=', value: 1 }],
+  });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(fields(bad).sort(), ['conditions[1].field', 'valid_to']);
+  for (const [c, f] of [[{ field: 'revenue', op: 'has', value: 1 }, 'conditions[0].op'], [{ field: 'tax', op: '>=', value: '很多' }, 'conditions[0].value'],
+    [{ field: 'flags', op: 'has', value: 'unicorn' }, 'conditions[0].value'], [{ field: 'town_unit_id', op: '=', value: huajuUnit }, 'conditions[0].value']]) {
+    const r = await office.post('/api/v1/policies', { title: 'x', valid_from: TODAY, valid_to: TODAY, conditions: [c] });
+    assert.equal(r.status, 422, JSON.stringify(c));
+    assert.deepEqual(fields(r), [f]);
+  }
+  const chain = `链${run}d`;
+  const e = await newEnt({ chain });
+  const pre = await office.post('/api/v1/policies/preview', { conditions: [{ field: 'chain', op: '=', value: chain }] });
+  assert.equal(pre.status, 200);
+  assert.deepEqual(pre.body.items.filter((i) => i.status === 'eligible').map((i) => i.enterprise_id), [e.id]);
+  const expired = await newPolicy([{ field: 'chain', op: '=', value: chain }], { valid_from: addDays(TODAY, -60), valid_to: addDays(TODAY, -1) });
+  assert.equal(expired.in_force, false);
+  const mine = (await office.get(`/api/v1/enterprises/${e.id}/policies`)).body.items.map((i) => i.policy_id);
+  assert.ok(!mine.includes(expired.id));
+  assert.equal((await huaju.post('/api/v1/policies', { title: 'x', valid_from: TODAY, valid_to: TODAY, conditions: [] })).status, 403);
+});
+
+test('the office confirms a list and records the benefit granted to each enterprise', async () => {
+  const chain = `链${run}e`;
+  const a = await newEnt({ chain, figures: { 2025: { employees: 50 } } });
+  const b = await newEnt({ chain }); // needs application: not confirmed
+  const p = await newPolicy([{ field: 'chain', op: '=', value: chain }, { field: 'employees', op: '>=', value: 10 }]);
+  const conf = await office.post(`/api/v1/policies/${p.id}/confirm`, {});
+  assert.equal(conf.status, 200);
+  assert.deepEqual(conf.body.enterprise_ids, [a.id]);
+  let list = (await office.get(`/api/v1/policies/${p.id}/eligible`)).body.items;
+  assert.equal(list.find((i) => i.enterprise_id === a.id).grant_status, 'confirmed');
+  assert.equal(list.find((i) => i.enterprise_id === b.id).grant_status, null);
+  const missing = await office.put(`/api/v1/policies/${p.id}/grants/${a.id}`, { status: 'granted' });
+  assert.equal(missing.status, 422);
+  assert.deepEqual(fields(missing).sort(), ['amount', 'granted_on']);
+  const g = await office.put(`/api/v1/policies/${p.id}/grants/${a.id}`, { status: 'granted', amount: '20万', granted_on: TODAY });
+  assert.equal(g.status, 200, JSON.stringify(g.body));
+  assert.equal(g.body.amount, '200000.00');
+  list = (await office.get(`/api/v1/policies/${p.id}/eligible`)).body.items;
+  assert.equal(list.find((i) => i.enterprise_id === a.id).granted_amount, '200000.00');
+  assert.equal((await office.get(`/api/v1/policies/${p.id}`)).body.granted_amount, '200000.00');
+  const audit = await admin.get(`/api/v1/audit?entity=policy_grant&entity_id=${p.id}`);
+  assert.equal(audit.body.items.length, 1);
+});
+
+test('scope: an enterprise sees and changes only its own record; other enterprises are invisible and not writable', async () => {
+  const own = await huaju.get('/api/v1/enterprises?per_page=500');
+  assert.equal(own.status, 200);
+  assert.equal(own.body.total, 1);
+  const me = own.body.items[0];
+  assert.equal(me.unit_id, huajuUnit);
+  const other = await newEnt({ chain: `链${run}f` });
+  assert.equal((await huaju.get(`/api/v1/enterprises/${other.id}`)).status, 404);
+  assert.equal((await huaju.patch(`/api/v1/enterprises/${other.id}`, { address: 'x' })).status, 404);
+  assert.equal((await huaju.get(`/api/v1/enterprises/${other.id}/policies`)).status, 404);
+  // its own contact and figures it may change; its flags it may not
+  const ok = await huaju.patch(`/api/v1/enterprises/${me.id}`, { address: '株洲市荷塘区明照街道新材料路1号' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal((await huaju.patch(`/api/v1/enterprises/${me.id}`, { flags: ['little_giant'] })).status, 403);
+  const revealed = await huaju.get(`/api/v1/enterprises/${me.id}?reveal=1`);
+  assert.equal(revealed.status, 200);
+  // a policy's list shows it only itself
+  const p = await newPolicy([]);
+  const list = await huaju.get(`/api/v1/policies/${p.id}/eligible?per_page=500`);
+  assert.deepEqual(list.body.items.map((i) => i.enterprise_id), [me.id]);
+  // banks and other towns' staff see none of the test's enterprises
+  assert.equal((await bank.get('/api/v1/enterprises')).status, 403);
+  const g = await guihua.get(`/api/v1/enterprises/${other.id}`);
+  assert.equal(g.status, 404, 'an enterprise of 金山街道 is not 桂花街道\'s');
+  assert.equal((await jinshan.get(`/api/v1/enterprises/${other.id}`)).status, 200, 'its own town sees it');
+  assert.equal((await jinshan.patch(`/api/v1/enterprises/${other.id}`, { address: 'x' })).status, 403, 'but may not change it');
+  assert.equal((await huaju.post('/api/v1/enterprises', { uscc: uscc(9200), name: 'x', town_unit_id: towns['金山街道'] })).status, 403);
+});
+
+test('lists page, filter by flag, town and chain, sort, and export to Excel', async () => {
+  const chain = `链${run}g`;
+  for (let i = 0; i < 3; i++) await newEnt({ chain, flags: i ? ['gazelle'] : [], figures: { 2025: { revenue: `${(i + 1) * 100}万` } } });
+  let r = await office.get(`/api/v1/enterprises?chain=${encodeURIComponent(chain)}&flag=gazelle&sort=-revenue`);
+  assert.equal(r.body.total, 2);
+  assert.deepEqual(r.body.items.map((e) => e.revenue), ['3000000.00', '2000000.00']);
+  r = await office.get(`/api/v1/enterprises?chain=${encodeURIComponent(chain)}&per_page=1&page=2&sort=revenue`);
+  assert.equal(r.body.items[0].revenue, '2000000.00');
+  assert.equal((await office.get('/api/v1/enterprises?flag=unicorn')).status, 422);
+  const x = await office.get(`/api/v1/enterprises?chain=${encodeURIComponent(chain)}&format=xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.equal(x.body.subarray(0, 2).toString(), 'PK');
+});
+
+test('the demo district: the seeds\' enterprises with valid codes, a dozen policies, 华巨 qualifies for 高新技术企业认定奖励', async () => {
+  const r = await office.get(`/api/v1/enterprises?q=${encodeURIComponent('华巨')}`);
+  const hj = r.body.items.find((e) => e.name === '湖南华巨新材料有限公司');
+  assert.ok(hj && hj.flags.includes('high_tech'));
+  for (const n of ['格斯特', '东裕美耐皿', '柳鑫']) assert.equal((await office.get(`/api/v1/enterprises?q=${encodeURIComponent(n)}`)).body.total, 1, n);
+  const all = await office.get('/api/v1/enterprises?per_page=500');
+  assert.ok(all.body.total >= 100);
+  const ps = await office.get(`/api/v1/policies?q=${encodeURIComponent('高新技术企业认定奖励')}`);
+  const p = ps.body.items[0];
+  assert.ok((await eligible(p))[hj.id] === 'eligible');
+  assert.ok((await office.get('/api/v1/policies?per_page=100')).body.total >= 12);
+});
