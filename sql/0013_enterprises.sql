@@ -49,10 +49,11 @@ CREATE TABLE enterprise_requests (
   unit_id BIGINT NOT NULL REFERENCES units(id),-- the department it is routed to
   state TEXT NOT NULL DEFAULT 'open',
   raised_on TEXT NOT NULL,
+  started_on TEXT NOT NULL,                    -- the deadline counts from here: raised, or reopened
   deadline_days INTEGER NOT NULL,              -- working days
-  due_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,                      -- started_on + deadline_days working days
   reply TEXT,                                  -- the latest reply
-  replied_on TEXT,                             -- the first reply: on time when ≤ due_date
+  replied_on TEXT,                             -- the reply since the last (re)start: on time when ≤ due_date
   closed_on TEXT,
   rating INTEGER,                              -- 1–5, given with the confirmation
   raised_by BIGINT REFERENCES users(id),

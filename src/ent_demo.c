@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "calendar_db.h"
 #include "clock.h"
 #include "demo.h"
+#include "escalation.h"
 #include "ent.h"
 #include "http.h"
 #include "identity.h"
@@ -183,7 +185,7 @@ static int add_policy(demo_ctx *c, const demo_policy *p) {
   return rc == DB_OK ? 0 : -1;
 }
 
-int ent_demo_requests(db *d, arena *a, const char *at, int32_t today);
+static int ent_demo_requests(db *d, arena *a, const char *at, int32_t today);
 
 static int demo_enterprises(db *d, FILE *log) {
   arena a;
@@ -217,13 +219,98 @@ static int demo_enterprises(db *d, FILE *log) {
   return rc;
 }
 
-/* Requests come with the closed loop (ent_requests.c); until then none. */
-int ent_demo_requests(db *d, arena *a, const char *at, int32_t today) {
-  (void)d;
+typedef struct demo_request {
+  const char *ent, *category, *text, *unit, *state, *reply;
+  int raised_back; /* working days before today */
+  int rating;
+} demo_request;
+
+/* Requests in every state of the loop; the open ones raised long ago are
+ * overdue (and the oldest escalated), the others within their deadline. */
+static const demo_request requests[] = {
+    {"湖南华巨新材料有限公司", "labor", "二期投产需招聘技术工人80名，请协助对接职业院校。", "荷塘区人力资源和社会保障局", "closed",
+     "已对接湖南化工职院、株洲职院，组织专场招聘会两场，到岗62人。", 20, 5},
+    {"湖南华巨新材料有限公司", "utilities", "新厂房专用变压器增容申请进度较慢，影响设备调试。", "荷塘区发展和改革局", "replied",
+     "已协调供电公司现场踏勘，增容方案本周批复。", 4, 0},
+    {"湖南华巨新材料有限公司", "financing", "设备更新需流动资金3000万元，希望对接银行低息贷款。", "荷塘区财政局", "open", NULL, 1, 0},
+    {"株洲格斯特动力机械有限公司", "land", "扩建用地约30亩，请协助落实用地指标。", "荷塘区自然资源分局", "in_progress", NULL, 25, 0},
+    {"株洲格斯特动力机械有限公司", "approval", "新建厂房施工许可材料已齐，请加快办理。", "荷塘区行政审批服务局", "closed",
+     "已容缺受理，3个工作日内核发施工许可证。", 12, 4},
+    {"湖南东裕美耐皿有限公司", "policy", "咨询规上企业培育奖励的申报条件与时间。", "荷塘区工业和信息化局", "accepted", NULL, 2, 0},
+    {"湖南东裕美耐皿有限公司", "other", "厂区门口道路破损，货车进出困难。", "荷塘区城市管理和综合执法局", "reopened",
+     "已安排修补。", 9, 0},
+    {"湖南柳鑫电子新材料有限公司", "labor", "申请稳岗补贴，材料已通过线上提交。", "荷塘区人力资源和社会保障局", "closed",
+     "补贴已核定，近期拨付。", 30, 3},
+    {"湖南柳鑫电子新材料有限公司", "utilities", "天然气管道接入需跨越市政道路，请协调开挖许可。", "荷塘区住房和城乡建设局", "open", NULL, 12, 0},
+    {"汉德车桥（株洲）齿轮有限公司", "approval", "环评批复后排污许可证申领，请指导。", "荷塘区生态环境分局", "replied",
+     "已安排专人上门指导，材料齐全后当日办结。", 3, 0},
+    {"三一集团有限公司", "policy", "智能化改造项目能否享受技改补助？", "荷塘区工业和信息化局", "closed", "符合条件，已纳入今年技改补助名单。", 40, 5},
+    {"杭萧钢构（湖南）有限公司", "financing", "希望了解“潇湘财银贷”产品与贴息政策。", "荷塘区财政局", "accepted", NULL, 6, 0},
+};
+
+typedef struct demo_event {
+  const char *type, *text, *on;
+  int rating;
+} demo_event;
+
+static int ent_demo_requests(db *d, arena *a, const char *at, int32_t today) {
+  const calendar *cal = cal_acquire(d);
+  int rc = 0;
+  int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
+  for (size_t i = 0; rc == 0 && i < sizeof requests / sizeof *requests; i++) {
+    const demo_request *q = &requests[i];
+    int64_t ent = db_int1(d, 0, "SELECT id FROM enterprises WHERE name = ?", DBT(q->ent));
+    int64_t unit = demo_unit_id(d, q->unit);
+    if (!ent || !unit) continue;
+    int days = ent_request_default_days(q->category);
+    int32_t raised = today;
+    for (int k = 0; k < q->raised_back; k++) {
+      raised--;
+      while (!calendar_is_working_day(cal, raised)) raised--;
+    }
+    int32_t start = raised, replied = calendar_add_working_days(cal, raised, days > 2 ? days - 2 : 1);
+    if (replied > today) replied = today;
+    char rs[11], st[11], due[11], rp[11], cl[11];
+    date_format(raised, rs);
+    int reopened = strcmp(q->state, "reopened") == 0;
+    if (reopened) start = replied + 1 <= today ? replied + 1 : today;
+    date_format(start, st);
+    date_format(problem_due_date(cal, start, days), due);
+    date_format(replied, rp);
+    date_format(replied + 2 <= today ? replied + 2 : today, cl);
+    int has_reply = !strcmp(q->state, "replied") || !strcmp(q->state, "closed");
+    int closed = !strcmp(q->state, "closed");
+    db_stmt *s = db_query(d,
+                          "INSERT INTO enterprise_requests (enterprise_id, category, text, unit_id, state, raised_on, started_on, "
+                          "deadline_days, due_date, reply, replied_on, closed_on, rating, raised_by, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                          DBI(ent), DBT(q->category), DBT(q->text), DBI(unit), DBT(q->state), DBT(rs), DBT(st), DBI(days), DBT(due),
+                          DBT(q->reply), has_reply ? DBT(rp) : DBNULL, closed ? DBT(cl) : DBNULL, closed ? DBI(q->rating) : DBNULL,
+                          office ? DBI(office) : DBNULL, DBT(at), DBT(at));
+    int64_t id = s && db_step(s) == DB_ROW ? db_int(s, 0) : 0;
+    db_done(s);
+    if (!id) {
+      rc = -1;
+      break;
+    }
+    /* the timeline: raise, then what the state implies */
+    demo_event ev[5];
+    int ne = 0;
+    ev[ne++] = (demo_event){"raise", q->text, rs, 0};
+    if (strcmp(q->state, "open") != 0) ev[ne++] = (demo_event){"accept", NULL, rs, 0};
+    if (!strcmp(q->state, "in_progress")) ev[ne++] = (demo_event){"comment", "已现场踏勘，正在协调。", rp, 0};
+    if (has_reply || reopened) ev[ne++] = (demo_event){"reply", q->reply, rp, 0};
+    if (reopened) ev[ne++] = (demo_event){"reopen", "问题仍未解决，请再次处理。", st, 0};
+    if (closed) ev[ne++] = (demo_event){"confirm", NULL, cl, q->rating};
+    for (int k = 0; rc == 0 && k < ne; k++)
+      if (db_exec(d, "INSERT INTO enterprise_request_events (request_id, type, text, rating, user_id, on_date, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  DBI(id), DBT(ev[k].type), DBT(ev[k].text), ev[k].rating ? DBI(ev[k].rating) : DBNULL, office ? DBI(office) : DBNULL,
+                  DBT(ev[k].on), DBT(at)) != DB_OK)
+        rc = -1;
+  }
   (void)a;
-  (void)at;
-  (void)today;
-  return 0;
+  cal_release(cal);
+  return rc;
 }
 
 static const module ent_demo_module = {"ent_demo", 72, NULL, demo_enterprises, NULL, NULL};

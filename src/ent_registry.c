@@ -338,7 +338,7 @@ static void read_figures(req *r, json_t *in, ent_in *e) {
     const char *k;
     json_t *x;
     json_object_foreach(o, k, x) {
-      if (strcmp(k, "revenue") && strcmp(k, "tax") && strcmp(k, "employees") && strcmp(k, "rd"))
+      if (strcmp(k, "revenue") != 0 && strcmp(k, "tax") != 0 && strcmp(k, "employees") != 0 && strcmp(k, "rd") != 0)
         field_error(r, arena_printf(&r->a, "%s.%s", f, k), "未知的指标（可选：revenue、tax、employees、rd）",
                     "unknown figure (one of revenue, tax, employees, rd)");
     }

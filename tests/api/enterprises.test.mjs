@@ -314,3 +314,175 @@ test('the demo district: the seeds\' enterprises with valid codes, a dozen polic
   assert.ok((await eligible(p))[hj.id] === 'eligible');
   assert.ok((await office.get('/api/v1/policies?per_page=100')).body.total >= 12);
 });
+
+// ---- requests 诉求 ----
+
+const unitNamed = async (name) => (await office.get(`/api/v1/units?q=${encodeURIComponent(name)}`)).body.items.find((u) => u.name === name).id;
+const act = (c, q, type, extra = {}) => c.post(`/api/v1/enterprise-requests/${q.id}/events`, { type, ...extra });
+async function ok(res, status = 200) {
+  const r = await res;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  return r.body;
+}
+
+test('requests: the closed loop — raised by the enterprise, replied by the department, confirmed with a rating; reopened with a fresh deadline', async () => {
+  const zrzy = await server.login(['zrzy', 'unit123']);
+  const dept = await unitNamed('荷塘区自然资源分局');
+  const mine = (await huaju.get('/api/v1/enterprises')).body.items[0];
+  const q = await ok(huaju.post('/api/v1/enterprise-requests', { category: 'land', text: '扩建用地指标请协调', unit_id: dept }), 201);
+  assert.equal(q.enterprise_id, mine.id, 'an enterprise raises for itself');
+  assert.equal(q.state, 'open');
+  assert.equal(q.category_name, '用地');
+  assert.equal(q.raised_on, TODAY);
+  assert.equal(q.deadline_days, 15, 'land: 15 working days by default');
+  const due = (await office.get(`/api/v1/calendar/add-working-days?from=${TODAY}&days=15`)).body.date;
+  assert.equal(q.due_date, due);
+  assert.equal(q.overdue, false);
+  // the enterprise cannot answer itself; the department cannot confirm
+  assert.equal((await act(huaju, q, 'reply', { text: '自己答复' })).status, 403);
+  assert.equal((await act(zrzy, q, 'confirm', { rating: 5 })).status, 403);
+  // confirming before a reply is out of order
+  assert.equal((await act(huaju, q, 'confirm', { rating: 5 })).status, 409);
+  const acc = await ok(act(zrzy, q, 'accept'));
+  assert.equal(acc.state, 'accepted');
+  const noText = await act(zrzy, q, 'reply');
+  assert.equal(noText.status, 422);
+  assert.deepEqual(fields(noText), ['text']);
+  const rep = await ok(act(zrzy, q, 'reply', { text: '已纳入年度用地计划，下月挂牌。' }));
+  assert.equal(rep.state, 'replied');
+  assert.equal(rep.replied_on, TODAY);
+  // confirm needs a rating from 1 to 5
+  for (const bad of [{}, { rating: 0 }, { rating: 6 }, { rating: 'good' }]) {
+    const r = await act(huaju, q, 'confirm', bad);
+    assert.equal(r.status, 422, JSON.stringify(bad));
+    assert.deepEqual(fields(r), ['rating']);
+  }
+  const done = await ok(act(huaju, q, 'confirm', { rating: 4 }));
+  assert.equal(done.state, 'closed');
+  assert.equal(done.rating, 4);
+  assert.equal(done.closed_on, TODAY);
+  assert.deepEqual(done.events.map((e) => e.type), ['raise', 'accept', 'reply', 'confirm']);
+  // reopened: back to the department with a fresh deadline from today, the rating withdrawn
+  const noReason = await act(huaju, q, 'reopen');
+  assert.deepEqual(fields(noReason), ['text']);
+  const again = await ok(act(huaju, q, 'reopen', { text: '指标仍未落实' }));
+  assert.equal(again.state, 'reopened');
+  assert.equal(again.rating, null);
+  assert.equal(again.replied_on, null);
+  assert.equal(again.due_date, due);
+  const rep2 = await ok(act(zrzy, q, 'reply', { text: '已落实' }));
+  assert.equal(rep2.state, 'replied');
+  // a stale version is a conflict
+  const stale = await act(huaju, q, 'confirm', { rating: 5, version: q.version });
+  assert.equal(stale.status, 409);
+  const audit = await admin.get(`/api/v1/audit?entity=enterprise_request&entity_id=${q.id}`);
+  assert.equal(audit.body.items.length, 6, 'the raise and every step taken audited (not the refused ones)');
+});
+
+test('requests: the commissioner raises on the enterprise\'s behalf; bad input is refused field by field', async () => {
+  const e = await newEnt({ commissioner_id: (await office.get('/api/v1/me')).body.user.id });
+  const dept = await unitNamed('荷塘区人力资源和社会保障局');
+  const q = await ok(office.post('/api/v1/enterprise-requests', { enterprise_id: e.id, category: 'labor', text: '招工', unit_id: dept, deadline_days: 2 }), 201);
+  assert.equal(q.due_date, (await office.get(`/api/v1/calendar/add-working-days?from=${TODAY}&days=2`)).body.date);
+  const bad = await office.post('/api/v1/enterprise-requests', { enterprise_id: e.id, category: 'fun', text: '', unit_id: huajuUnit, deadline_days: 0 });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(fields(bad).sort(), ['category', 'deadline_days', 'text', 'unit_id']);
+  // jinshan sees the enterprise (its town) but is neither the enterprise nor its commissioner
+  assert.equal((await jinshan.post('/api/v1/enterprise-requests', { enterprise_id: e.id, category: 'labor', text: 'x', unit_id: dept })).status, 403);
+});
+
+test('requests: scope — an enterprise sees only its own; a department only what is routed to it; another enterprise\'s request is invisible and not actionable', async () => {
+  const dept = await unitNamed('荷塘区财政局');
+  const other = await newEnt({});
+  const theirs = await ok(office.post('/api/v1/enterprise-requests', { enterprise_id: other.id, category: 'financing', text: '贷款', unit_id: dept }), 201);
+  const mineList = await huaju.get('/api/v1/enterprise-requests?per_page=500');
+  const me = (await huaju.get('/api/v1/enterprises')).body.items[0];
+  assert.ok(mineList.body.items.length > 0);
+  assert.ok(mineList.body.items.every((q) => q.enterprise_id === me.id));
+  assert.equal((await huaju.get(`/api/v1/enterprise-requests/${theirs.id}`)).status, 404);
+  assert.equal((await act(huaju, theirs, 'reopen', { text: 'x' })).status, 404);
+  assert.equal((await huaju.post('/api/v1/enterprise-requests', { enterprise_id: other.id, category: 'other', text: 'x', unit_id: dept })).status, 422,
+    'another enterprise is not even named');
+  const j = await jinshan.get('/api/v1/enterprise-requests?per_page=500');
+  assert.ok(!j.body.items.some((q) => q.id === theirs.id), 'a town does not see a department\'s request of an enterprise that is not its');
+  assert.equal((await act(jinshan, theirs, 'reply', { text: 'x' })).status, 404);
+  assert.equal((await bank.get('/api/v1/enterprise-requests')).status, 403);
+});
+
+test('requests: statistics per department — count, on-time rate, mean satisfaction', async () => {
+  const dept = await unitNamed('荷塘区水利局');
+  const sl = await server.login(['zrzy', 'unit123']); // not the department: cannot reply
+  const e = await newEnt({});
+  const raise = () => ok(office.post('/api/v1/enterprise-requests', { enterprise_id: e.id, category: 'utilities', text: '供水', unit_id: dept }), 201);
+  const [a, b, c] = [await raise(), await raise(), await raise()];
+  assert.equal((await act(sl, a, 'reply', { text: 'x' })).status, 404);
+  // the office replies for the department? no: replies belong to the handling unit
+  assert.equal((await act(office, a, 'reply', { text: 'x' })).status, 403);
+  const water = await server.login(await (async () => {
+    const login = `water${run}`;
+    const r = await admin.post('/api/v1/users', { login, password: 'Water-2026-x', name: '水利测试', phone: '13912340000', unit_id: dept, roles: ['unit'] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return [login, 'Water-2026-x'];
+  })());
+  await ok(act(water, a, 'reply', { text: '已通水' }));
+  await ok(act(water, b, 'reply', { text: '已通水' }));
+  const ec = await server.login(await (async () => {
+    const login = `ent${run}`;
+    const r = await admin.post('/api/v1/users', { login, password: 'Ent-2026-xyz', name: '企业测试', phone: '13912340001', unit_id: e.unit_id, roles: ['enterprise'] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return [login, 'Ent-2026-xyz'];
+  })());
+  await ok(act(ec, a, 'confirm', { rating: 5 }));
+  await ok(act(ec, b, 'confirm', { rating: 2 }));
+  const s = await office.get(`/api/v1/enterprise-requests/stats?from=${TODAY}&to=${TODAY}`);
+  const row = s.body.items.find((i) => i.unit_id === dept);
+  assert.equal(row.count, 3);
+  assert.equal(row.replied, 2);
+  assert.equal(row.on_time, 2);
+  assert.equal(row.on_time_rate, '100.00');
+  assert.equal(row.mean_rating, '3.50');
+  assert.equal(row.open, 1);
+  assert.ok(c.id);
+  // the enterprise's own user sees exactly its three
+  const own = await ec.get('/api/v1/enterprise-requests');
+  assert.deepEqual(own.body.items.map((q) => q.id).sort(), [a.id, b.id, c.id].sort());
+});
+
+test('requests: overdue ones escalate like problems and show on the dispatch agenda', async () => {
+  // raised 25 days ago on a server whose today is then, looked at today
+  const past = addDays(TODAY, -25);
+  const s1 = await startServer({ env: { GUATU_TODAY: past } });
+  let q, dept;
+  try {
+    const o = await s1.login('office');
+    dept = (await o.get(`/api/v1/units?q=${encodeURIComponent('荷塘区财政局')}`)).body.items[0].id;
+    const e = (await o.get(`/api/v1/enterprises?q=${encodeURIComponent('格斯特')}`)).body.items[0];
+    q = await ok(o.post('/api/v1/enterprise-requests', { enterprise_id: e.id, category: 'financing', text: '逾期测试诉求', unit_id: dept, deadline_days: 5 }), 201);
+    assert.equal(q.raised_on, past);
+  } finally { await s1.stop({ keep: true }); }
+  const s2 = await startServer({ db: s1.db });
+  try {
+    const o = await s2.login('office');
+    const now = await ok(o.get(`/api/v1/enterprise-requests/${q.id}`));
+    assert.equal(now.overdue, true);
+    assert.equal(now.escalation, 2, 'past twice its deadline: level 2');
+    const wd = (await o.get(`/api/v1/calendar/working-days-between?from=${now.due_date}&to=${TODAY}`)).body.days;
+    assert.equal(now.days_overdue, wd);
+    const od = await o.get('/api/v1/enterprise-requests?overdue=1&per_page=500');
+    assert.ok(od.body.items.some((x) => x.id === q.id));
+    assert.ok(od.body.items.every((x) => x.overdue));
+    const m = await ok(o.post('/api/v1/dispatch/meetings', { date: TODAY }), 201);
+    const item = m.agenda.find((i) => i.kind === 'enterprise_request' && i.detail.startsWith(`诉求#${q.id}；`));
+    assert.ok(item, 'the overdue request is on the agenda');
+    assert.equal(item.title, '超期企业诉求：株洲格斯特动力机械有限公司 — 融资');
+    assert.match(item.detail, /承办单位：荷塘区财政局；办理时限：/);
+  } finally { await s2.stop(); s1.db.cleanup(); }
+});
+
+test('the demo has requests in every state of the loop', async () => {
+  const all = await office.get('/api/v1/enterprise-requests?per_page=500');
+  const states = new Set(all.body.items.map((q) => q.state));
+  for (const s of ['open', 'accepted', 'in_progress', 'replied', 'closed', 'reopened']) assert.ok(states.has(s), s);
+  const x = await office.get('/api/v1/enterprise-requests?format=xlsx');
+  assert.equal(x.status, 200);
+});
