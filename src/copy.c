@@ -332,7 +332,11 @@ static int cmd_copy(int argc, char **argv) {
     snprintf(sql, sizeof sql, "SELECT COALESCE(MIN(id), 0) FROM %.63s", ti->name);
     first[t] = db_int10(src, 0, sql) + ti->offset;
     snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(id), 0) FROM %.63s", ti->name);
-    last[t] = db_int10(src, 0, sql) + ti->offset;
+    int64_t src_max = db_int10(src, 0, sql);
+    last[t] = src_max + ti->offset;
+    /* an empty source table copies nothing: an empty range to verify, not
+     * the target's own last row (id = offset) */
+    if (src_max == 0) first[t] = 1, last[t] = 0;
   }
   if (db_begin(dst) != DB_OK) {
     fprintf(stderr, "guatu copy: %s\n", db_errmsg(dst));

@@ -31,16 +31,13 @@
 #include "calendar_db.h"
 #include "escalation.h"
 #include "http.h"
+#include "loop.h"
 #include "notify.h"
 
-static const char *const states[] = {"open", "accepted", "in_progress", "replied", "closed", "reopened", NULL};
-static const char *const states_zh[] = {"待受理", "已受理", "办理中", "已答复", "已办结", "已退回", NULL};
-static const char *const event_types[] = {"comment", "accept", "reply", "close", "reopen", "rate", NULL};
 
 const char *problem_state_zh(const char *state) {
-  for (int i = 0; states[i]; i++)
-    if (state && strcmp(states[i], state) == 0) return states_zh[i];
-  return state ? state : "";
+  loop_state s = loop_state_parse(state);
+  return s != LOOP_BAD_STATE ? loop_state_zh(s) : state ? state : "";
 }
 
 static const char *today_str(arena *a) {
@@ -321,7 +318,7 @@ static void problems_list(req *r) {
   int64_t overdue = qint(r, "overdue", 0, 1, 0);
   int64_t escalated = qint(r, "escalated", 0, 1, 0);
   int64_t mine = qint(r, "mine", 0, 1, 0);
-  const char *state = qenum(r, "state", states);
+  const char *state = qenum(r, "state", loop_state_names);
   const char *category = req_arg(r, "category");
   const char *q = req_arg(r, "q");
   const char *order = req_sort(r, sorts, "pr.id DESC");
@@ -416,14 +413,13 @@ static json_t *problem_can(req *r, json_t *o) {
   json_array_foreach(json_object_get(o, "co_unit_ids"), i, e) {
     co |= json_integer_value(e) == r->user.unit_id;
   }
+  unsigned actors = (lead ? LOOP_HANDLER : 0u) | (raiser ? LOOP_RAISER : 0u) | (office ? LOOP_OFFICE : 0u);
+  loop_state s = loop_state_parse(state);
   return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "attach",
                    strcmp(state, "closed") != 0 && (office || raiser || lead || co), "accept",
-                   lead && (!strcmp(state, "open") || !strcmp(state, "reopened")), "reply",
-                   lead && strcmp(state, "replied") != 0 && strcmp(state, "closed") != 0, "close",
-                   (raiser || office) && !strcmp(state, "replied"), "reopen",
-                   (raiser || office) && (!strcmp(state, "replied") || !strcmp(state, "closed")), "rate",
-                   raiser && !strcmp(state, "closed") && !rated, "comment", 1, "edit",
-                   office || (raiser && !strcmp(state, "open")));
+                   loop_can(s, LOOP_ACCEPT, actors, rated), "reply", loop_can(s, LOOP_REPLY, actors, rated), "close",
+                   loop_can(s, LOOP_CLOSE, actors, rated), "reopen", loop_can(s, LOOP_REOPEN, actors, rated), "rate",
+                   loop_can(s, LOOP_RATE, actors, rated), "comment", 1, "edit", office || (raiser && !strcmp(state, "open")));
 }
 
 /* GET /api/v1/problems/{id} */
@@ -532,7 +528,7 @@ static void problem_event(req *r) {
   if (!in) return;
   const char *type = NULL, *text = NULL;
   int64_t rating = 0;
-  jenum(r, in, "type", 1, event_types, &type);
+  jenum(r, in, "type", 1, loop_action_names, &type);
   jstr(r, in, "text", 0, 5000, &text);
   jint(r, in, "rating", 0, 1, 5, &rating);
   if (type && (!strcmp(type, "comment") || !strcmp(type, "reply") || !strcmp(type, "reopen")) && (!text || !*text))
@@ -552,49 +548,44 @@ static void problem_event(req *r) {
   int raiser = raiser_id == r->user.id;
   int office = scope_writes_all(r);
   int rated = json_is_integer(json_object_get(before, "rating"));
-  const char *next = state, *reply_on = NULL, *close_on = NULL;
+  const char *reply_on = NULL, *close_on = NULL;
   int clear_close = 0;
   const char *today = today_str(a);
   notice nt = {0};
   int64_t notify_user_id = 0, notify_unit_id = 0;
   const char *link = arena_printf(a, "/problems/%lld", (long long)id);
 
-  if (!strcmp(type, "comment")) {
-    /* the lead unit's first progress note after accepting starts the work */
-    if (lead && (!strcmp(state, "accepted") || !strcmp(state, "reopened"))) next = "in_progress";
-  } else if (!strcmp(type, "accept")) {
-    if (!lead) goto not_lead;
-    if (strcmp(state, "open") != 0 && strcmp(state, "reopened") != 0) goto wrong_state;
-    next = "accepted";
-  } else if (!strcmp(type, "reply")) {
-    if (!lead) goto not_lead;
-    if (!strcmp(state, "replied") || !strcmp(state, "closed")) goto wrong_state;
-    next = "replied";
+  /* the rule is the shared closed loop's (loop.c); what is the problem's
+   * own here is who hears of it and the dates it records */
+  unsigned actors = (lead ? LOOP_HANDLER : 0u) | (raiser ? LOOP_RAISER : 0u) | (office ? LOOP_OFFICE : 0u);
+  loop_action act = loop_action_parse(type);
+  loop_state to = LOOP_BAD_STATE;
+  switch (loop_step(loop_state_parse(state), act, actors, rated, &to)) {
+  case LOOP_OK: break;
+  case LOOP_WRONG_STATE: goto wrong_state;
+  case LOOP_ALREADY_RATED: return json_decref(before), refuse(r, "已评价过", "already rated");
+  case LOOP_NOT_ACTOR:
+    json_decref(before);
+    if (act == LOOP_CLOSE)
+      return reply_forbidden(r, "只有提出人或项目办可以确认办结", "only the raiser or the project office may close");
+    if (act == LOOP_REOPEN)
+      return reply_forbidden(r, "只有提出人或项目办可以退回", "only the raiser or the project office may reopen");
+    if (act == LOOP_RATE) return reply_forbidden(r, "只有提出人可以评价", "only the raiser may rate");
+    return reply_forbidden(r, "只有牵头单位可以受理或答复此问题", "only the lead unit may accept or reply to this problem");
+  }
+  const char *next = loop_state_name(to);
+  if (act == LOOP_REPLY) {
     reply_on = today;
     nt = (notice){"reply", arena_printf(a, "问题已答复：%s", title), text, link, "problem", id};
     notify_user_id = raiser_id;
-  } else if (!strcmp(type, "close")) {
-    if (!raiser && !office)
-      return json_decref(before),
-             reply_forbidden(r, "只有提出人或项目办可以确认办结", "only the raiser or the project office may close");
-    if (strcmp(state, "replied") != 0) goto wrong_state;
-    next = "closed";
+  } else if (act == LOOP_CLOSE) {
     close_on = today;
     nt = (notice){"close", arena_printf(a, "问题已办结：%s", title), text, link, "problem", id};
     notify_unit_id = lead_unit;
-  } else if (!strcmp(type, "reopen")) {
-    if (!raiser && !office)
-      return json_decref(before),
-             reply_forbidden(r, "只有提出人或项目办可以退回", "only the raiser or the project office may reopen");
-    if (strcmp(state, "replied") != 0 && strcmp(state, "closed") != 0) goto wrong_state;
-    next = "reopened";
+  } else if (act == LOOP_REOPEN) {
     clear_close = 1;
     nt = (notice){"reopen", arena_printf(a, "问题被退回重办：%s", title), text, link, "problem", id};
     notify_unit_id = lead_unit;
-  } else if (!strcmp(type, "rate")) {
-    if (!raiser) return json_decref(before), reply_forbidden(r, "只有提出人可以评价", "only the raiser may rate");
-    if (strcmp(state, "closed") != 0) goto wrong_state;
-    if (rated) return json_decref(before), refuse(r, "已评价过", "already rated");
   }
 
   {
@@ -629,9 +620,6 @@ static void problem_event(req *r) {
     return commit_reply(r, rc, before, o, 200);
   }
 
-not_lead:
-  json_decref(before);
-  return reply_forbidden(r, "只有牵头单位可以受理或答复此问题", "only the lead unit may accept or reply to this problem");
 wrong_state:
   json_decref(before);
   if (!strcmp(type, "close"))

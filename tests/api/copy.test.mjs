@@ -42,6 +42,14 @@ test('copy the demo district and see the same battle map', async () => {
     assert.match(second.stdout, /renamed units\.name 荷塘区 → 荷塘区（荷塘区）/);
     const units = await cb.get('/api/v1/units?per_page=500');
     assert.equal(units.body.total, 2 * (await ca.get('/api/v1/units?per_page=1')).body.total);
+    // A source whose tables are empty (a district just initialised) copies
+    // nothing and verifies, even where the target's tables have rows.
+    const empty = join(dir, 'empty.db');
+    assert.equal(guatu(['init', '--db', empty]).status, 0);
+    const none = guatu(['copy', '--from', empty, '--to', target.url]);
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stdout, /counts and checksums verified/);
+    assert.equal((await cb.get('/api/v1/units?per_page=1')).body.total, units.body.total);
     // A bad source changes nothing.
     const bad = guatu(['copy', '--from', join(dir, 'missing', 'x.db'), '--to', target.url]);
     assert.notEqual(bad.status, 0);
