@@ -143,6 +143,31 @@ json_t *ent_json(db *d, int64_t id, int full);
 typedef void (*ent_facts_fn)(void *ctx, int64_t id, const char *name, const ent_facts *f);
 int ent_facts_each(req *r, db *d, int64_t only_id, ent_facts_fn fn, void *ctx);
 
+/* A registry record as read from input (ent_registry.c): strings point
+ * into the request's JSON; figures per year (-1: not given; remove: the
+ * year was null). */
+#define ENT_MAX_YEARS 16
+typedef struct ent_fig {
+  int year, remove;
+  int64_t revenue, tax, employees, rd;
+} ent_fig;
+typedef struct ent_in {
+  const char *uscc, *name, *legal_rep, *contact_name, *contact_phone, *address, *industry, *chain;
+  int64_t town_unit_id, commissioner_id, unit_id;
+  unsigned flags;
+  int has_flags;
+  ent_fig figs[ENT_MAX_YEARS];
+  int nfigs;
+  char uscc_buf[19];
+} ent_in;
+/* Reads and checks the fields of `in` into e with field errors on r;
+ * `self` is the record being changed (0 when creating; e then holds
+ * nothing), its current values already in e. */
+void ent_read(req *r, json_t *in, int64_t self, ent_in *e);
+/* Inserts a checked record (its unit created unless e->unit_id) with its
+ * figures, in the caller's transaction; the id, or 0 with the error on d. */
+int64_t ent_insert(db *d, const ent_in *e, const char *now);
+
 /* ---- for the other areas ---- */
 
 /* The enterprise whose unit is unit_id, or 0. */

@@ -262,22 +262,6 @@ static void ent_get(req *r) {
 
 /* ---- input ---- */
 
-#define MAX_YEARS 16
-typedef struct ent_fig {
-  int year, remove;
-  int64_t revenue, tax, employees, rd; /* -1: not given */
-} ent_fig;
-
-typedef struct ent_in {
-  const char *uscc, *name, *legal_rep, *contact_name, *contact_phone, *address, *industry, *chain;
-  int64_t town_unit_id, commissioner_id, unit_id;
-  unsigned flags;
-  int has_flags;
-  ent_fig figs[MAX_YEARS];
-  int nfigs;
-  char uscc_buf[19];
-} ent_in;
-
 static const char *const ent_fields[] = {"uscc", "name", "town_unit_id", "flags", "figures", "legal_rep", "contact_name",
                                          "contact_phone", "address", "industry", "chain", "commissioner_id", "unit_id",
                                          "version", NULL};
@@ -310,7 +294,7 @@ static void read_fig(req *r, json_t *o, const char *key, const char *field, int 
 static void read_figures(req *r, json_t *in, ent_in *e) {
   json_t *v = json_object_get(in, "figures");
   if (!v || json_is_null(v)) return;
-  if (!json_is_object(v) || json_object_size(v) > MAX_YEARS) {
+  if (!json_is_object(v) || json_object_size(v) > ENT_MAX_YEARS) {
     field_error(r, "figures", "应为对象：年份 → {revenue, tax, employees, rd}（最多16年）",
                 "must be an object: year → {revenue, tax, employees, rd} (at most 16 years)");
     return;
@@ -380,7 +364,7 @@ static void opt_text(req *r, json_t *in, const char *field, size_t max, const ch
 
 /* Reads and checks the fields; `self` is the record being changed (0 when
  * creating), its current values already in e. */
-static void read_ent(req *r, json_t *in, int64_t self, ent_in *e) {
+void ent_read(req *r, json_t *in, int64_t self, ent_in *e) {
   int creating = self == 0;
   const char *code = NULL;
   if (jstr(r, in, "uscc", creating, 40, &code) == JV_SET) {
@@ -451,34 +435,36 @@ static int64_t unit_parent(db *d, int64_t town) {
   return p ? p : town;
 }
 
+int64_t ent_insert(db *d, const ent_in *e, const char *now) {
+  char flags[128];
+  ent_flags_format(e->flags, flags, sizeof flags);
+  int64_t unit = e->unit_id ? e->unit_id : unit_insert(d, e->name, "enterprise", unit_parent(d, e->town_unit_id), now);
+  if (!unit) return 0;
+  db_stmt *st = db_query(d,
+                         "INSERT INTO enterprises (unit_id, uscc, name, legal_rep, contact_name, contact_phone, address, "
+                         "town_unit_id, industry, chain, flags, commissioner_id, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         DBI(unit), DBT(e->uscc), DBT(e->name), DBT(e->legal_rep), DBT(e->contact_name), DBT(e->contact_phone),
+                         DBT(e->address), DBI(e->town_unit_id), DBT(e->industry), DBT(e->chain), DBT(flags),
+                         e->commissioner_id ? DBI(e->commissioner_id) : DBNULL, DBT(now), DBT(now));
+  int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  if (id && store_figures(d, id, e) != DB_OK) return 0;
+  return id;
+}
+
 /* POST /api/v1/enterprises — office and administrator. */
 static void ent_post(req *r) {
   json_t *in = req_json(r, ent_fields);
   if (!in) return;
   ent_in e = {0};
-  read_ent(r, in, 0, &e);
+  ent_read(r, in, 0, &e);
   if (has_errors(r)) return reply_invalid(r);
   const char *now = now_rfc3339(&r->a);
-  char flags[128];
-  ent_flags_format(e.flags, flags, sizeof flags);
   int rc = db_begin(r->db);
   if (rc != DB_OK) return reply_db_error(r, rc);
-  int64_t unit = e.unit_id ? e.unit_id : unit_insert(r->db, e.name, "enterprise", unit_parent(r->db, e.town_unit_id), now);
-  int64_t id = 0;
-  if (!unit) rc = db_errcode(r->db);
-  if (rc == DB_OK) {
-    db_stmt *st = db_query(r->db,
-                           "INSERT INTO enterprises (unit_id, uscc, name, legal_rep, contact_name, contact_phone, address, "
-                           "town_unit_id, industry, chain, flags, commissioner_id, created_at, updated_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                           DBI(unit), DBT(e.uscc), DBT(e.name), DBT(e.legal_rep), DBT(e.contact_name), DBT(e.contact_phone),
-                           DBT(e.address), DBI(e.town_unit_id), DBT(e.industry), DBT(e.chain), DBT(flags),
-                           e.commissioner_id ? DBI(e.commissioner_id) : DBNULL, DBT(now), DBT(now));
-    id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
-    db_done(st);
-    if (!id) rc = db_errcode(r->db);
-  }
-  if (rc == DB_OK) rc = store_figures(r->db, id, &e);
+  int64_t id = ent_insert(r->db, &e, now);
+  if (!id) rc = db_errcode(r->db);
   json_t *after = rc == DB_OK ? ent_json(r->db, id, 0) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "create", "enterprise", id, NULL, after) : db_errcode(r->db);
   if (after) etag(r, after);
@@ -525,7 +511,7 @@ static void ent_patch(req *r) {
   e.commissioner_id = json_integer_value(json_object_get(cur, "commissioner_id"));
   size_t i;
   json_array_foreach(json_object_get(cur, "flags"), i, v) e.flags |= ent_flag_bit(json_string_value(v));
-  read_ent(r, in, id, &e);
+  ent_read(r, in, id, &e);
   int64_t version = req_version(r, in);
   if (has_errors(r)) {
     json_decref(cur);

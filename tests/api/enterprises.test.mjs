@@ -11,6 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, fields, TODAY, addDays } from './lib.mjs';
+import { xlsx } from './land_helpers.mjs';
 
 let server, office, admin, leader, huaju, jinshan, guihua, bank;
 let towns = {}, huajuUnit, seq = 0;
@@ -285,6 +286,39 @@ test('scope: an enterprise sees and changes only its own record; other enterpris
   assert.equal((await jinshan.get(`/api/v1/enterprises/${other.id}`)).status, 200, 'its own town sees it');
   assert.equal((await jinshan.patch(`/api/v1/enterprises/${other.id}`, { address: 'x' })).status, 403, 'but may not change it');
   assert.equal((await huaju.post('/api/v1/enterprises', { uscc: uscc(9200), name: 'x', town_unit_id: towns['金山街道'] })).status, 403);
+});
+
+test('import from XLSX: row errors name the row and column and leave nothing behind; a clean file creates every row with its figures', async () => {
+  const TYPE = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  const HEAD = ['统一社会信用代码', '企业名称', '所在街道', '产业链', '企业标志', '联系电话', '年度', '营业收入', '从业人数'];
+  const [c1, c2, c3] = [uscc(7001), uscc(7002), uscc(7003)];
+  const name = (k) => `导入企业${run}-${k}有限公司`;
+  const bad = xlsx([HEAD,
+    [c1, name(1), '金山街道', '导入链', '规上、高新技术企业', '13912345678', '2025', '3000万', 120],
+    [c1.slice(0, 17) + (c1[17] === '0' ? '1' : '0'), name(2), '火星街道', '', '独角兽', '123', '2025', '很多', 'x'],
+    [c1, name(1), '桂花街道', '', '', '', '', '', ''],
+  ]);
+  let r = await office.post('/api/v1/enterprises/import', bad, TYPE);
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(r.body.errors.map((e) => `${e.row}:${e.column}`).sort(),
+    ['3:统一社会信用代码', '3:所在街道', '3:企业标志', '3:联系电话', '3:营业收入', '3:从业人数', '4:统一社会信用代码', '4:企业名称'].sort());
+  assert.ok(r.body.errors.every((e) => / \/ /.test(e.message)));
+  assert.equal((await office.get(`/api/v1/enterprises?q=${encodeURIComponent(`导入企业${run}`)}`)).body.total, 0);
+  const good = xlsx([HEAD,
+    [c1, name(1), '金山街道', '导入链', '规上、high_tech', '13912345678', '2025', '3000万', 120],
+    [c2, name(2), '桂花街道', '导入链', '', '', '', '', ''],
+    [c3.toLowerCase(), name(3), '明照街道', '', '专精特新', '', '2024', '0.5亿', '30'],
+  ]);
+  r = await office.post('/api/v1/enterprises/import', good, TYPE);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.created, 3);
+  const list = (await office.get(`/api/v1/enterprises?q=${encodeURIComponent(`导入企业${run}`)}&sort=name`)).body.items;
+  assert.deepEqual(list.map((e) => [e.uscc, e.town, e.flags, e.revenue, e.employees]), [
+    [c1, '金山街道', ['above_scale', 'high_tech'], '30000000.00', 120],
+    [c2, '桂花街道', [], null, null],
+    [c3, '明照街道', ['specialized'], '50000000.00', 30],
+  ]);
+  assert.equal((await huaju.post('/api/v1/enterprises/import', good, TYPE)).status, 403);
 });
 
 test('lists page, filter by flag, town and chain, sort, and export to Excel', async () => {
