@@ -122,7 +122,7 @@ drain() {
 }
 declare -A RES # RES[store:row] = "req/s|p99|non2xx|total" or "n/a …"
 ROWS=(health projects project nodes battlemap dashboard problems rankings households households_unit household landprogress
-  approvals approvalstats write login)
+  approvals approvalstats enterprises write login)
 declare -A ROWPATH=(
   [health]="/api/v1/health"
   [projects]="/api/v1/projects?level=province&stage=construction&per_page=20"
@@ -138,6 +138,7 @@ declare -A ROWPATH=(
   [landprogress]="/api/v1/land-progress"
   [approvals]="/api/v1/approvals?per_page=20"
   [approvalstats]="/api/v1/approvals/stats"
+  [enterprises]="/api/v1/enterprises?per_page=20"
   [write]="POST /api/v1/projects/{id}/reports"
   [login]="POST /api/v1/session"
 )
@@ -147,12 +148,13 @@ declare -A ROUTE=( # as the route table (/api/v1/openapi.json) names them
   [write]="/api/v1/projects/{id}/reports" [login]=/api/v1/session
   [households]=/api/v1/households [households_unit]=/api/v1/households [household]="/api/v1/households/{id}"
   [landprogress]=/api/v1/land-progress [approvals]=/api/v1/approvals [approvalstats]=/api/v1/approvals/stats
+  [enterprises]=/api/v1/enterprises
 )
 declare -A ROWTARGET=(
   [health]="≥ 50% of nginx req/s" [projects]="p99 < 10 ms" [project]="p99 < 10 ms" [nodes]="p99 < 10 ms"
   [battlemap]="p99 < 10 ms" [dashboard]="p99 < 50 ms" [problems]="p99 < 10 ms" [rankings]="p99 < 10 ms"
   [households]="p99 < 10 ms" [households_unit]="p99 < 10 ms" [household]="p99 < 10 ms" [landprogress]="p99 < 50 ms"
-  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms"
+  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [enterprises]="p99 < 10 ms"
   [write]="≥ 1,000 writes/s" [login]="tens/s (Argon2id)"
 )
 

@@ -22,9 +22,11 @@
 #define GUATU_ENT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
+#include "calendar.h"
 #include "db.h"
 #include "http.h"
 
@@ -37,6 +39,9 @@ enum { ENT_USCC_OK = 0, ENT_USCC_LENGTH, ENT_USCC_CHAR, ENT_USCC_CHECK };
 int ent_uscc_check(const char *in, char out[19]);
 /* The check character of 17 valid characters, or 0 when one is not valid. */
 char ent_uscc_check_char(const char *first17);
+/* A valid code for generated data: 9 (an enterprise) 1, the six-digit area,
+ * nine characters from n, and the check character. */
+void ent_uscc_make(uint64_t n, const char *area6, char out[19]);
 const char *ent_uscc_why_zh(int outcome);
 const char *ent_uscc_why_en(int outcome);
 
@@ -169,6 +174,11 @@ void ent_read(req *r, json_t *in, int64_t self, ent_in *e);
 int64_t ent_insert(db *d, const ent_in *e, const char *now);
 
 /* ---- for the other areas ---- */
+
+/* `guatu gen` (gen.c): registry records for every enterprise unit, their
+ * figures and requests, a dozen policies; inside the caller's transaction.
+ * 0 or -1. */
+int ent_gen(db *d, uint64_t seed, int32_t today, const calendar *cal, FILE *log);
 
 /* The enterprise whose unit is unit_id, or 0. */
 int64_t ent_id_of_unit(db *d, int64_t unit_id);

@@ -109,27 +109,13 @@ static unsigned rnd(demo_ctx *c, unsigned n) {
   return (c->seed >> 16) % n;
 }
 
-/* A valid code: 91 (an enterprise), 430202 (荷塘区), nine characters from
- * `n`, and the check character. */
-static void make_uscc(unsigned n, char out[19]) {
-  static const char chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  memcpy(out, "91430202", 8);
-  unsigned x = n * 2654435761u + 7u;
-  for (int i = 8; i < 17; i++) {
-    out[i] = chars[x % 31];
-    x = x / 31 + (unsigned)i * 97u;
-  }
-  out[17] = ent_uscc_check_char(out);
-  out[18] = 0;
-}
-
 static int64_t add_ent(demo_ctx *c, const demo_ent *e, unsigned n) {
   int64_t town = demo_unit_id(c->d, e->town);
   int64_t unit = demo_unit_id(c->d, e->name);
   if (!unit) unit = unit_insert(c->d, e->name, "enterprise", demo_unit_id(c->d, "荷塘区"), c->at);
   if (!unit) return 0;
   char code[19], flags[128];
-  make_uscc(n, code);
+  ent_uscc_make(n, "430202", code);
   ent_flags_format(e->flags, flags, sizeof flags);
   int64_t comm = e->commissioner ? db_int1(c->d, 0, "SELECT id FROM users WHERE login = ?", DBT(e->commissioner)) : 0;
   db_stmt *st = db_query(c->d,

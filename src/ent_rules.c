@@ -57,6 +57,18 @@ int ent_uscc_check(const char *in, char out[19]) {
   return ent_uscc_check_char(out) == out[17] ? ENT_USCC_OK : ENT_USCC_CHECK;
 }
 
+void ent_uscc_make(uint64_t n, const char *area6, char out[19]) {
+  memcpy(out, "91", 2);
+  memcpy(out + 2, area6, 6);
+  uint64_t x = n * 2654435761u + 7u;
+  for (int i = 8; i < 17; i++) {
+    out[i] = uscc_chars[x % 31];
+    x = x / 31 + (uint64_t)i * 97u;
+  }
+  out[17] = ent_uscc_check_char(out);
+  out[18] = 0;
+}
+
 const char *ent_uscc_why_zh(int outcome) {
   switch (outcome) {
   case ENT_USCC_LENGTH: return "统一社会信用代码应为18位";

@@ -10,7 +10,7 @@
 // changes only its own record and requests, other units' and enterprises' rows stay invisible.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields, TODAY, addDays } from './lib.mjs';
+import { startServer, fields, TODAY, addDays, newDatabase, guatu } from './lib.mjs';
 import { xlsx } from './land_helpers.mjs';
 
 let server, office, admin, leader, huaju, jinshan, guihua, bank;
@@ -519,4 +519,30 @@ test('the demo has requests in every state of the loop', async () => {
   for (const s of ['open', 'accepted', 'in_progress', 'replied', 'closed', 'reopened']) assert.ok(states.has(s), s);
   const x = await office.get('/api/v1/enterprise-requests?format=xlsx');
   assert.equal(x.status, 200);
+});
+
+test('guatu gen fills the registry from the enterprise units: valid codes, figures, requests in every state, policies that find them', async () => {
+  const db = newDatabase();
+  const g = guatu(['gen', '--scale', 'district', '--db', db.url]);
+  assert.equal(g.status, 0, g.stderr);
+  const s = await startServer({ db, env: { GUATU_TODAY: '2026-11-15' } });
+  try {
+    const o = await s.login(['office', 'bench1234']);
+    const list = await o.get('/api/v1/enterprises?per_page=500');
+    assert.ok(list.body.total >= 10);
+    const units = (await o.get('/api/v1/units?per_page=500')).body.items.filter((u) => u.kind === 'enterprise');
+    assert.equal(list.body.total, units.length, 'one record per enterprise unit');
+    const valid = (c) => {
+      const v = [...c.slice(0, 17)].reduce((a, x, i) => a + CHARS.indexOf(x) * W[i], 0);
+      const k = 31 - (v % 31);
+      return CHARS[k === 31 ? 0 : k] === c[17];
+    };
+    assert.ok(list.body.items.every((e) => valid(e.uscc)));
+    const states = new Set((await o.get('/api/v1/enterprise-requests?per_page=500')).body.items.map((q) => q.state));
+    for (const st of ['open', 'replied', 'closed']) assert.ok(states.has(st), st);
+    const ps = (await o.get('/api/v1/policies')).body.items;
+    assert.equal(ps.length, 12);
+    const el = await o.get(`/api/v1/policies/${ps.find((p) => p.title === '稳岗就业补贴').id}/eligible`);
+    assert.ok(el.body.eligible > 0);
+  } finally { await s.stop(); db.cleanup(); }
 });
