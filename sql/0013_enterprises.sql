@@ -109,3 +109,34 @@ CREATE TABLE policy_grants (
   PRIMARY KEY (policy_id, enterprise_id)
 );
 CREATE INDEX policy_grants_ent ON policy_grants(enterprise_id);
+
+-- the supply–demand board 供需对接: what an enterprise needs or offers,
+-- the responses of other enterprises, and the office's match
+CREATE TABLE board_posts (
+  id {{ID}},
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  kind TEXT NOT NULL,                          -- need|offer
+  category TEXT NOT NULL,                      -- products|capacity|jobs|land|other
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',          -- open|matched|closed
+  matched_enterprise_id BIGINT REFERENCES enterprises(id),
+  match_note TEXT,
+  posted_by BIGINT REFERENCES users(id),
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX board_posts_state ON board_posts(state, id);
+CREATE INDEX board_posts_ent ON board_posts(enterprise_id);
+
+CREATE TABLE board_responses (
+  id {{ID}},
+  post_id BIGINT NOT NULL REFERENCES board_posts(id) ON DELETE CASCADE,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  text TEXT NOT NULL,
+  user_id BIGINT REFERENCES users(id),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX board_responses_post ON board_responses(post_id, id);
+CREATE INDEX board_responses_ent ON board_responses(enterprise_id);

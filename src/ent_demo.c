@@ -172,6 +172,7 @@ static int add_policy(demo_ctx *c, const demo_policy *p) {
 }
 
 static int ent_demo_requests(db *d, arena *a, const char *at, int32_t today);
+static int demo_board(db *d, const char *at);
 
 static int demo_enterprises(db *d, FILE *log) {
   arena a;
@@ -198,6 +199,7 @@ static int demo_enterprises(db *d, FILE *log) {
   }
   for (size_t i = 0; rc == 0 && i < sizeof policies / sizeof *policies; i++) rc = add_policy(&c, &policies[i]);
   if (rc == 0) rc = ent_demo_requests(d, &a, c.at, c.today);
+  if (rc == 0) rc = demo_board(d, c.at);
   if (rc == 0 && log)
     fprintf(log, "enterprises: %d from the seeds, %d generated, %zu policies, requests in every state\n", n, generated,
             sizeof policies / sizeof *policies);
@@ -296,6 +298,41 @@ static int ent_demo_requests(db *d, arena *a, const char *at, int32_t today) {
   }
   (void)a;
   cal_release(cal);
+  return rc;
+}
+
+/* The supply–demand board: what the seeds' enterprises need and offer. */
+static int demo_board(db *d, const char *at) {
+  static const struct {
+    const char *ent, *kind, *category, *title, *text, *responder, *response;
+    int matched;
+  } posts[] = {
+      {"湖南华巨新材料有限公司", "need", "jobs", "招聘数控操作工30名", "二期产线投产，需数控操作工30名，提供住宿。", "湖南韵达物流有限公司",
+       "我司可推荐转岗员工10名。", 0},
+      {"株洲格斯特动力机械有限公司", "offer", "capacity", "富余机加工产能对外协作", "每月约2000工时的精密机加工产能，可承接外协。",
+       "汉德车桥（株洲）齿轮有限公司", "有齿轮箱壳体外协需求，请联系。", 1},
+      {"湖南东裕美耐皿有限公司", "need", "products", "采购食品级包装材料", "年采购食品级包装材料约500万元，寻本地供应商。", NULL, NULL, 0},
+      {"湖南柳鑫电子新材料有限公司", "offer", "land", "闲置标准厂房出租", "园区内3000平方米标准厂房，可分割出租。", NULL, NULL, 0},
+  };
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < sizeof posts / sizeof *posts; i++) {
+    int64_t ent = db_int1(d, 0, "SELECT id FROM enterprises WHERE name = ?", DBT(posts[i].ent));
+    int64_t resp = posts[i].responder ? db_int1(d, 0, "SELECT id FROM enterprises WHERE name = ?", DBT(posts[i].responder)) : 0;
+    if (!ent) continue;
+    db_stmt *st = db_query(d,
+                           "INSERT INTO board_posts (enterprise_id, kind, category, title, text, state, matched_enterprise_id, match_note, "
+                           "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                           DBI(ent), DBT(posts[i].kind), DBT(posts[i].category), DBT(posts[i].title), DBT(posts[i].text),
+                           DBT(posts[i].matched ? "matched" : "open"), posts[i].matched && resp ? DBI(resp) : DBNULL,
+                           DBT(posts[i].matched ? "项目办牵线，双方已签订外协框架协议。" : NULL), DBT(at), DBT(at));
+    int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+    db_done(st);
+    if (!id) rc = -1;
+    if (rc == 0 && resp &&
+        db_exec(d, "INSERT INTO board_responses (post_id, enterprise_id, text, created_at) VALUES (?, ?, ?, ?)", DBI(id), DBI(resp),
+                DBT(posts[i].response), DBT(at)) != DB_OK)
+      rc = -1;
+  }
   return rc;
 }
 

@@ -546,3 +546,45 @@ test('guatu gen fills the registry from the enterprise units: valid codes, figur
     assert.ok(el.body.eligible > 0);
   } finally { await s.stop(); db.cleanup(); }
 });
+
+test('the supply–demand board: an enterprise posts, others respond (each sees only its own response), the office matches, the poster closes', async () => {
+  const me = (await huaju.get('/api/v1/enterprises')).body.items[0];
+  const bad = await huaju.post('/api/v1/board-posts', { kind: 'sell', category: 'gold', title: '', text: 'x' });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(fields(bad).sort(), ['category', 'kind', 'title']);
+  const p = await ok(huaju.post('/api/v1/board-posts', { kind: 'need', category: 'capacity', title: `外协加工${run}`, text: '需要热处理外协产能' }), 201);
+  assert.equal(p.enterprise_id, me.id);
+  assert.equal(p.state, 'open');
+  // two other enterprises respond through their own users
+  const mk = async (k) => {
+    const e = await newEnt({});
+    const login = `b${k}${run}`;
+    const u = await admin.post('/api/v1/users', { login, password: 'Board-2026-xy', name: '供需测试', phone: '13912340002', unit_id: e.unit_id, roles: ['enterprise'] });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    return [e, await server.login([login, 'Board-2026-xy'])];
+  };
+  const [[ea, ca], [eb, cb]] = [await mk('a'), await mk('b')];
+  assert.equal((await huaju.post(`/api/v1/board-posts/${p.id}/responses`, { text: '自己响应' })).status, 422, 'not to its own post');
+  await ok(ca.post(`/api/v1/board-posts/${p.id}/responses`, { text: 'A可承接' }), 201);
+  await ok(cb.post(`/api/v1/board-posts/${p.id}/responses`, { text: 'B可承接' }), 201);
+  const seenByA = await ok(ca.get(`/api/v1/board-posts/${p.id}`));
+  assert.deepEqual(seenByA.response_list.map((x) => x.enterprise_id), [ea.id], 'a competitor\'s response is not shown');
+  const seenByPoster = await ok(huaju.get(`/api/v1/board-posts/${p.id}`));
+  assert.deepEqual(seenByPoster.response_list.map((x) => x.enterprise_id).sort(), [ea.id, eb.id].sort());
+  assert.equal(seenByPoster.responses, 2);
+  // only the office matches; then nobody can respond
+  assert.equal((await huaju.post(`/api/v1/board-posts/${p.id}/match`, { enterprise_id: ea.id })).status, 403);
+  const m = await ok(office.post(`/api/v1/board-posts/${p.id}/match`, { enterprise_id: ea.id, note: '已牵线' }));
+  assert.equal(m.state, 'matched');
+  assert.equal(m.matched_enterprise_id, ea.id);
+  assert.equal((await cb.post(`/api/v1/board-posts/${p.id}/responses`, { text: '再响应' })).status, 409);
+  // another enterprise may not close it; the poster may
+  assert.equal((await ca.patch(`/api/v1/board-posts/${p.id}`, { state: 'closed' })).status, 403);
+  const closed = await ok(huaju.patch(`/api/v1/board-posts/${p.id}`, { state: 'closed' }, { 'If-Match': `"${m.version}"` }));
+  assert.equal(closed.state, 'closed');
+  const list = await ca.get(`/api/v1/board-posts?q=${encodeURIComponent(`外协加工${run}`)}`);
+  assert.equal(list.body.total, 1, 'the board is open to every enterprise');
+  assert.equal((await bank.get('/api/v1/board-posts')).status, 403);
+  const demo = await office.get('/api/v1/board-posts?kind=offer');
+  assert.ok(demo.body.items.some((x) => x.title === '富余机加工产能对外协作' && x.state === 'matched'));
+});
