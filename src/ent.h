@@ -121,6 +121,13 @@ extern const char *const ent_request_categories[];    /* labor financing land ap
 extern const char *const ent_request_categories_zh[]; /* 用工 融资 用地 审批 水电气 政策 其他 */
 /* The default deadline of a category in working days. */
 int ent_request_default_days(const char *category);
+/* The request events (accept comment reply confirm reopen, NULL) on the
+ * closed loop (loop.h): `confirm` is close then rate in one step (only
+ * whoever raised it rates, once), the others the loop's own actions.
+ * Returns a loop_verdict (LOOP_OK with *to set, LOOP_NOT_ACTOR,
+ * LOOP_WRONG_STATE, LOOP_ALREADY_RATED); -1 for an unknown event. */
+extern const char *const ent_request_events[];
+int ent_request_step(int from, const char *event, unsigned actors, int rated, int *to);
 
 /* ---- shared by the files of the area ---- */
 

@@ -172,11 +172,8 @@ static void request_get(req *r) {
   loop_state s = loop_state_parse(json_string_value(json_object_get(o, "state")));
   int rated = !json_is_null(json_object_get(o, "rating"));
   json_t *can = json_object();
-  json_object_set_new(can, "accept", json_boolean(loop_can(s, LOOP_ACCEPT, a, rated)));
-  json_object_set_new(can, "comment", json_boolean(loop_can(s, LOOP_COMMENT, a, rated)));
-  json_object_set_new(can, "reply", json_boolean(loop_can(s, LOOP_REPLY, a, rated)));
-  json_object_set_new(can, "confirm", json_boolean(loop_can(s, LOOP_CLOSE, a, rated) && (a & LOOP_RAISER)));
-  json_object_set_new(can, "reopen", json_boolean(loop_can(s, LOOP_REOPEN, a, rated)));
+  for (int i = 0; ent_request_events[i]; i++)
+    json_object_set_new(can, ent_request_events[i], json_boolean(ent_request_step(s, ent_request_events[i], a, rated, NULL) == LOOP_OK));
   json_object_set_new(o, "can", can);
   etag(r, o);
   reply_json(r, 200, o);
@@ -229,7 +226,6 @@ static void request_post(req *r) {
   commit_reply(r, rc, NULL, after, 201);
 }
 
-static const char *const event_types[] = {"accept", "comment", "reply", "confirm", "reopen", NULL};
 static const char *const event_fields[] = {"type", "text", "rating", "version", NULL};
 
 /* POST /api/v1/enterprise-requests/{id}/events {type, text, rating, version}
@@ -247,7 +243,7 @@ static void request_event(req *r) {
   if (!before) return reply_db_error(r, db_errcode(r->db));
   const char *type = NULL, *text = NULL;
   int64_t rating = 0;
-  jenum(r, in, "type", 1, event_types, &type);
+  jenum(r, in, "type", 1, ent_request_events, &type);
   int ts = jstr(r, in, "text", 0, 2000, &text);
   if (ts != JV_SET || !*text) text = NULL;
   int rs = jint(r, in, "rating", 0, 1, 5, &rating);
@@ -263,14 +259,14 @@ static void request_event(req *r) {
     json_decref(before);
     return reply_invalid(r);
   }
-  loop_state from = loop_state_parse(json_string_value(json_object_get(before, "state"))), to = from;
+  loop_state from = loop_state_parse(json_string_value(json_object_get(before, "state")));
   unsigned actors = actors_of(r, json_integer_value(json_object_get(before, "unit_id")),
                               json_integer_value(json_object_get(before, "enterprise_id")));
   int rated = !json_is_null(json_object_get(before, "rating"));
+  int next = from;
+  loop_verdict v = (loop_verdict)ent_request_step(from, type, actors, rated, &next);
+  loop_state to = (loop_state)next;
   loop_action act = strcmp(type, "confirm") == 0 ? LOOP_CLOSE : loop_action_parse(type);
-  loop_verdict v = loop_step(from, act, actors, rated, &to);
-  /* confirm = close, then rate: only whoever raised it rates */
-  if (v == LOOP_OK && act == LOOP_CLOSE) v = loop_step(to, LOOP_RATE, actors, rated, NULL);
   if (v != LOOP_OK) {
     json_decref(before);
     if (v == LOOP_NOT_ACTOR)

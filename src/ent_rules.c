@@ -18,6 +18,7 @@
 
 #include "ent.h"
 #include "http.h"
+#include "loop.h"
 #include "money.h"
 
 /* ---- USCC ---- */
@@ -316,4 +317,17 @@ static const int category_days[] = {5, 10, 15, 5, 3, 5, 5};
 int ent_request_default_days(const char *category) {
   int i = index_of(ent_request_categories, category);
   return i < 0 ? 5 : category_days[i];
+}
+
+const char *const ent_request_events[] = {"accept", "comment", "reply", "confirm", "reopen", NULL};
+
+int ent_request_step(int from, const char *event, unsigned actors, int rated, int *to) {
+  if (index_of(ent_request_events, event) < 0) return -1;
+  int confirm = strcmp(event, "confirm") == 0;
+  loop_state next = (loop_state)from;
+  loop_verdict v = loop_step((loop_state)from, confirm ? LOOP_CLOSE : loop_action_parse(event), actors, rated, &next);
+  /* confirm = close, then rate: only whoever raised it rates */
+  if (v == LOOP_OK && confirm) v = loop_step(next, LOOP_RATE, actors, rated, NULL);
+  if (v == LOOP_OK && to) *to = (int)next;
+  return (int)v;
 }

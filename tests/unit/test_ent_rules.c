@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../src/ent.h"
+#include "../../src/loop.h"
 #include "unit.h"
 
 static void test_uscc_real_codes_pass(void) {
@@ -184,9 +185,47 @@ static void test_request_categories_have_deadlines(void) {
   CHECK_EQ_STR(ent_request_categories_zh[1], "融资");
 }
 
+/* The request events on the closed loop: who may do what, and confirm as
+ * close + rate in one step. */
+static void test_request_events_on_the_loop(void) {
+  static const struct {
+    int from;
+    const char *event;
+    unsigned actors;
+    int rated, want, to;
+  } rows[] = {
+      {LOOP_OPEN, "accept", LOOP_HANDLER, 0, LOOP_OK, LOOP_ACCEPTED},
+      {LOOP_OPEN, "reply", LOOP_HANDLER, 0, LOOP_OK, LOOP_REPLIED},
+      {LOOP_OPEN, "reply", LOOP_RAISER, 0, LOOP_NOT_ACTOR, -1},
+      {LOOP_OPEN, "reply", LOOP_OFFICE, 0, LOOP_NOT_ACTOR, -1},
+      {LOOP_ACCEPTED, "comment", LOOP_HANDLER, 0, LOOP_OK, LOOP_IN_PROGRESS},
+      {LOOP_ACCEPTED, "comment", LOOP_RAISER, 0, LOOP_OK, LOOP_ACCEPTED},
+      {LOOP_IN_PROGRESS, "reply", LOOP_HANDLER, 0, LOOP_OK, LOOP_REPLIED},
+      {LOOP_REPLIED, "confirm", LOOP_RAISER, 0, LOOP_OK, LOOP_CLOSED},
+      /* the office may close a loop but not rate it: confirm is the raiser's */
+      {LOOP_REPLIED, "confirm", LOOP_OFFICE, 0, LOOP_NOT_ACTOR, -1},
+      {LOOP_REPLIED, "confirm", LOOP_HANDLER, 0, LOOP_NOT_ACTOR, -1},
+      {LOOP_OPEN, "confirm", LOOP_RAISER, 0, LOOP_WRONG_STATE, -1},
+      {LOOP_CLOSED, "confirm", LOOP_RAISER, 1, LOOP_WRONG_STATE, -1},
+      {LOOP_REPLIED, "reopen", LOOP_RAISER, 0, LOOP_OK, LOOP_REOPENED},
+      {LOOP_CLOSED, "reopen", LOOP_OFFICE, 1, LOOP_OK, LOOP_REOPENED},
+      {LOOP_OPEN, "reopen", LOOP_RAISER, 0, LOOP_WRONG_STATE, -1},
+      {LOOP_REOPENED, "reply", LOOP_HANDLER, 0, LOOP_OK, LOOP_REPLIED},
+      {LOOP_REOPENED, "accept", LOOP_HANDLER, 0, LOOP_OK, LOOP_ACCEPTED},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+    int to = -1;
+    int got = ent_request_step(rows[i].from, rows[i].event, rows[i].actors, rows[i].rated, &to);
+    CHECK_ROW(got == rows[i].want, "row %zu: %s from %d gave %d", i, rows[i].event, rows[i].from, got);
+    if (rows[i].want == LOOP_OK) CHECK_ROW(to == rows[i].to, "row %zu: %s went to %d", i, rows[i].event, to);
+  }
+  CHECK_EQ_INT(ent_request_step(LOOP_OPEN, "rate", LOOP_RAISER, 0, NULL), -1);
+  CHECK_EQ_INT(ent_request_step(LOOP_OPEN, "close", LOOP_OFFICE, 0, NULL), -1);
+}
+
 UNIT_MAIN(test_uscc_real_codes_pass, test_uscc_lowercase_is_normalised_to_capitals, test_uscc_wrong_check_character_is_refused,
           test_uscc_letters_i_o_z_s_v_and_lengths_are_refused, test_flags_round_trip_in_canonical_order,
           test_has_needs_every_listed_flag, test_in_on_flags_needs_any_of_them, test_ge_le_eq_on_money_in_any_written_form,
           test_employees_chain_and_town, test_missing_facts_need_application_unless_another_condition_fails,
           test_bad_conditions_name_the_index_and_part, test_canonical_json_writes_money_in_yuan,
-          test_request_categories_have_deadlines)
+          test_request_categories_have_deadlines, test_request_events_on_the_loop)
