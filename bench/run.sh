@@ -122,7 +122,7 @@ drain() {
 }
 declare -A RES # RES[store:row] = "req/s|p99|non2xx|total" or "n/a …"
 ROWS=(health projects project nodes battlemap dashboard problems rankings households households_unit household landprogress
-  approvals approvalstats enterprises write login)
+  approvals approvalstats enterprises finneeds finstats leads attractionstats questions open311 write login)
 declare -A ROWPATH=(
   [health]="/api/v1/health"
   [projects]="/api/v1/projects?level=province&stage=construction&per_page=20"
@@ -139,6 +139,12 @@ declare -A ROWPATH=(
   [approvals]="/api/v1/approvals?per_page=20"
   [approvalstats]="/api/v1/approvals/stats"
   [enterprises]="/api/v1/enterprises?per_page=20"
+  [questions]="/api/v1/questions?per_page=20"
+  [open311]="/open311/v2/requests.json"
+  [finneeds]="/api/v1/financing-needs?per_page=20"
+  [finstats]="/api/v1/financing/stats?year=2026"
+  [leads]="/api/v1/leads?per_page=20"
+  [attractionstats]="/api/v1/attraction/stats?year=2026"
   [write]="POST /api/v1/projects/{id}/reports"
   [login]="POST /api/v1/session"
 )
@@ -149,12 +155,18 @@ declare -A ROUTE=( # as the route table (/api/v1/openapi.json) names them
   [households]=/api/v1/households [households_unit]=/api/v1/households [household]="/api/v1/households/{id}"
   [landprogress]=/api/v1/land-progress [approvals]=/api/v1/approvals [approvalstats]=/api/v1/approvals/stats
   [enterprises]=/api/v1/enterprises
+  [questions]=/api/v1/questions [open311]=/open311/v2/requests.json
+  [finneeds]=/api/v1/financing-needs [finstats]=/api/v1/financing/stats
+  [leads]=/api/v1/leads [attractionstats]=/api/v1/attraction/stats
 )
 declare -A ROWTARGET=(
   [health]="≥ 50% of nginx req/s" [projects]="p99 < 10 ms" [project]="p99 < 10 ms" [nodes]="p99 < 10 ms"
   [battlemap]="p99 < 10 ms" [dashboard]="p99 < 50 ms" [problems]="p99 < 10 ms" [rankings]="p99 < 10 ms"
   [households]="p99 < 10 ms" [households_unit]="p99 < 10 ms" [household]="p99 < 10 ms" [landprogress]="p99 < 50 ms"
   [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [enterprises]="p99 < 10 ms"
+  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [questions]="p99 < 10 ms" [open311]="p99 < 50 ms"
+  [finneeds]="p99 < 10 ms" [finstats]="p99 < 50 ms"
+  [leads]="p99 < 10 ms" [attractionstats]="p99 < 50 ms"
   [write]="≥ 1,000 writes/s" [login]="tens/s (Argon2id)"
 )
 
@@ -350,7 +362,7 @@ ok() { # STORE ROW → ✓ / ✗ / blank
     dashboard) awk -v p="$p99" 'BEGIN{print (p < 50) ? "✓" : "✗"}' ;;
     write) awk -v a="$rps" -v n="${non2xx:-0}" 'BEGIN{print (a >= 1000 && n == 0) ? "✓" : "✗"}' ;;
     login) echo "" ;; # informational: the cost is the Argon2id setting
-    landprogress|approvalstats) awk -v p="$p99" -v n="${non2xx:-0}" 'BEGIN{print (p < 50 && n == 0) ? "✓" : "✗"}' ;;
+    landprogress|approvalstats|finstats|attractionstats|open311) awk -v p="$p99" -v n="${non2xx:-0}" 'BEGIN{print (p < 50 && n == 0) ? "✓" : "✗"}' ;;
     *) awk -v p="$p99" -v n="${non2xx:-0}" 'BEGIN{print (p < 10 && n == 0) ? "✓" : "✗"}' ;;
   esac
 }

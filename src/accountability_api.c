@@ -490,8 +490,10 @@ static const route accountability_routes[] = {
           "约谈通报问责名单 / The accountability list of a month (month, version)", 0, CACHE_NOT_PROBLEMS),
     ROUTE("GET", "/api/v1/accountability/settings", settings_get, RANKING_READERS, "问责与考核参数 / Rule and weight settings", 0),
     ROUTE("PUT", "/api/v1/accountability/settings", settings_put, ROLE_ADMIN, "修改问责与考核参数 / Change the settings", 0),
-    ROUTE("POST", "/api/v1/accountability/{month}/publish", accountability_publish, ROLE_ADMIN | ROLE_OFFICE,
-          "发布名单（冻结为新版本） / Publish the list as a frozen version", 0),
+    /* Leaders sign off the month's rankings (PRODUCT.md): publishing is the
+     * sign-off, by the office or by a leader. */
+    ROUTE("POST", "/api/v1/accountability/{month}/publish", accountability_publish, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER,
+          "签发并发布名单（冻结为新版本） / Sign off and publish the list as a frozen version", 0),
     ROUTE("POST", "/api/v1/accountability/{month}/flags", flag_create, ROLE_ADMIN | ROLE_OFFICE,
           "标记问责 / Flag a unit for discipline", 0),
     ROUTE("DELETE", "/api/v1/accountability/{month}/flags/{id}", flag_delete, ROLE_ADMIN | ROLE_OFFICE,

@@ -11,8 +11,10 @@
  */
 #include "attachments.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <stb_image.h>
 #include <stb_image_resize.h>
@@ -53,6 +55,41 @@ static int is_image(const char *mime) { return strncmp(mime, "image/", 6) == 0; 
 /* A decoded picture is capped so that a tiny file claiming 60000×60000
  * pixels cannot make the server allocate gigabytes. */
 #define MAX_PIXELS ((size_t)50 * 1000 * 1000)
+/* A decompression bomb: a 140 KB PNG of 7000×7000 blank pixels (49 MP,
+ * under the cap) decodes to 196 MB of RGBA and cost 1.7 s (issue 13).  A
+ * real photo decodes to 10–50 times its file size, a screenshot to a few
+ * hundred times; only a picture of (nearly) nothing reaches a thousand.
+ * Pictures decoding to more than BOMB_MIN_BYTES must stay under
+ * BOMB_RATIO times their file size, judged from the header alone. */
+#define BOMB_RATIO 1000
+#define BOMB_MIN_BYTES ((size_t)64 << 20)
+
+/* Decodes run at most one per core at a time (the rest wait their turn),
+ * so N uploads cost N cores' worth of CPU and at most that many decoded
+ * pictures in memory, never N of each. */
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t freed;
+  int running, limit;
+} decoders = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
+static void decode_slot_take(void) {
+  pthread_mutex_lock(&decoders.lock);
+  if (!decoders.limit) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    decoders.limit = n > 0 && n < 256 ? (int)n : 2;
+  }
+  while (decoders.running >= decoders.limit) pthread_cond_wait(&decoders.freed, &decoders.lock);
+  decoders.running++;
+  pthread_mutex_unlock(&decoders.lock);
+}
+
+static void decode_slot_give(void) {
+  pthread_mutex_lock(&decoders.lock);
+  decoders.running--;
+  pthread_cond_signal(&decoders.freed);
+  pthread_mutex_unlock(&decoders.lock);
+}
 
 typedef struct outbuf {
   unsigned char *p;
@@ -78,17 +115,29 @@ static void out_write(void *ctx, void *data, int size) {
   o->n += (size_t)size;
 }
 
-/* Decodes an image to RGBA; NULL when it is not a decodable picture. */
-static unsigned char *decode_rgba(const char *mime, const void *data, size_t len, int *w, int *h, int *webp) {
+/* Why a picture is refused from its header alone, before any pixel is
+ * decoded; NULL when it may be decoded. */
+static const char *header_refusal(size_t w, size_t h, size_t len) {
+  if (w * h > MAX_PIXELS)
+    return "图片像素过多（不超过5000万像素） / The image has too many pixels (at most 50 megapixels)";
+  if (w * h * 4 > BOMB_MIN_BYTES && w * h * 4 / BOMB_RATIO > len)
+    return "图片解压后的体积是文件的一千多倍（疑似“解压炸弹”），不予读取 / The image would decode to over a "
+           "thousand times its file size (a decompression bomb) and is refused";
+  return NULL;
+}
+
+/* Decodes an image to RGBA; NULL when it is not a decodable picture or
+ * its header is refused (*refusal then says why). */
+static unsigned char *decode_rgba(const char *mime, const void *data, size_t len, int *w, int *h, int *webp,
+                                  const char **refusal) {
   *webp = strcmp(mime, "image/webp") == 0;
+  *refusal = NULL;
   if (len > (size_t)INT32_MAX) return NULL;
-  if (*webp) {
-    if (!WebPGetInfo(data, len, w, h) || (size_t)*w * (size_t)*h > MAX_PIXELS) return NULL;
-    return WebPDecodeRGBA(data, len, w, h);
-  }
   int comp;
-  if (!stbi_info_from_memory(data, (int)len, w, h, &comp) || (size_t)*w * (size_t)*h > MAX_PIXELS) return NULL;
-  return stbi_load_from_memory(data, (int)len, w, h, &comp, 4);
+  int known = *webp ? WebPGetInfo(data, len, w, h) : stbi_info_from_memory(data, (int)len, w, h, &comp);
+  if (!known || *w <= 0 || *h <= 0) return NULL;
+  if ((*refusal = header_refusal((size_t)*w, (size_t)*h, len))) return NULL;
+  return *webp ? WebPDecodeRGBA(data, len, w, h) : stbi_load_from_memory(data, (int)len, w, h, &comp, 4);
 }
 
 static void free_rgba(unsigned char *px, int webp) {
@@ -155,14 +204,20 @@ static int prepare(int kind, const void *data, size_t len, prepared *p, const ch
   }
   if (is_image(mime)) {
     int webp;
-    unsigned char *px = decode_rgba(mime, data, len, &p->w, &p->h, &webp);
+    const char *refusal;
+    /* One slot from the decode to the freeing of the pixels. */
+    decode_slot_take();
+    unsigned char *px = decode_rgba(mime, data, len, &p->w, &p->h, &webp, &refusal);
+    if (px) {
+      p->thumb = make_thumb(px, p->w, p->h, &p->thumb_len);
+      free_rgba(px, webp);
+    }
+    decode_slot_give();
     if (!px) {
       *status = 422;
-      *why = "图片已损坏或尺寸过大（不超过5000万像素），无法读取 / The image is damaged or too large (at most 50 megapixels) and cannot be read";
+      *why = refusal ? refusal : "图片已损坏，无法读取 / The image is damaged and cannot be read";
       return -1;
     }
-    p->thumb = make_thumb(px, p->w, p->h, &p->thumb_len);
-    free_rgba(px, webp);
   }
   return 0;
 }

@@ -189,6 +189,12 @@ static void battlemap(req *r) {
       json_array_append_new(cur->nodes, node);
     }
     db_done(st);
+    /* land-acquisition nodes show the ledger's progress */
+    for (int i = 0; i < np; i++) {
+      size_t k;
+      json_t *node;
+      json_array_foreach(ps[i].nodes, k, node) node_attach_land(r->db, node);
+    }
   }
   free(idx);
 

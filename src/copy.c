@@ -173,6 +173,7 @@ static const struct {
     {"projects", "code", "%s-%s", NULL},
     {"node_templates", "name", "%s（%s）", "category"},
     {"project_fields", "label", "%s（%s）", NULL},
+    {"questions", "tracking_code", "%s-%s", NULL}, /* qa_tracking_code_ok takes the suffix */
 };
 
 static int copy_table(db *src, db *dst, table_info *ti, int units_t, const char *district, int *renamed) {

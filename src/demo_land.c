@@ -198,6 +198,9 @@ int land_demo(db *d, FILE *log) {
       if (!add(d, &a, &p, now)) rc = DB_ERROR;
     }
   }
+  /* the battle map's land-acquisition nodes follow the ledgers */
+  if (sany && rc == DB_OK) rc = land_sync_nodes(d, sany, now);
+  if (hard && rc == DB_OK) rc = land_sync_nodes(d, hard, now);
   int64_t staff = db_int1(d, 0, "SELECT id FROM users WHERE login = 'sany'");
   if (rc == DB_OK && staff) rc = db_exec(d, "INSERT INTO land_staff (user_id, granted_at) VALUES (?, ?)", DBI(staff), DBT(now));
   if (log && rc == DB_OK) fprintf(log, "land: 440 households on 2 projects\n");

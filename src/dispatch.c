@@ -27,6 +27,7 @@
 #include "ent.h"
 #include "http.h"
 #include "land.h"
+#include "qa.h"
 #include "lights.h"
 #include "notify.h"
 #include "problems.h"
@@ -236,6 +237,14 @@ int dispatch_generate_agenda(db *d, int64_t meeting, const char *date) {
       rc = add_item(d, meeting, &seq, pass ? "problem_new" : rows[i].esc ? "problem_escalated" : "problem_overdue",
                     rows[i].project, 0, rows[i].id, rows[i].title, rows[i].detail);
   }
+  qa_overdue *qs; /* citizens' questions past their deadline (qa.h): no project, so for the office's eyes */
+  int nq = rc == DB_OK ? qa_overdue_questions(d, &a, date, AGENDA_CAP, &qs) : 0;
+  if (nq < 0) rc = DB_ERROR;
+  for (int i = 0; rc == DB_OK && i < nq; i++)
+    rc = add_item(d, meeting, &seq, "question_overdue", 0, 0, 0,
+                  arena_printf(&a, "%s：%s — %s", qs[i].level == 2 ? "提级至区领导的问政" : qs[i].level == 1 ? "提级督办的问政" : "超期问政",
+                               qs[i].code, qs[i].title),
+                  arena_printf(&a, "承办部门：%s；提问：%s；答复时限：%s", qs[i].unit, qs[i].asked_on, qs[i].due_date));
   arena_release(&a);
   return rc;
 }

@@ -32,6 +32,9 @@
 #include "cli.h"
 #include "db_driver.h"
 #include "ent.h"
+#include "fin.h"
+#include "invest.h"
+#include "qa.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -1486,6 +1489,9 @@ static int cmd_gen(int argc, char **argv) {
     rc = fill(&g, "approval_events", "id, approval_id, type, on_date, reason, user_id, at", fill_approval_events);
   /* enterprise services (ent_gen.c): the registry from the enterprise units, requests, policies */
   if (rc == 0 && table_exists(d, "enterprises")) rc = ent_gen(d, g.seed, g.today, g.cal, stderr);
+  /* citizens' questions (qa_gen.c): 300 a county */
+  if (rc == 0 && table_exists(d, "questions")) rc = qa_gen(d, g.today, g.seed, 300, GEN_STAMP);
+  if (rc == 0 && table_exists(d, "fin_needs")) rc = fin_gen(d, g.seed, g.today, GEN_STAMP) == DB_OK ? 0 : -1;
   if (rc == 0)
     rc = db_exec(d,
                  "INSERT INTO year_targets (year, start_target, complete_target, project_count, investment_target, version, updated_at) "
@@ -1498,6 +1504,7 @@ static int cmd_gen(int argc, char **argv) {
     rc = db_script(d, reindex) == DB_OK ? 0 : -1;
   }
   free(reindex);
+  if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
@@ -1552,6 +1559,7 @@ static int cmd_gen(int argc, char **argv) {
       if (i < 4 ? with_land : with_approvals) printf("  %-19s %10lld\n", more[i], (long long)count_rows(d, more[i]));
     if (!with_land) printf("  land households: table missing in this build, skipped\n");
     if (!with_approvals) printf("  approvals: table missing in this build, skipped\n");
+    if (table_exists(d, "leads")) printf("  %-19s %10lld\n", "leads", (long long)count_rows(d, "leads"));
     printf("projects checksum %s\n", sum);
     printf("loaded in %.1f s, %.1f s with ANALYZE; password of every user: %s\n", t_load, now_s() - t0, BENCH_PASSWORD);
   }

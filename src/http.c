@@ -3,8 +3,10 @@
  * limits, overload shedding, the route table, the request pipeline
  * (authenticate → route → role check → CSRF → handler) and the access log.
  *
- * Threads: MHD's thread pool, one database connection per thread from the
- * pool in db.c, so a request never waits for another's connection.
+ * Threads: one MHD thread does the network I/O (epoll) and never waits for
+ * a handler; requests are handed to --threads workers through a bounded
+ * queue (see "the work queue" below), one database connection per worker
+ * from the pool in db.c.
  */
 #include "clock.h"
 #include "http.h"
@@ -516,7 +518,7 @@ static void run_handler(req *r, const route *rt) {
     version = rt->cacheable == CACHE_NOT_PROBLEMS
                   ? db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
-                             "'read') AND entity <> 'problem' ORDER BY id DESC LIMIT 1")
+                             "'read') AND entity NOT IN ('problem', 'question') ORDER BY id DESC LIMIT 1")
                   : db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
                              "'read') ORDER BY id DESC LIMIT 1");
@@ -588,11 +590,19 @@ done:
 
 /* ---- the MHD side ---- */
 
+/* One request on a connection, from its headers to its answer. */
+enum { JOB_READING, JOB_QUEUED, JOB_DONE };
 typedef struct conn_ctx {
   strbuf body;
   size_t limit;
   int too_big;
   size_t dropped; /* body bytes read and thrown away after too_big */
+  int admitted;   /* counted in work.pending */
+  int state;      /* JOB_*: the request is handed to a worker while QUEUED */
+  double t0;
+  req r; /* the request being answered (valid once QUEUED) */
+  struct MHD_Connection *conn;
+  struct conn_ctx *next; /* in the work queue */
 } conn_ctx;
 
 /* ---- connection admission: shed the idle and the slow, not the busy ----
@@ -790,6 +800,99 @@ static void access_log(const req *r, double ms) {
           r->method, r->path, r->status, ms, (long long)r->user.id, r->ip ? r->ip : "");
 }
 
+/* Paths served by the route table: the API, and the Open311 GeoReport v2
+ * API (open311.c) at the path civic apps expect; the rest is the web UI. */
+static int is_routed(const char *url) { return strncmp(url, "/api/", 5) == 0 || strncmp(url, "/open311/", 9) == 0; }
+
+/* ---- the work queue: admitted requests are bounded ----
+ *
+ * A request is admitted when its headers are in, and counts as pending
+ * until its answer is queued: while its body arrives, while it waits for a
+ * worker and while a worker handles it.  At most --max-pending requests are
+ * pending; the next one is answered 503 + Retry-After at once, from the
+ * I/O thread, without reading its body, so latency stays bounded by the
+ * queue's length instead of growing with the number of clients (issue 13,
+ * finding 13: 512 connections of uncached lists took over 2 s).  The I/O
+ * thread suspends a connection whose request is complete and puts it in
+ * the queue; a worker handles it and resumes the connection, and the I/O
+ * thread sends the answer.  Behind nginx, which buffers whole requests,
+ * the arriving-body part is a moment. */
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t ready;
+  conn_ctx *head, *tail;
+  int pending, max_pending;
+  int closing; /* shutting down: workers drain the queue and stop */
+} work = {.lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER};
+
+static int work_admit(void) {
+  pthread_mutex_lock(&work.lock);
+  int ok = !work.closing && work.pending < work.max_pending;
+  if (ok) work.pending++;
+  pthread_mutex_unlock(&work.lock);
+  return ok;
+}
+
+static void work_leave(void) {
+  pthread_mutex_lock(&work.lock);
+  work.pending--;
+  pthread_mutex_unlock(&work.lock);
+}
+
+/* Suspends the connection and queues its request; 0 when shutting down. */
+static int work_push(conn_ctx *cx) {
+  pthread_mutex_lock(&work.lock);
+  int ok = !work.closing;
+  if (ok) {
+    /* Suspended before a worker can see it, so the worker's resume always
+     * finds it suspended. */
+    MHD_suspend_connection(cx->conn);
+    cx->state = JOB_QUEUED;
+    cx->next = NULL;
+    if (work.tail) work.tail->next = cx;
+    else work.head = cx;
+    work.tail = cx;
+    pthread_cond_signal(&work.ready);
+  }
+  pthread_mutex_unlock(&work.lock);
+  return ok;
+}
+
+static void *worker(void *arg) {
+  (void)arg;
+  for (;;) {
+    pthread_mutex_lock(&work.lock);
+    while (!work.head && !work.closing) pthread_cond_wait(&work.ready, &work.lock);
+    conn_ctx *cx = work.head;
+    if (cx) {
+      work.head = cx->next;
+      if (!work.head) work.tail = NULL;
+    }
+    pthread_mutex_unlock(&work.lock);
+    if (!cx) return NULL; /* closing, and nothing left */
+    route_dispatch(&cx->r);
+    access_log(&cx->r, now_ms() - cx->t0);
+    struct MHD_Connection *c = cx->conn;
+    cx->state = JOB_DONE;
+    MHD_resume_connection(c); /* cx is the I/O thread's again from here */
+  }
+}
+
+/* The answer that refuses a request: over the bound, or shutting down. */
+static void reply_overloaded(req *r) {
+  reply_problem(r, 503, "系统繁忙 / Overloaded",
+                "请求过多，请稍后重试 / Too many requests are waiting; please retry shortly");
+  reply_header(r, "Retry-After", "1");
+}
+
+static void req_free(req *r) {
+  json_decref(r->errors);
+  json_decref(r->body_json);
+  free(r->out);
+  arena_release(&r->a);
+  memset(r, 0, sizeof *r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)cls;
@@ -798,16 +901,41 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (!cx) {
     cx = calloc(1, sizeof *cx);
     if (!cx) return MHD_NO;
-    conn_phase(c, CS_BODY, srv.body_ms);
-    cx->limit = strncmp(url, "/api/", 5) == 0 ? route_max_body(method, url) : DEFAULT_MAX_BODY;
-    sb_init(&cx->body, cx->limit + 1);
     *con_cls = cx;
+    cx->conn = c;
+    if (!connection_is_shed(c) && !work_admit()) {
+      /* Over the bound: refuse now, before reading a body. */
+      conn_phase(c, CS_HANDLING, 0);
+      req r = {0};
+      arena_init(&r.a);
+      r.conn = c;
+      r.method = method;
+      r.path = url;
+      r.ip = client_ip(c, &r.a);
+      reply_overloaded(&r);
+      reply_header(&r, "Connection", "close");
+      access_log(&r, 0);
+      enum MHD_Result ret = send_reply(c, &r);
+      req_free(&r);
+      return ret;
+    }
+    cx->admitted = !connection_is_shed(c);
+    conn_phase(c, CS_BODY, srv.body_ms);
+    cx->limit = is_routed(url) ? route_max_body(method, url) : DEFAULT_MAX_BODY;
+    sb_init(&cx->body, cx->limit + 1);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
     /* Announced as too big: still read (and drop) a body of sane size, so
      * the client gets its 413 instead of a connection reset mid-upload. */
     if (cl && strtoull(cl, NULL, 10) > cx->limit) cx->too_big = 1;
     if (!cx->too_big || (cl && strtoull(cl, NULL, 10) <= 64 * DEFAULT_MAX_BODY)) return MHD_YES;
   }
+  if (cx->state == JOB_DONE) {
+    /* A worker answered it (and resumed the connection): send. */
+    enum MHD_Result ret = send_reply(c, &cx->r);
+    req_free(&cx->r);
+    return ret;
+  }
+  if (cx->state == JOB_QUEUED) return MHD_YES; /* not expected: suspended */
   if (*upload_size) {
     if (!cx->too_big) sb_add(&cx->body, upload, *upload_size);
     if (cx->body.overflow || cx->body.len > cx->limit) cx->too_big = 1;
@@ -818,33 +946,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   *upload_size = 0;
   conn_phase(c, CS_HANDLING, 0);
 
-  double t0 = now_ms();
-  req r = {0};
-  arena_init(&r.a);
-  r.conn = c;
-  r.method = method;
-  r.path = url;
-  r.ip = client_ip(c, &r.a);
+  cx->t0 = now_ms();
+  req *r = &cx->r;
+  arena_init(&r->a);
+  r->conn = c;
+  r->method = method;
+  r->path = url;
+  r->ip = client_ip(c, &r->a);
   if (cx->too_big) {
-    reply_problem(&r, 413, "请求体过大 / Request body too large",
-                  arena_printf(&r.a, "请求体不得超过 %zu 字节 / The body may not exceed %zu bytes", cx->limit, cx->limit));
+    reply_problem(r, 413, "请求体过大 / Request body too large",
+                  arena_printf(&r->a, "请求体不得超过 %zu 字节 / The body may not exceed %zu bytes", cx->limit, cx->limit));
   } else if (connection_is_shed(c)) {
     /* Shed load early and cheaply instead of queueing without bound. */
-    reply_problem(&r, 503, "系统繁忙 / Overloaded", "请稍后重试 / Please retry shortly");
-    reply_header(&r, "Retry-After", "1");
-    reply_header(&r, "Connection", "close");
+    reply_problem(r, 503, "系统繁忙 / Overloaded", "请稍后重试 / Please retry shortly");
+    reply_header(r, "Retry-After", "1");
+    reply_header(r, "Connection", "close");
   } else {
-    r.body = cx->body.buf;
-    r.body_len = cx->body.len;
-    if (strncmp(url, "/api/", 5) == 0) route_dispatch(&r);
-    else static_serve(&r);
+    r->body = cx->body.buf;
+    r->body_len = cx->body.len;
+    if (!is_routed(url)) static_serve(r);
+    else if (work_push(cx)) return MHD_YES; /* a worker answers it */
+    else reply_overloaded(r);
   }
-  access_log(&r, now_ms() - t0);
-  enum MHD_Result ret = send_reply(c, &r);
-  json_decref(r.errors);
-  json_decref(r.body_json);
-  free(r.out);
-  arena_release(&r.a);
+  access_log(r, now_ms() - cx->t0);
+  enum MHD_Result ret = send_reply(c, r);
+  req_free(r);
   return ret;
 }
 
@@ -853,11 +979,23 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
   (void)toe;
   conn_ctx *cx = *con_cls;
   if (cx) {
+    if (cx->admitted) work_leave();
+    req_free(&cx->r);
     sb_release(&cx->body);
     free(cx);
   }
   *con_cls = NULL;
   conn_phase(c, CS_AWAITING, srv.idle_ms);
+}
+
+/* Lets the workers drain the queue, then joins and frees them. */
+static void work_stop(pthread_t *workers, int n) {
+  pthread_mutex_lock(&work.lock);
+  work.closing = 1;
+  pthread_cond_broadcast(&work.ready);
+  pthread_mutex_unlock(&work.lock);
+  for (int i = 0; i < n; i++) pthread_join(workers[i], NULL);
+  free(workers);
 }
 
 static void *ticker(void *arg) {
@@ -917,20 +1055,32 @@ int server_run(const server_opts *o) {
   srv.header_ms = 1000.0 * (o->header_timeout > 0 ? o->header_timeout : 10);
   srv.body_ms = 1000.0 * (o->body_timeout > 0 ? o->body_timeout : 120);
   srv.idle_ms = 1000.0 * IDLE_TIMEOUT_S;
+  work.max_pending = o->max_pending > 0 ? o->max_pending : 16 * threads;
+  work.closing = 0;
+  pthread_t *workers = calloc((size_t)threads, sizeof *workers);
+  int nworkers = 0;
+  while (workers && nworkers < threads && pthread_create(&workers[nworkers], NULL, worker, NULL) == 0) nworkers++;
+  if (nworkers == 0) {
+    fprintf(stderr, "guatu: cannot start worker threads\n");
+    free(workers);
+    db_pool_close();
+    return 1;
+  }
   srv.daemon = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, NULL,
+      MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
       (unsigned)(srv.max_connections * 4), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE,
       1024u, MHD_OPTION_END);
   if (!srv.daemon) {
     fprintf(stderr, "guatu: cannot listen on %s (in use?)\n", o->listen);
+    work_stop(workers, nworkers);
     db_pool_close();
     return 1;
   }
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv.daemon, MHD_DAEMON_INFO_BIND_PORT);
-  fprintf(stderr, "{\"level\":\"info\",\"msg\":\"guatu serving\",\"listen\":\"%s\",\"port\":%u,\"threads\":%d}\n",
-          o->listen, di ? di->port : 0, threads);
+  fprintf(stderr, "{\"level\":\"info\",\"msg\":\"guatu serving\",\"listen\":\"%s\",\"port\":%u,\"threads\":%d,\"max_pending\":%d}\n",
+          o->listen, di ? di->port : 0, nworkers, work.max_pending);
   struct sigaction act = {0};
   act.sa_handler = on_signal;
   sigaction(SIGINT, &act, NULL);
@@ -941,6 +1091,9 @@ int server_run(const server_opts *o) {
   int reaping = pthread_create(&reap_thread, NULL, reaper, NULL) == 0;
   while (!stop_requested) pause();
   if (reaping) pthread_join(reap_thread, NULL);
+  /* The workers answer what is queued (resuming those connections) before
+   * MHD stops: it must not be stopped with a connection suspended. */
+  work_stop(workers, nworkers);
   MHD_stop_daemon(srv.daemon);
   if (ticking) pthread_join(tick_thread, NULL);
   cache_clear();

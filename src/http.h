@@ -86,7 +86,8 @@ typedef struct route {
    * (dashboards, the battle map, rankings): answers are kept in process and
    * reused until the data changes (see the response cache in http.c).
    * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
-   * problems (escalations tick by every second) do not. */
+   * problems (escalations tick by every second) and to citizens' questions
+   * (qa.h: asked all day long, shown by none of these answers) do not. */
   int cacheable;
   /* Set by ROUTE(): the handler's name and the file that registers it, for
    * `guatu routes`. */
@@ -240,6 +241,7 @@ typedef struct server_opts {
   int header_timeout; /* seconds to send a request's headers once connected */
   int body_timeout;   /* seconds to send a request's body once its headers are in */
   int quiet;          /* no access log */
+  int max_pending;    /* requests admitted and not yet answered; more get 503 (0: 16 per thread) */
 } server_opts;
 int server_run(const server_opts *o);
 

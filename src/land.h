@@ -17,6 +17,7 @@
 #ifndef GUATU_LAND_H
 #define GUATU_LAND_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,23 @@ int land_area_mismatch(double outline_m2, int64_t recorded_hmu);
 /* --- for other areas (battle map, monthly tasks, dispatch) ---------------- */
 /* Households of a project in a state at least `min_state`, and the total. */
 int64_t land_count_at_least(db *d, int64_t project_id, int min_state);
+
+/* The ledger's figures for a project's land-acquisition node (节点 kind
+ * `land_acquisition`): households and those handed over, acquired land (of
+ * households handed over) against the plan, in hundredths of 亩. */
+typedef struct land_node_fig {
+  int64_t households, handed_over, acquired, planned;
+  int done; /* every household handed over, or acquired >= planned (> 0) */
+} land_node_fig;
+int land_node_figures(db *d, int64_t project_id, land_node_fig *f);
+/* The figures as the node's `land` object {households, handed_over,
+ * acquired_mu, planned_mu, acquired_rate, done}; JSON null when the project
+ * has neither households nor a plan (or on a database error). */
+json_t *land_node_json(db *d, int64_t project_id);
+/* When the project's acquisition is done, its land-acquisition nodes that
+ * have no actual date take the day it was done (the handover that completed
+ * it), in the caller's transaction.  DB_OK or the error. */
+int land_sync_nodes(db *d, int64_t project_id, const char *at);
 
 /* An open hard case (疑难个案) awaiting the leading group, for the dispatch
  * agenda: its household (village, head) and the issue. */

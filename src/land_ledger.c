@@ -129,7 +129,11 @@ json_t *land_household_json(db *d, int64_t id, int full, int with_detail) {
   while (st && db_step(st) == DB_ROW) json_array_append_new(items, item_json(st));
   db_done(st);
   st = db_query(d,
-                "SELECT y.id, y.item_id, i.kind, y.amount AS amount__m, y.paid_on, y.payer, y.voucher_id, u.name AS user_name, "
+                "SELECT y.id, y.item_id, i.kind, y.amount AS amount__m, y.paid_on, y.payer, "
+                /* the voucher: the latest attachment uploaded for the payment */
+                "(SELECT MAX(a.id) FROM attachments a WHERE a.entity = 'land_payment' AND a.entity_id = y.id) AS voucher_id, "
+                "(SELECT a.name FROM attachments a WHERE a.id = (SELECT MAX(b.id) FROM attachments b WHERE "
+                "b.entity = 'land_payment' AND b.entity_id = y.id)) AS voucher_name, u.name AS user_name, "
                 "y.created_at FROM land_payments y JOIN land_items i ON i.id = y.item_id LEFT JOIN users u ON u.id = y.user_id "
                 "WHERE y.household_id = ? ORDER BY y.paid_on, y.id",
                 DBI(id));
@@ -346,8 +350,12 @@ static void households_list_in(req *r, int64_t project) {
     sb_adds(&w, " AND h.grp = ?");
     args[n++] = DBT(group);
   }
+  int all = scope_reads_all(r);
   if (state) {
-    sb_adds(&w, " AND h.state = ?");
+    /* in scope, the user's projects lead (their households by the project
+     * index); `|| ''` keeps SQLite off the state index, which would read
+     * every household of the state province-wide (0.23 s → 0.02 s) */
+    sb_adds(&w, all ? " AND h.state = ?" : " AND h.state || '' = ?");
     args[n++] = DBT(state);
   }
   if (owing) sb_adds(&w, " AND h.paid < h.due");
@@ -360,15 +368,23 @@ static void households_list_in(req *r, int64_t project) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  if (has_role(r, ROLE_PUBLIC) && !scope_reads_all(r)) sb_adds(&w, " AND 1 = 0");
-  project_scope_sql(r, &w, args, &n);
+  if (has_role(r, ROLE_PUBLIC) && !all) sb_adds(&w, " AND 1 = 0");
+  if (!all) {
+    /* the scope as the set of the user's projects: the households follow
+     * by the project index, and the count needs no join */
+    sb_adds(&w, " AND h.project_id IN (SELECT p.id FROM projects p WHERE 1 = 1");
+    project_scope_sql(r, &w, args, &n);
+    sb_adds(&w, ")");
+  }
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
-  /* every household has its project (a foreign key, NOT NULL): the count
-   * joins projects only for the scope, the sole filter on p */
+  /* With nothing to filter, the count has no WHERE at all: SQLite then
+   * counts the entries of the smallest index (5 ms for 1,000,000
+   * households) where "WHERE 1 = 1" made it scan the widest covering index
+   * (40 ms). */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h %s %s",
-                                        scope_reads_all(r) ? "" : "JOIN projects p ON p.id = h.project_id", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM land_households h %s",
+                                        strcmp(where, "WHERE 1 = 1") == 0 ? "" : where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
@@ -422,8 +438,8 @@ static void household_get(req *r) {
 
 /* PATCH /api/v1/households/{id} */
 static void household_patch(req *r) {
-  int64_t id = req_id(r, 0);
-  if (!id || !land_household_open(r, id, PSCOPE_WRITE, NULL)) return;
+  int64_t id = req_id(r, 0), pid = id ? land_household_open(r, id, PSCOPE_WRITE, NULL) : 0;
+  if (!pid) return;
   json_t *in = req_json(r, hh_fields);
   if (!in) return;
   int64_t version = req_version(r, in);
@@ -450,6 +466,8 @@ static void household_patch(req *r) {
     return reply_problem(r, 409, "版本冲突 / Version conflict",
                          "该户已被他人修改，请刷新后重试 / The household changed meanwhile; reload and retry");
   }
+  /* a corrected area of a household handed over may complete the acquisition */
+  if (rc == DB_OK) rc = land_sync_nodes(r->db, pid, now_rfc3339(&r->a));
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "land_household", id, before, after) : db_errcode(r->db);
   if (after) etag(r, after);
@@ -675,8 +693,8 @@ static int view_load(db *d, arena *a, int64_t id, land_hh_view *v, int64_t *vers
 static void transition_post(req *r) {
   static const char *const fields[] = {"to", "on", "version", NULL};
   static const char *const targets[] = {"valued", "signed", "demolished", "handed_over", NULL};
-  int64_t id = req_id(r, 0);
-  if (!id || !land_household_open(r, id, PSCOPE_WRITE, NULL)) return;
+  int64_t id = req_id(r, 0), pid = id ? land_household_open(r, id, PSCOPE_WRITE, NULL) : 0;
+  if (!pid) return;
   json_t *in = req_json(r, fields);
   if (!in) return;
   const char *to = NULL, *on = NULL;
@@ -716,6 +734,8 @@ static void transition_post(req *r) {
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO land_events (household_id, from_state, to_state, on_date, user_id, at) VALUES (?, ?, ?, ?, ?, ?)",
                  DBI(id), DBT(land_states[v.state]), DBT(to), DBT(on), DBI(r->user.id), DBT(now));
+  /* the battle map's land-acquisition node completes with the acquisition */
+  if (rc == DB_OK && target == LS_HANDED_OVER) rc = land_sync_nodes(r->db, pid, now);
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;
   if (rc == DB_OK) rc = after ? audit_log(r, "update", "land_household", id, before, after) : db_errcode(r->db);
   if (after) etag(r, after);
@@ -781,8 +801,10 @@ int64_t land_count_at_least(db *d, int64_t project_id, int min_state) {
 #define LAND_WRITERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT)
 
 static const route land_ledger_routes[] = {
-    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0),
-    ROUTE("GET", "/api/v1/projects/{id}/households", project_households_list, LAND_READERS, "项目征拆台账 / A project's ledger", 0),
+    /* cacheable: masked answers per user, renewed by any audited change */
+    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/projects/{id}/households", project_households_list, LAND_READERS, "项目征拆台账 / A project's ledger", 0,
+          CACHE_ANY),
     ROUTE("POST", "/api/v1/projects/{id}/households", household_post, LAND_WRITERS, "新增被征收户 / Add a household", 0),
     ROUTE("GET", "/api/v1/households/{id}", household_get, LAND_READERS, "被征收户详情 / One household", 0),
     ROUTE("PATCH", "/api/v1/households/{id}", household_patch, LAND_WRITERS, "修改被征收户 / Change a household", 0),

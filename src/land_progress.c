@@ -79,6 +79,75 @@ static json_t *progress_make(const progress_sums *ps, int64_t planned) {
   return o;
 }
 
+/* ---- the battle map's land-acquisition nodes ---- */
+
+int land_node_figures(db *d, int64_t project_id, land_node_fig *f) {
+  memset(f, 0, sizeof *f);
+  db_stmt *st = db_query(d,
+                         "SELECT p.land_plan_mu, COUNT(h.id), "
+                         "COALESCE(SUM(CASE WHEN h.state = 'handed_over' THEN 1 ELSE 0 END), 0), "
+                         "COALESCE(SUM(CASE WHEN h.state = 'handed_over' THEN h.collective_mu + h.state_mu ELSE 0 END), 0) "
+                         "FROM projects p LEFT JOIN land_households h ON h.project_id = p.id WHERE p.id = ? "
+                         "GROUP BY p.id, p.land_plan_mu",
+                         DBI(project_id));
+  int rc = st && db_step(st) == DB_ROW ? DB_OK : DB_ERROR;
+  if (rc == DB_OK) {
+    f->planned = db_int(st, 0);
+    f->households = db_int(st, 1);
+    f->handed_over = db_int(st, 2);
+    f->acquired = db_int(st, 3);
+    f->done = (f->households > 0 && f->handed_over == f->households) || (f->planned > 0 && f->acquired >= f->planned);
+  }
+  db_done(st);
+  return rc;
+}
+
+json_t *land_node_json(db *d, int64_t project_id) {
+  land_node_fig f;
+  if (land_node_figures(d, project_id, &f) != DB_OK || (f.households == 0 && f.planned == 0)) return json_null();
+  char rate[32];
+  rate_format(f.acquired, f.planned, rate);
+  return json_pack("{s:I, s:I, s:o, s:o, s:o, s:b}", "households", (json_int_t)f.households, "handed_over",
+                   (json_int_t)f.handed_over, "acquired_mu", json_area(f.acquired), "planned_mu", json_area(f.planned),
+                   "acquired_rate", f.planned > 0 ? json_string(rate) : json_null(), "done", f.done);
+}
+
+/* The day the acquisition was done: the last handover when every household
+ * is handed over, else the handover that brought the acquired land to the
+ * plan.  Into buf (11 bytes); 0 when found. */
+static int land_done_on(db *d, int64_t project_id, const land_node_fig *f, char buf[11]) {
+  db_stmt *st = db_query(d,
+                         "SELECT handed_over_on, collective_mu + state_mu FROM land_households WHERE project_id = ? "
+                         "AND state = 'handed_over' AND handed_over_on IS NOT NULL ORDER BY handed_over_on, id",
+                         DBI(project_id));
+  int64_t sum = 0;
+  int found = 0;
+  int all = f->households > 0 && f->handed_over == f->households;
+  while (st && db_step(st) == DB_ROW) {
+    snprintf(buf, 11, "%s", db_text(st, 0));
+    found = 1;
+    sum += db_int(st, 1);
+    if (!all && f->planned > 0 && sum >= f->planned) break;
+  }
+  db_done(st);
+  return found ? 0 : -1;
+}
+
+int land_sync_nodes(db *d, int64_t project_id, const char *at) {
+  int64_t open = db_int1(d, -1, "SELECT COUNT(*) FROM nodes WHERE project_id = ? AND kind = 'land_acquisition' AND actual_date IS NULL",
+                         DBI(project_id));
+  if (open < 0) return db_errcode(d);
+  if (open == 0) return DB_OK;
+  land_node_fig f;
+  if (land_node_figures(d, project_id, &f) != DB_OK) return db_errcode(d);
+  char on[11];
+  if (!f.done || land_done_on(d, project_id, &f, on) != 0) return DB_OK;
+  return db_exec(d,
+                 "UPDATE nodes SET actual_date = ?, version = version + 1, updated_at = ? WHERE project_id = ? "
+                 "AND kind = 'land_acquisition' AND actual_date IS NULL",
+                 DBT(on), DBT(at), DBI(project_id));
+}
+
 /* GET /api/v1/projects/{id}/land-progress */
 static void project_progress(req *r) {
   int64_t id = req_id(r, 0);
@@ -199,6 +268,9 @@ static void campaign(req *r) {
     const char *s = st && db_step(st) == DB_ROW ? db_text(st, 0) : NULL;
     if (!s || date_parse(s, &d0) != 0) d0 = d1;
     db_done(st);
+    /* a ledger surveyed years before its latest move: the chart shows the
+     * last 1100 days, what came before counted into the first day's totals */
+    if (d1 - d0 > 1100) d0 = d1 - 1100;
   }
   if (d1 < d0 || d1 - d0 > 1100) {
     field_error(r, "from", "区间应为0到1100天", "the range must be 0 to 1100 days");

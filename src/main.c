@@ -42,7 +42,8 @@ COMMAND_REGISTER(init_cmd)
 
 static const char serve_usage[] =
     "guatu serve --db FILE|postgres://… [--listen 127.0.0.1:8080] [--threads N] [--max-connections N]\n"
-    "            [--max-per-ip N (64; 0 = no limit)] [--header-timeout SECONDS (10)] [--body-timeout SECONDS (120)] [--quiet]";
+    "            [--max-per-ip N (64; 0 = no limit)] [--header-timeout SECONDS (10)] [--body-timeout SECONDS (120)]\n"
+    "            [--max-pending N (16 per thread; or GUATU_MAX_PENDING)] [--quiet]";
 static int cmd_serve(int argc, char **argv) {
   if (cli_wants_help(argc, argv)) return printf("%s\n", serve_usage), 0;
   db *d = cli_open_db(argc, argv, serve_usage);
@@ -53,18 +54,29 @@ static int cmd_serve(int argc, char **argv) {
   if (!o.db_url) o.db_url = getenv("GUATU_DB");
   o.listen = cli_opt(argc, argv, "--listen");
   if (!o.listen) o.listen = "127.0.0.1:8080";
-  long threads, max_conns, per_ip, header_s, body_s;
+  long threads, max_conns, per_ip, header_s, body_s, pending;
+  /* The bound on waiting requests: the flag, else GUATU_MAX_PENDING, else
+   * 16 per worker thread (0). */
+  const char *env_pending = getenv("GUATU_MAX_PENDING");
+  char *end = NULL;
+  long pending_default = env_pending && *env_pending ? strtol(env_pending, &end, 10) : 0;
+  if (end && (*end || pending_default < 0 || pending_default > 1000000)) {
+    fprintf(stderr, "guatu: GUATU_MAX_PENDING wants a number from 1 to 1000000, not '%s'\n", env_pending);
+    return 2;
+  }
   if (cli_int(argc, argv, "--threads", 4, 1, 256, &threads) != 0 ||
       cli_int(argc, argv, "--max-connections", 256, 1, 100000, &max_conns) != 0 ||
       cli_int(argc, argv, "--max-per-ip", 64, 0, 100000, &per_ip) != 0 ||
       cli_int(argc, argv, "--header-timeout", 10, 1, 3600, &header_s) != 0 ||
-      cli_int(argc, argv, "--body-timeout", 120, 1, 86400, &body_s) != 0)
+      cli_int(argc, argv, "--body-timeout", 120, 1, 86400, &body_s) != 0 ||
+      cli_int(argc, argv, "--max-pending", pending_default, 0, 1000000, &pending) != 0)
     return 2;
   o.max_per_ip = (int)per_ip;
   o.header_timeout = (int)header_s;
   o.body_timeout = (int)body_s;
   o.threads = (int)threads;
   o.max_connections = (int)max_conns;
+  o.max_pending = (int)pending;
   o.quiet = cli_flag(argc, argv, "--quiet");
   return server_run(&o);
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "calendar_db.h"
+#include "land.h"
 #include "nodes.h"
 #include "projects.h"
 
@@ -51,10 +52,17 @@ json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out) {
   return o;
 }
 
+void node_attach_land(db *d, json_t *node) {
+  const char *kind = json_string_value(json_object_get(node, "kind"));
+  if (kind && strcmp(kind, "land_acquisition") == 0)
+    json_object_set_new(node, "land", land_node_json(d, json_integer_value(json_object_get(node, "project_id"))));
+}
+
 json_t *node_json(db *d, int64_t id, const light_ctx *lc) {
   db_stmt *st = db_query(d, NODE_SELECT "WHERE n.id = ?", DBI(id));
   json_t *o = st && db_step(st) == DB_ROW ? node_row_json(st, lc, NULL) : NULL;
   db_done(st);
+  if (o) node_attach_land(d, o);
   return o;
 }
 
@@ -63,6 +71,9 @@ static json_t *project_nodes(db *d, int64_t project_id, const light_ctx *lc) {
   db_stmt *st = db_query(d, NODE_SELECT "WHERE n.project_id = ? ORDER BY n.seq, n.id", DBI(project_id));
   while (st && db_step(st) == DB_ROW) json_array_append_new(items, node_row_json(st, lc, NULL));
   db_done(st);
+  size_t i;
+  json_t *n;
+  json_array_foreach(items, i, n) node_attach_land(d, n);
   return items;
 }
 
@@ -373,6 +384,8 @@ static void nodes_create(req *r) {
       rc = nodes_apply_template(r->db, pid, json_object_get(tpl, "steps"), s, lc.cal, at, p.unit_id, p.hq_id, p.owner_unit_id) == 0
                ? DB_OK
                : db_errcode(r->db);
+    /* a land-acquisition step of a ledger already done is done too */
+    if (rc == DB_OK) rc = land_sync_nodes(r->db, pid, at);
     json_t *items = rc == DB_OK ? project_nodes(r->db, pid, &lc) : NULL;
     json_t *after = items ? json_pack("{s:I, s:s, s:O}", "template_id", (json_int_t)tid, "start", start, "nodes", items) : NULL;
     if (rc == DB_OK) rc = audit_log(r, "apply_template", "project", pid, NULL, after);
@@ -411,6 +424,8 @@ static void nodes_create(req *r) {
                          DBT(actual), DBT(note), dep ? DBI(dep) : DBNULL, DBT(at), DBT(at));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
+  /* a land-acquisition node of a ledger already done is done too */
+  if (id && !actual && strcmp(kind, "land_acquisition") == 0 && land_sync_nodes(r->db, pid, at) != DB_OK) id = 0;
   json_t *after = id ? node_json(r->db, id, &lc) : NULL;
   rc = after ? audit_log(r, "create", "node", id, NULL, after) : db_errcode(r->db);
   commit_reply(r, rc, NULL, after, 201);

@@ -18,6 +18,9 @@
   "n.actual_date, n.note, n.depends_on, n.version FROM nodes n LEFT JOIN units u ON u.id = n.unit_id "
 json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out);
 json_t *node_json(db *d, int64_t id, const light_ctx *lc);
+/* A land-acquisition node gets `land`: the ledger's progress (land.h
+ * land_node_json); other nodes are left as they are. */
+void node_attach_land(db *d, json_t *node);
 
 /* Appends a template's steps as nodes laid out in working days from start.
  * unit_role picks the node's unit among the three ids. */

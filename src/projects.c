@@ -22,6 +22,7 @@
  * public reads only published projects.
  */
 #include "clock.h"
+#include "land.h"
 #include "projects.h"
 
 #include <stdarg.h>
@@ -351,6 +352,8 @@ int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at) {
   }
   if (rc == DB_OK && p->has_land_plan) /* the land acquisition plan (land.h) */
     rc = db_exec(d, "UPDATE projects SET land_plan_mu = ? WHERE id = ?", DBI(p->land_plan), DBI(id));
+  if (rc == DB_OK && p->has_land_plan) /* a plan now reached completes the land-acquisition nodes */
+    rc = land_sync_nodes(d, id, at);
   if (rc == DB_OK && p->plan) {
     rc = db_exec(d, "DELETE FROM project_plans WHERE project_id = ?", DBI(id));
     const char *y;

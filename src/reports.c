@@ -58,6 +58,13 @@ const char *report_months_sum(char *buf, size_t len, const char *alias, int upto
   return buf;
 }
 
+int64_t report_approved_total(db *d, int64_t project_id) {
+  return db_int1(d, 0,
+                 "SELECT COALESCE(SUM(m01 + m02 + m03 + m04 + m05 + m06 + m07 + m08 + m09 + m10 + m11 + m12), 0) "
+                 "FROM report_totals WHERE project_id = ?",
+                 DBI(project_id));
+}
+
 int report_totals_add(db *d, int64_t project_id, const char *period, int64_t fen) {
   int y, m;
   if (month_parse(period, &y, &m) != 0) return DB_ERROR;

@@ -10,13 +10,13 @@
 
 #include "db.h"
 
-/* Today in China, or GUATU_TODAY when set (tests, demos). */
-int32_t report_today(void);
 /* settings report.deadline_day (1..28), default 25. */
 int report_deadline_day(db *d);
 /* Adds an approved report's investment to report_totals; inside the
  * caller's transaction. */
 int report_totals_add(db *d, int64_t project_id, const char *period, int64_t fen);
+/* A project's approved investment over all years (fen), from report_totals. */
+int64_t report_approved_total(db *d, int64_t project_id);
 /* Recomputes report_totals from the approved reports (demo, bulk loads). */
 int report_totals_rebuild(db *d);
 /* "m01 + m02 + … + mNN" for months 1..upto (1..12), prefixed with `alias.`. */

@@ -4,7 +4,8 @@
  * measure, or a node to reach by a date), the unit reports its actuals,
  * and the office confirms them; an actual the office sets itself counts as
  * confirmed.  A task may instead be `derived`: its actual then comes from
- * guatu's own data (node reached, approved investment of linked projects)
+ * guatu's own data (node reached, approved investment of linked projects,
+ * land handed over and houses demolished in the month from the land ledger)
  * and always counts.  Only counted actuals decide `completed`.
  *
  * GET   /api/v1/tasks?month=&unit=&kind=&completed=&q=   list (scope: own unit and sub-units)
@@ -290,10 +291,12 @@ static void task_create(req *r) {
   int64_t *pids = read_projects(r, in, &np);
   if (source && strcmp(source, "derived") == 0) {
     if (kind == TK_NODE && !hn) field_error(r, "node_id", "自动取数的节点任务须指定节点", "a derived node task needs node_id");
-    if (kind == TK_INVESTMENT && np <= 0)
-      field_error(r, "project_ids", "自动取数的投资任务须关联项目", "a derived investment task needs linked projects");
-    if (kind >= 0 && kind != TK_NODE && kind != TK_INVESTMENT)
-      field_error(r, "source", "只有节点和投资任务可自动取数", "only node and investment tasks can be derived");
+    if ((kind == TK_INVESTMENT || kind == TK_LAND || kind == TK_DEMOLITION) && np <= 0)
+      field_error(r, "project_ids", "自动取数的投资、征拆和拆房任务须关联项目",
+                  "a derived investment, land or demolition task needs linked projects");
+    if (kind == TK_COUNT)
+      field_error(r, "source", "只有节点、投资、征拆和拆房任务可自动取数",
+                  "only node, investment, land and demolition tasks can be derived");
     if (has_actual) field_error(r, "actual", "自动取数的任务不能填报实际", "a derived task takes no actual");
   }
   if (has_errors(r)) return reply_invalid(r);
@@ -349,8 +352,9 @@ static void task_update(req *r) {
   const char *source = json_string_value(json_object_get(before, "source"));
   const char *kind_s = NULL;
   if (office && jenum(r, in, "kind", 0, task_kind_names, &kind_s) == JV_SET) kind = task_kind_parse(kind_s);
-  if (kind != TK_NODE && kind_s && strcmp(source, "derived") == 0 && kind != TK_INVESTMENT)
-    field_error(r, "kind", "自动取数的任务只能是节点或投资", "a derived task must be a node or investment task");
+  if (kind == TK_COUNT && kind_s && strcmp(source, "derived") == 0)
+    field_error(r, "kind", "自动取数的任务只能是节点、投资、征拆或拆房",
+                "a derived task must be a node, investment, land or demolition task");
   int64_t unit_id = 0, target = 0, actual = 0, weight = 0, node_id = 0;
   const char *month = NULL, *title = NULL, *desc = NULL, *deadline = NULL;
   int hu = office && jint(r, in, "unit_id", 0, 1, INT64_MAX, &unit_id) == JV_SET;

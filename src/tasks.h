@@ -12,10 +12,19 @@
 /* Over `tasks t`: the actual as reported or derived.  A node task is
  * reached when its node's actual date is on or before the deadline; an
  * investment task sums the approved reports of its linked projects for the
- * task's month. */
+ * task's month; a land task sums the land (hundredths of 亩) of the linked
+ * projects' households handed over (交地) in the month, a demolition task
+ * the houses (栋) of those demolished (倒房) in the month — the land ledger's
+ * figures (land.h). */
 #define TASK_ACTUAL_SQL                                                                                             \
   "(CASE WHEN t.source = 'derived' AND t.kind = 'node' THEN (CASE WHEN EXISTS (SELECT 1 FROM nodes n WHERE "         \
   "n.id = t.node_id AND n.actual_date IS NOT NULL AND n.actual_date <= t.deadline) THEN 1 ELSE 0 END) "              \
+  "WHEN t.source = 'derived' AND t.kind = 'land' THEN (SELECT CAST(COALESCE(SUM(h.collective_mu + h.state_mu), 0) "  \
+  "AS BIGINT) FROM land_households h JOIN task_projects tp ON tp.project_id = h.project_id WHERE tp.task_id = t.id "  \
+  "AND h.state = 'handed_over' AND h.handed_over_on >= (t.month || '-01') AND h.handed_over_on <= (t.month || '-31')) " \
+  "WHEN t.source = 'derived' AND t.kind = 'demolition' THEN (SELECT CAST(COALESCE(SUM(h.houses), 0) AS BIGINT) FROM " \
+  "land_households h JOIN task_projects tp ON tp.project_id = h.project_id WHERE tp.task_id = t.id AND h.state IN "  \
+  "('demolished', 'handed_over') AND h.demolished_on >= (t.month || '-01') AND h.demolished_on <= (t.month || '-31')) " \
   "WHEN t.source = 'derived' THEN (SELECT CAST(COALESCE(SUM(rp.investment), 0) AS BIGINT) FROM reports rp JOIN "     \
   "task_projects tp ON tp.project_id = rp.project_id WHERE tp.task_id = t.id AND rp.state = 'approved' AND "        \
   "rp.period = t.month) ELSE t.actual END)"

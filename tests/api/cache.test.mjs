@@ -73,7 +73,7 @@ function commands() {
   assert.equal(r.status, 0);
   const names = new Set();
   for (const line of r.stdout.split('\n')) {
-    const m = /^ {2}(?:guatu )?([a-z][a-z-]*)(?: ([a-z][a-z-]*))?(?=\s|$)/.exec(line);
+    const m = /^ {2}(?:guatu )?([a-z][a-z0-9-]*)(?: ([a-z][a-z-]*))?(?=\s|$)/.exec(line);
     if (m) names.add(m[2] ? `${m[1]} ${m[2]}` : m[1]);
   }
   return [...names].sort();
@@ -113,8 +113,12 @@ test('every command-line write makes a running server answer fresh at once', { t
     'GET /api/v1/assessments': () => [office, `/api/v1/assessments?quarter=${quarter}`],
     'GET /api/v1/reports': () => [office, '/api/v1/reports?per_page=500'],
     'GET /api/v1/land-progress': () => [office, '/api/v1/land-progress'],
+    'GET /api/v1/households': () => [office, '/api/v1/households?per_page=500'],
+    'GET /api/v1/projects/{id}/households': () => [office, `/api/v1/projects/${pid}/households?per_page=500`],
     'GET /api/v1/approvals': () => [office, '/api/v1/approvals?per_page=500'],
     'GET /api/v1/approvals/stats': () => [office, `/api/v1/approvals/stats?from=${Number(year) - 10}-01-01&to=${TODAY}`],
+    'GET /api/v1/financing/stats': () => [office, `/api/v1/financing/stats?year=${year}`],
+    'GET /api/v1/funds/stats': () => [office, `/api/v1/funds/stats?year=${year}`],
   };
   const ask = (route, client) => {
     const [c, url] = urls[route]();
@@ -255,6 +259,11 @@ test('every command-line write makes a running server answer fresh at once', { t
       await warm('guatu token create');
       run(['token', 'create', '--user', 'office', '--name', '缓存测试']);
       await fresh('guatu token create');
+    },
+    'open311 key': async () => {
+      await warm('guatu open311 key create');
+      run(['open311', 'key', 'create', '--name', '缓存测试']);
+      await fresh('guatu open311 key create');
     },
   };
   // Commands that only read, or write only what no cached answer shows.

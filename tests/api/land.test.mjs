@@ -7,7 +7,7 @@
 // nothing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields, TODAY, addDays } from './lib.mjs';
+import { startServer, fields, TODAY, addDays, monthOf } from './lib.mjs';
 import { xlsx, unzipText, pdfText, idNumber } from './land_helpers.mjs';
 
 let server, office, admin, sany, guihua, enterprise, leader, anon;
@@ -564,4 +564,208 @@ test('demo: 三一智慧钢铁城 — 320 households, cards that add up; the 渌
   // two villages of 三一 are published for the public
   const pub = (await anon.get(`/api/v1/projects/${sanyP.id}/disclosure`)).body;
   assert.deepEqual(pub.villages.map((v) => v.village).sort(), ['湾塘村', '石塘村'].sort());
+});
+
+// ---- the battle map and the monthly tasks take their actuals from the ledger ----
+
+// A household taken through the sequence to `to`, each step on its day
+// (days: {valued, signed, demolished, handed_over} as offsets from TODAY).
+async function through(c, hh, to, days = {}) {
+  const it = (await item(c, hh.id, 'land', '100.00')).body;
+  const order = ['valued', 'signed', 'demolished', 'handed_over'];
+  for (const step of order.slice(0, order.indexOf(to) + 1)) {
+    if (step === 'demolished' && hh.houses === 0) continue;
+    if (step === 'handed_over') assert.equal((await pay(c, hh.id, it.id, '100.00', addDays(TODAY, days.signed ?? 0))).status, 201);
+    const r = await c.post(`/api/v1/households/${hh.id}/transitions`, { to: step, on: addDays(TODAY, days[step] ?? 0) });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+}
+async function landNode(project, extra = {}) {
+  const r = await office.post(`/api/v1/projects/${project}/nodes`, {
+    name: '征地拆迁', kind: 'land_acquisition', planned_date: addDays(TODAY, 30), ...extra,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+const nodeOf = async (project, id) => (await office.get(`/api/v1/projects/${project}/nodes`)).body.items.find((n) => n.id === id);
+
+test('a land-acquisition node shows the ledger\'s progress and is done on the day the last household is handed over', async () => {
+  const p = await newProject();
+  const node = await landNode(p.id);
+  const other = (await office.post(`/api/v1/projects/${p.id}/nodes`, { name: '开工', kind: 'start', planned_date: addDays(TODAY, 60) })).body;
+  assert.equal(node.land, null, 'no households and no plan yet: nothing to show');
+  assert.equal(other.land, undefined, 'only land-acquisition nodes carry the ledger');
+  const a = await household(sany, p.id, { land_mu: { collective: '2.00' }, surveyed_on: addDays(TODAY, -20) });
+  const b = await household(sany, p.id, { land_mu: { collective: '3.00' }, houses: 0, surveyed_on: addDays(TODAY, -20) });
+  await through(sany, a, 'handed_over', { valued: -10, signed: -9, demolished: -8, handed_over: -3 });
+  let n = await nodeOf(p.id, node.id);
+  assert.equal(n.actual_date, null, 'one household of two is not the acquisition done');
+  assert.deepEqual(n.land, { households: 2, handed_over: 1, acquired_mu: '2.00', planned_mu: '0.00', acquired_rate: null, done: false });
+  await through(sany, b, 'handed_over', { valued: -10, signed: -9, handed_over: -1 });
+  n = await nodeOf(p.id, node.id);
+  assert.equal(n.actual_date, addDays(TODAY, -1));
+  assert.equal(n.light, 'green');
+  assert.deepEqual(n.land, { households: 2, handed_over: 2, acquired_mu: '5.00', planned_mu: '0.00', acquired_rate: null, done: true });
+  assert.equal((await nodeOf(p.id, other.id)).actual_date, null, 'other nodes are left alone');
+  // the battle map shows the same node with the ledger
+  const bm = (await leader.get(`/api/v1/battlemap?unit=${sanyUnit}&limit=50000`)).body;
+  const proj = bm.groups.flatMap((g) => g.projects).find((x) => x.id === p.id);
+  const onMap = proj.nodes.find((x) => x.id === node.id);
+  assert.equal(onMap.actual_date, addDays(TODAY, -1));
+  assert.deepEqual(onMap.land, n.land);
+});
+
+test('with a plan, the land-acquisition node is done on the handover that brings the acquired land to the plan; a date set by hand stays', async () => {
+  const p = await newProject();
+  const r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '5.00', version: p.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const node = await landNode(p.id);
+  const manual = await landNode(p.id, { name: '征地（手填）', actual_date: addDays(TODAY, -30) });
+  const mk = (mu) => household(sany, p.id, { land_mu: { collective: mu }, houses: 0, surveyed_on: addDays(TODAY, -40) });
+  const a = await mk('3.00'), b = await mk('2.00'), c = await mk('1.00');
+  await through(sany, a, 'handed_over', { valued: -20, signed: -19, handed_over: -2 });
+  let n = await nodeOf(p.id, node.id);
+  assert.equal(n.actual_date, null);
+  assert.deepEqual([n.land.acquired_mu, n.land.planned_mu, n.land.acquired_rate, n.land.done], ['3.00', '5.00', '60.00', false]);
+  // b handed over later but dated earlier: by date, a's handover (day -2) reached the plan
+  await through(sany, b, 'handed_over', { valued: -20, signed: -19, handed_over: -4 });
+  n = await nodeOf(p.id, node.id);
+  assert.equal(n.actual_date, addDays(TODAY, -2));
+  assert.deepEqual([n.land.households, n.land.handed_over, n.land.acquired_mu, n.land.acquired_rate, n.land.done], [3, 2, '5.00', '100.00', true]);
+  assert.equal((await nodeOf(p.id, manual.id)).actual_date, addDays(TODAY, -30));
+  // the last household later does not move the date
+  await through(sany, c, 'handed_over', { valued: -1, signed: -1, handed_over: 0 });
+  assert.equal((await nodeOf(p.id, node.id)).actual_date, addDays(TODAY, -2));
+});
+
+test('monthly land and demolition tasks derived from the ledger count the land handed over and the houses demolished in their month', async () => {
+  const p = await newProject();
+  const month = monthOf(0), prev = monthOf(-1);
+  const first = `${month}-01`;
+  const day0 = -Math.round((Date.parse(`${TODAY}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 864e5); // the 1st as an offset from TODAY
+  const mk = (mu, houses) => household(sany, p.id, { land_mu: { collective: mu }, houses, surveyed_on: addDays(first, -40) });
+  const a = await mk('2.50', 2); // demolished and handed over this month
+  const b = await mk('1.00', 1); // both last month
+  const c = await mk('4.00', 3); // demolished this month, not handed over
+  const d = await mk('7.00', 4); // signed only
+  await through(sany, a, 'handed_over', { valued: day0 - 30, signed: day0 - 20, demolished: day0, handed_over: 0 });
+  await through(sany, b, 'handed_over', { valued: day0 - 30, signed: day0 - 20, demolished: day0 - 3, handed_over: day0 - 1 });
+  await through(sany, c, 'demolished', { valued: day0 - 30, signed: day0 - 20, demolished: 0 });
+  await through(sany, d, 'signed', { valued: day0 - 30, signed: day0 - 20 });
+  const task = async (m, kind, target) => {
+    const r = await office.post('/api/v1/tasks', {
+      unit_id: sanyUnit, month: m, kind, title: `${kind}任务`, target, source: 'derived', project_ids: [p.id],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body;
+  };
+  const landTask = await task(month, 'land', '5.00');
+  assert.deepEqual([landTask.state, landTask.counted_actual, landTask.actual, landTask.completed, landTask.ratio],
+    ['derived', '2.50', '2.50', false, '50.00']);
+  let t = await task(month, 'demolition', 5);
+  assert.deepEqual([t.counted_actual, t.completed], ['5', true]);
+  t = await task(prev, 'land', '1.00');
+  assert.deepEqual([t.counted_actual, t.completed], ['1.00', true]);
+  t = await task(prev, 'demolition', 2);
+  assert.deepEqual([t.counted_actual, t.completed], ['1', false]);
+  // the actual follows the ledger: d demolished and handed over today adds its land to this month's task
+  const dd = (await sany.get(`/api/v1/households/${d.id}`)).body;
+  for (const it of dd.items) assert.equal((await pay(sany, d.id, it.id, it.amount)).status, 201);
+  assert.equal((await move(sany, d.id, 'demolished')).status, 200);
+  assert.equal((await move(sany, d.id, 'handed_over')).status, 200);
+  const later = (await office.get(`/api/v1/tasks/${landTask.id}`)).body;
+  assert.deepEqual([later.counted_actual, later.completed], ['9.50', true]);
+  // a derived land or demolition task needs its projects; a count task cannot be derived
+  let r = await office.post('/api/v1/tasks', { unit_id: sanyUnit, month, kind: 'land', title: '征拆', target: '1', source: 'derived' });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['project_ids']);
+  assert.match(r.body.errors[0].message, /关联项目.*linked projects/);
+  r = await office.post('/api/v1/tasks', { unit_id: sanyUnit, month, kind: 'count', title: '项目', target: 1, source: 'derived', project_ids: [p.id] });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['source']);
+  // no actual may be entered on a derived land task
+  r = await sany.patch(`/api/v1/tasks/${landTask.id}`, { actual: '3.00', version: landTask.version });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['actual']);
+});
+
+test('a payment\'s voucher: uploaded as the raw body, shown on the household\'s payment, readable in scope only; not an image or PDF is 415', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id, { houses: 0 });
+  const it = (await item(sany, h.id, 'land', '500.00')).body;
+  for (const to of ['valued', 'signed']) assert.equal((await move(sany, h.id, to)).status, 200);
+  assert.equal((await pay(sany, h.id, it.id, '200.00')).status, 201);
+  const payId = (await sany.get(`/api/v1/households/${h.id}`)).body.payments[0].id;
+  let r = await sany.post(`/api/v1/land-payments/${payId}/voucher`, Buffer.from('plain text'), { 'Content-Type': 'text/plain' });
+  assert.equal(r.status, 415);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  r = await guihua.post(`/api/v1/land-payments/${payId}/voucher`, pdf, { 'Content-Type': 'application/pdf' });
+  assert.equal(r.status, 404, 'another unit does not see the payment');
+  r = await sany.post(`/api/v1/land-payments/${payId}/voucher`, pdf, { 'Content-Type': 'application/pdf', 'X-File-Name': 'voucher.pdf' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const got = (await office.get(`/api/v1/households/${h.id}`)).body.payments[0];
+  assert.equal(got.voucher_id, r.body.id);
+  assert.equal(got.voucher_name, 'voucher.pdf');
+  const file = await sany.get(`/api/v1/attachments/${got.voucher_id}`);
+  assert.equal(file.status, 200);
+  assert.equal((await guihua.get(`/api/v1/attachments/${got.voucher_id}`)).status, 404);
+});
+
+test('the ledger list is answered from the cache until a change to the ledger, then never stale', async () => {
+  const p = await newProject();
+  const h = await household(sany, p.id);
+  const url = `/api/v1/projects/${p.id}/households`;
+  assert.equal((await sany.get(url)).body.items[0].state, 'surveyed');
+  const again = await sany.get(url);
+  assert.equal(again.headers.get('x-cache'), 'hit');
+  assert.equal(again.body.items[0].id_number, '430203********1235', 'the cached answer is masked too');
+  await item(sany, h.id, 'land', '10.00');
+  assert.equal((await move(sany, h.id, 'valued')).status, 200);
+  const after = await sany.get(url);
+  assert.notEqual(after.headers.get('x-cache'), 'hit');
+  assert.equal(after.body.items[0].state, 'valued');
+  // another user's answer is their own: a unit out of scope sees nothing of it
+  assert.equal((await guihua.get(`/api/v1/households?project=${p.id}`)).body.total, 0);
+});
+
+test('a land-acquisition node added after the acquisition is done, or a plan lowered to what is acquired, completes at once', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { land_mu: { collective: '4.00' }, houses: 0, surveyed_on: addDays(TODAY, -30) });
+  await household(sany, p.id, { land_mu: { collective: '6.00' }, houses: 0, surveyed_on: addDays(TODAY, -30) }); // stays surveyed
+  await through(sany, a, 'handed_over', { valued: -20, signed: -19, handed_over: -5 });
+  // the plan is 10 亩 and 4 are acquired: a node added now stays open
+  let r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '10.00', version: p.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const node = await landNode(p.id);
+  assert.equal(node.actual_date, null);
+  assert.equal(node.land.done, false);
+  // the plan lowered to 4 亩: done on the day the 4 亩 were handed over
+  r = await office.patch(`/api/v1/projects/${p.id}`, { land_plan_mu: '4.00', version: r.body.version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await nodeOf(p.id, node.id)).actual_date, addDays(TODAY, -5));
+  // a second project whose every household is handed over: its node is done when it is added
+  const q = await newProject();
+  const c = await household(sany, q.id, { houses: 0, surveyed_on: addDays(TODAY, -30) });
+  await through(sany, c, 'handed_over', { valued: -20, signed: -19, handed_over: -7 });
+  const late = await landNode(q.id);
+  assert.equal(late.actual_date, addDays(TODAY, -7));
+  assert.equal(late.land.done, true);
+});
+
+test('the campaign chart of a ledger surveyed years before its latest move shows the last 1100 days, the earlier moves in the totals', async () => {
+  const p = await newProject();
+  const a = await household(sany, p.id, { houses: 0, surveyed_on: addDays(TODAY, -1500) });
+  const b = await household(sany, p.id, { houses: 0, surveyed_on: addDays(TODAY, -1500) });
+  await through(sany, a, 'signed', { valued: -1400, signed: -1300 });
+  await through(sany, b, 'signed', { valued: -2, signed: 0 });
+  let r = await office.get(`/api/v1/projects/${p.id}/land-campaign`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.days.length, 1101);
+  assert.deepEqual([r.body.from, r.body.to], [addDays(TODAY, -1100), TODAY]);
+  assert.equal(r.body.days[0].signed_total, 1, 'the household signed before the window counts from the first day');
+  assert.deepEqual([r.body.days.at(-1).signed, r.body.days.at(-1).signed_total], [1, 2]);
+  // asked for explicitly, a longer range is still refused
+  r = await office.get(`/api/v1/projects/${p.id}/land-campaign?from=${addDays(TODAY, -1500)}`);
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['from']);
 });

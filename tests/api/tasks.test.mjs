@@ -69,7 +69,7 @@ test('bad input is a 4xx naming the field', async () => {
   assert.deepEqual(fields(r), ['deadline']);
   r = await office.post('/api/v1/tasks', { ...base, colour: 'red' });
   assert.equal(r.status, 400);
-  r = await office.post('/api/v1/tasks', { ...base, source: 'derived' });
+  r = await office.post('/api/v1/tasks', { ...base, kind: 'count', source: 'derived' });
   assert.equal(r.status, 422);
   assert.deepEqual(fields(r), ['source']);
   r = await office.post('/api/v1/tasks', { ...base, unit_id: units['金山街道'] - 1000 });

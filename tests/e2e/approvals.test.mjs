@@ -5,7 +5,7 @@
 // works on a phone.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, TODAY, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
@@ -92,5 +92,43 @@ test('on a phone: the work list and a board', async () => {
   await page.goto(`/approvals/project/${hj.id}`)
   await page.getByTestId('board-summary').filter({ hasText: '4项审批，4个工作日' }).waitFor()
   await shot(page, 'approvals-phone')
+  assert.deepEqual(page.problems, [])
+})
+
+test('the agency agreement is edited from the board: agent account, name, date and scope, with inline validation', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const all = await projects(page)
+  const p = all.find((x) => x.unit_name === UNIT_STAFF.unit)
+  const users = (await (await page.request.get('/api/v1/users?per_page=500')).json()).items
+  const agent = users.find((u) => u.login === UNIT_STAFF.login)
+  await page.goto(`/approvals/project/${p.id}`)
+  await page.getByTestId('board-title').waitFor()
+  await page.getByTestId('agreement-edit').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await page.getByTestId('agreement-name').fill('')
+  await page.getByTestId('agreement-save').click()
+  await dialog.locator('.el-form-item__error', { hasText: '请填写代办员' }).waitFor()
+  await page.getByTestId('agreement-user').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: `（${agent.login}）` }).first().click()
+  assert.equal(await page.getByTestId('agreement-name').inputValue(), agent.name, 'the account fills in the agent\'s name')
+  await page.getByTestId('agreement-name').fill('李代办')
+  const date = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 3 * 864e5).toISOString().slice(0, 10)
+  const input = dialog.locator('.el-date-editor input')
+  await input.fill(date)
+  await input.press('Enter')
+  await page.getByTestId('agreement-scope-input').fill('立项至施工许可全程代办')
+  await page.getByTestId('agreement-save').click()
+  await page.getByTestId('agreement-agent').filter({ hasText: '李代办' }).waitFor()
+  assert.equal((await page.getByTestId('agreement-signed').textContent()).trim(), date)
+  assert.equal((await page.getByTestId('agreement-scope').textContent()).trim(), '立项至施工许可全程代办')
+  const stored = await (await page.request.get(`/api/v1/projects/${p.id}/approval-agreement`)).json()
+  assert.deepEqual([stored.agent_user_id, stored.agent_name, stored.signed_on, stored.scope], [agent.id, '李代办', date, '立项至施工许可全程代办'])
+  // changed again: the version is sent, the scope follows
+  await page.getByTestId('agreement-edit').click()
+  await page.getByTestId('agreement-scope-input').fill('施工许可')
+  await page.getByTestId('agreement-save').click()
+  await page.getByTestId('agreement-scope').filter({ hasText: /^施工许可$/ }).waitFor()
+  await shot(page, 'approvals-agreement')
   assert.deepEqual(page.problems, [])
 })
