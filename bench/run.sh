@@ -122,7 +122,7 @@ drain() {
 }
 declare -A RES # RES[store:row] = "req/s|p99|non2xx|total" or "n/a …"
 ROWS=(health projects project nodes battlemap dashboard problems rankings households households_unit household landprogress
-  approvals approvalstats finneeds finstats leads attractionstats questions open311 write login)
+  approvals approvalstats enterprises finneeds finstats leads attractionstats questions open311 write login)
 declare -A ROWPATH=(
   [health]="/api/v1/health"
   [projects]="/api/v1/projects?level=province&stage=construction&per_page=20"
@@ -138,6 +138,7 @@ declare -A ROWPATH=(
   [landprogress]="/api/v1/land-progress"
   [approvals]="/api/v1/approvals?per_page=20"
   [approvalstats]="/api/v1/approvals/stats"
+  [enterprises]="/api/v1/enterprises?per_page=20"
   [questions]="/api/v1/questions?per_page=20"
   [open311]="/open311/v2/requests.json"
   [finneeds]="/api/v1/financing-needs?per_page=20"
@@ -153,6 +154,7 @@ declare -A ROUTE=( # as the route table (/api/v1/openapi.json) names them
   [write]="/api/v1/projects/{id}/reports" [login]=/api/v1/session
   [households]=/api/v1/households [households_unit]=/api/v1/households [household]="/api/v1/households/{id}"
   [landprogress]=/api/v1/land-progress [approvals]=/api/v1/approvals [approvalstats]=/api/v1/approvals/stats
+  [enterprises]=/api/v1/enterprises
   [questions]=/api/v1/questions [open311]=/open311/v2/requests.json
   [finneeds]=/api/v1/financing-needs [finstats]=/api/v1/financing/stats
   [leads]=/api/v1/leads [attractionstats]=/api/v1/attraction/stats
@@ -161,6 +163,7 @@ declare -A ROWTARGET=(
   [health]="≥ 50% of nginx req/s" [projects]="p99 < 10 ms" [project]="p99 < 10 ms" [nodes]="p99 < 10 ms"
   [battlemap]="p99 < 10 ms" [dashboard]="p99 < 50 ms" [problems]="p99 < 10 ms" [rankings]="p99 < 10 ms"
   [households]="p99 < 10 ms" [households_unit]="p99 < 10 ms" [household]="p99 < 10 ms" [landprogress]="p99 < 50 ms"
+  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [enterprises]="p99 < 10 ms"
   [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [questions]="p99 < 10 ms" [open311]="p99 < 50 ms"
   [finneeds]="p99 < 10 ms" [finstats]="p99 < 50 ms"
   [leads]="p99 < 10 ms" [attractionstats]="p99 < 50 ms"

@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "calendar.h"
 #include "dispatch.h"
+#include "ent.h"
 #include "http.h"
 #include "land.h"
 #include "qa.h"
@@ -121,6 +122,20 @@ int dispatch_red_projects(db *d, arena *a, const char *date, dispatch_red **out)
   return n;
 }
 
+typedef struct ent_agenda {
+  db *d;
+  int64_t meeting;
+  int *seq;
+  arena *a;
+  int rc;
+} ent_agenda;
+static void ent_agenda_add(void *ctx, int64_t id, const char *ent_name, const char *unit_name, const char *due, const char *cat) {
+  ent_agenda *x = ctx;
+  if (x->rc == DB_OK)
+    x->rc = add_item(x->d, x->meeting, x->seq, "enterprise_request", 0, 0, 0, arena_printf(x->a, "超期企业诉求：%s — %s", ent_name, cat),
+                     arena_printf(x->a, "诉求#%lld；承办单位：%s；办理时限：%s", (long long)id, unit_name, due));
+}
+
 /* One generated agenda item before it is inserted. */
 typedef struct agenda_row {
   int64_t id, project;
@@ -164,6 +179,10 @@ int dispatch_generate_agenda(db *d, int64_t meeting, const char *date) {
     rc = add_item(d, meeting, &seq, "land_hard_case", cases[i].project_id, 0, 0,
                   arena_printf(&a, "疑难个案：%s — %s %s户：%s", cases[i].project, cases[i].village, cases[i].head_name, cases[i].title),
                   arena_printf(&a, "提出：%s。%s", cases[i].raised_on, cases[i].description));
+  /* overdue enterprise requests 诉求 (ent.h) */
+  ent_agenda ea = {d, meeting, &seq, &a, rc};
+  if (rc == DB_OK && ent_requests_overdue(d, date, AGENDA_CAP, ent_agenda_add, &ea) < 0) rc = DB_ERROR;
+  if (rc == DB_OK) rc = ea.rc;
   if (rc == DB_OK) {
     st = db_query(d,
                   "SELECT n.id, n.project_id, p.name, n.name, n.planned_date, COALESCE(u.name, '') FROM nodes n "

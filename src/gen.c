@@ -31,9 +31,10 @@
 #include "calendar.h"
 #include "cli.h"
 #include "db_driver.h"
-#include "qa.h"
+#include "ent.h"
 #include "fin.h"
 #include "invest.h"
+#include "qa.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -57,6 +58,8 @@ static const char gen_usage[] =
     "      on older projects; signed households have every item valued, handed-over ones are fully paid\n"
     "    approvals: each county's catalogue of 11 items (its own departments, with prerequisites) and\n"
     "      8-11 records with their timelines for 9 in 10 projects under way (province about 400,000)\n"
+    "    enterprise services: a registry record for every enterprise unit (valid codes, flags, figures),\n"
+    "      6-14 requests each in every state of the loop, a dozen policies (src/ent_gen.c)\n"
     "  \"Today\" is fixed at 2026-11-15 (reports up to 2026-10), so late nodes and overdue problems do\n"
     "  not drift: serve the dataset with GUATU_TODAY=2026-11-15.\n"
     "  Every user's password is '" BENCH_PASSWORD "' and all share ONE Argon2id hash, computed once:\n"
@@ -1484,6 +1487,8 @@ static int cmd_gen(int argc, char **argv) {
               fill_approvals);
   if (rc == 0 && with_approvals)
     rc = fill(&g, "approval_events", "id, approval_id, type, on_date, reason, user_id, at", fill_approval_events);
+  /* enterprise services (ent_gen.c): the registry from the enterprise units, requests, policies */
+  if (rc == 0 && table_exists(d, "enterprises")) rc = ent_gen(d, g.seed, g.today, g.cal, stderr);
   /* citizens' questions (qa_gen.c): 300 a county */
   if (rc == 0 && table_exists(d, "questions")) rc = qa_gen(d, g.today, g.seed, 300, GEN_STAMP);
   if (rc == 0 && table_exists(d, "fin_needs")) rc = fin_gen(d, g.seed, g.today, GEN_STAMP) == DB_OK ? 0 : -1;
