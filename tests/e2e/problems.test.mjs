@@ -4,7 +4,7 @@
 // decision that assigns a problem, and downloads the weekly report.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, TODAY, startAll, stopAll, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
@@ -128,8 +128,45 @@ test('a dispatch meeting: prepared, minuted with a decision, weekly report downl
   assert.equal(m.state, 'held')
   // the weekly report as PDF
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('weekly-pdf').first().click()])
-  assert.match(download.suggestedFilename(), /调度周报-\d{4}-W\d{2}\.pdf/)
+  assert.match(download.suggestedFilename(), /^调度周报-\d{4}年第\d{1,2}周\.pdf$/)
   await shot(page, 'meeting-minuted')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+/** The ISO 8601 week (Monday first, the Thursday decides the year) of 'YYYY-MM-DD'. */
+function isoWeek(day) {
+  const d = new Date(`${day}T00:00:00Z`)
+  const thu = new Date(d - ((d.getUTCDay() + 6) % 7) * 86400000 + 3 * 86400000)
+  const y = thu.getUTCFullYear()
+  return { year: y, week: Math.floor((thu - Date.UTC(y, 0, 1)) / 86400000 / 7) + 1 }
+}
+
+test('the weekly report picker numbers weeks as ISO 8601 (Monday first): on a Sunday it shows, downloads and names the same week', async () => {
+  // the Sunday on or before TODAY: a week picker counting from Sunday calls it the next week
+  const t0 = new Date(`${TODAY}T00:00:00Z`)
+  const sunday = new Date(t0 - (t0.getUTCDay() % 7) * 86400000).toISOString().slice(0, 10)
+  const { year, week } = isoWeek(sunday)
+  const key = `${year}-W${String(week).padStart(2, '0')}`
+  const page = await newPage(browser, server)
+  await page.context().clock.setFixedTime(new Date(`${sunday}T10:00:00+08:00`))
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/dispatch')
+  const picker = page.getByTestId('weekly-week')
+  await picker.waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid="weekly-week"]').innerText.trim() !== '')
+  const shown = await picker.innerText()
+  assert.ok(shown.includes(`${year}年第${week}周`), `picker shows "${shown}", ISO week ${key}`)
+  // the days of the week shown run Monday to Sunday
+  const monday = new Date(new Date(`${sunday}T00:00:00Z`) - 6 * 86400000).toISOString().slice(5, 10)
+  assert.ok(shown.includes(`${monday} — ${sunday.slice(5)}`), shown)
+  const [req, download] = await Promise.all([
+    page.waitForRequest((r) => r.url().includes('/reports/weekly')),
+    page.waitForEvent('download'),
+    page.getByTestId('weekly-xlsx').first().click(),
+  ])
+  assert.equal(new URL(req.url()).searchParams.get('week'), key)
+  assert.equal(download.suggestedFilename(), `调度周报-${year}年第${week}周.xlsx`)
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
