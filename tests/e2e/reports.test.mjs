@@ -193,3 +193,24 @@ test('the review card warns when a month is far from the project\'s usual month'
   assert.deepEqual(office.problems, [])
   await office.context().close()
 })
+
+test('a month already reported is said at once, with a link to that report, before anything is typed', async () => {
+  const phone = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(phone, UNIT_STAFF.login, UNIT_STAFF.password)
+  const period = (await (await phone.request.get('/api/v1/reports/missing')).json()).period
+  const waiting = (await (await phone.request.get(`/api/v1/reports?period=${period}&state=submitted&per_page=5`)).json()).items
+  assert.ok(waiting.length, 'a report of the month awaits review')
+  const rep = waiting[0]
+  await phone.goto(`/progress/fill?project=${rep.project_id}`)
+  const note = phone.getByTestId('report-exists')
+  await note.waitFor()
+  assert.match(await note.textContent(), new RegExp(`${period}已有填报（待审核）`))
+  assert.ok(await phone.getByTestId('report-submit').isDisabled(), 'nothing to submit twice')
+  await phone.getByTestId('report-exists-link').click()
+  await phone.waitForURL((u) => u.pathname === '/progress/fill' && u.searchParams.get('id') === String(rep.id))
+  // the form now corrects that report
+  await phone.locator('.page-title').filter({ hasText: '修改' }).or(phone.locator('.page-title').filter({ hasText: '重新提交' })).first().waitFor()
+  await phone.waitForFunction(() => document.querySelector('[data-testid="report-investment"] input, input[data-testid="report-investment"]')?.value !== '')
+  assert.deepEqual(phone.problems, [])
+  await phone.context().close()
+})

@@ -40,6 +40,9 @@ export default {
         investment: '本月完成投资',
         investmentHint: '如 1250.5（单位见右侧）',
         amountUnit: '金额单位',
+        exists: '该项目{period}已有填报（{state}），每月只能填报一次。',
+        viewIt: '查看',
+        correctIt: '打开修改',
         amountIn: '按右侧单位计，默认万元；也可直接写 0.5亿',
         checks: {
           title: '审核提示',
@@ -111,6 +114,9 @@ export default {
         investment: 'Investment this month',
         investmentHint: 'e.g. 1250.5 (unit on the right)',
         amountUnit: 'Unit of the amount',
+        exists: 'This project already has a report for {period} ({state}); one report per month.',
+        viewIt: 'View it',
+        correctIt: 'Open it to correct',
         amountIn: 'In the unit on the right, 万元 (10k yuan) by default; 0.5亿 also works',
         checks: {
           title: 'Check before approving',
