@@ -181,3 +181,22 @@ test('the problem list on a phone', async () => {
   assert.ok(width <= PHONE.width + 1, `no horizontal scroll (${width})`)
   await page.context().close()
 })
+
+test('on a 1440-px screen the problem list fits, its 督办 column included', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/problems')
+  await tableLoaded(page)
+  const fit = await page.evaluate(() => {
+    const root = document.querySelector('[data-testid="data-table"]')
+    const table = root.classList.contains('el-table') ? root : root.querySelector('.el-table')
+    const box = table.getBoundingClientRect()
+    const th = [...table.querySelectorAll('.el-table__header th')].find((x) => x.innerText.includes('督办'))
+    const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || table.querySelector('.el-table__body-wrapper')
+    return { found: !!th, right: th ? th.getBoundingClientRect().right : 0, tableRight: box.right, scroll: wrap.scrollWidth, client: wrap.clientWidth }
+  })
+  assert.ok(fit.found, 'a 督办 column')
+  assert.ok(fit.right <= fit.tableRight + 1, `督办 ends at ${fit.right}, the table at ${fit.tableRight}`)
+  assert.ok(fit.scroll <= fit.client + 1, `table ${fit.scroll} wide in ${fit.client}`)
+  await page.context().close()
+})

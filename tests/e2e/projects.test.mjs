@@ -522,7 +522,8 @@ test('on a 1440-px screen the project list fits: 总投资 and the year columns 
   await page.goto('/projects')
   await tableLoaded(page)
   const fit = await page.evaluate(() => {
-    const table = document.querySelector('[data-testid="data-table"] .el-table')
+    const root = document.querySelector('[data-testid="data-table"]')
+    const table = root.classList.contains('el-table') ? root : root.querySelector('.el-table')
     const box = table.getBoundingClientRect()
     const th = [...table.querySelectorAll('.el-table__header th')].find((x) => x.innerText.includes('总投资'))
     const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || table.querySelector('.el-table__body-wrapper')
