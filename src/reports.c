@@ -290,8 +290,8 @@ static void report_checks(db *d, int64_t id, json_t *o) {
                                 json_money(done), "warnings", warn));
 }
 
-/* GET /api/v1/reports/{id} — with its photos and, while it awaits review,
- * its plausibility checks. */
+/* GET /api/v1/reports/{id} — with its photos and its plausibility checks
+ * (what the review card warns about). */
 static void report_get(req *r) {
   report_ref rp;
   if (!report_open(r, &rp)) return;
