@@ -214,3 +214,30 @@ test('a month already reported is said at once, with a link to that report, befo
   assert.deepEqual(phone.problems, [])
   await phone.context().close()
 })
+
+test('batch review: the office ticks reports in the queue and approves them together after one confirmation', async () => {
+  const office = await newPage(browser, server)
+  await login(office, OFFICE.login, OFFICE.password)
+  const queue = (await (await office.request.get('/api/v1/reports?state=submitted&sort=submitted_at&per_page=50')).json()).items
+  assert.ok(queue.length >= 3, 'reports wait for review')
+  const [a, b] = queue
+  await office.goto('/progress/review')
+  await office.getByTestId(`review-card-${a.id}`).waitFor()
+  await office.getByTestId(`pick-${a.id}`).click()
+  await office.getByTestId(`pick-${b.id}`).click()
+  const button = office.getByTestId('batch-approve')
+  assert.match(await button.innerText(), /批量通过（2）/)
+  await shot(office, 'review-batch')
+  await button.click()
+  const box = office.locator('.el-message-box')
+  await box.waitFor()
+  assert.match(await box.innerText(), /2 份/)
+  await box.locator('.el-button--primary').click()
+  await office.getByTestId(`review-card-${a.id}`).waitFor({ state: 'detached' })
+  await office.getByTestId(`review-card-${b.id}`).waitFor({ state: 'detached' })
+  for (const r of [a, b]) assert.equal((await (await office.request.get(`/api/v1/reports/${r.id}`)).json()).state, 'approved')
+  // the others still wait
+  assert.equal((await (await office.request.get(`/api/v1/reports/${queue[2].id}`)).json()).state, 'submitted')
+  assert.deepEqual(office.problems, [])
+  await office.context().close()
+})
