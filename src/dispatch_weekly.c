@@ -55,6 +55,8 @@ typedef struct weekly {
   int year, week;
   char monday[11], sunday[11], asof[11], generated[11];
   const char *district, *summary;
+  const char *office;                /* the issuing office, named on the masthead */
+  const char *dist_report, *dist_send, *dist_issue; /* 报 / 送 / 发 */
   wtable t[MAX_TABLES];
   int nt;
   /* the chart: problems per unit */
@@ -325,6 +327,20 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   db_stmt *st = db_query0(d, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
   w->district = st && db_step(st) == DB_ROW ? arena_strdup(a, db_text(st, 0)) : "";
   db_done(st);
+  w->office = arena_printf(a, "%s重点项目建设指挥部办公室", w->district);
+  /* the distribution block of an official document (报/送/发); the
+   * settings dispatch.weekly.report|send|issue override the defaults */
+  static const char *const dist_keys[] = {"dispatch.weekly.report", "dispatch.weekly.send", "dispatch.weekly.issue"};
+  const char *dist[3] = {"区委、区人大常委会、区政府、区政协主要领导，区重点项目建设指挥部指挥长、副指挥长",
+                         "区重点项目建设指挥部各成员单位", "各镇（街道）、各项目责任单位"};
+  for (int i = 0; i < 3; i++) {
+    st = db_query(d, "SELECT value FROM settings WHERE key = ?", DBT(dist_keys[i]));
+    if (st && db_step(st) == DB_ROW && *db_text(st, 0)) dist[i] = arena_strdup(a, db_text(st, 0));
+    db_done(st);
+  }
+  w->dist_report = dist[0];
+  w->dist_send = dist[1];
+  w->dist_issue = dist[2];
 
   int y, m, dd;
   date_to_ymd(asof, &y, &m, &dd);
@@ -533,8 +549,15 @@ static unsigned char *dispatch_weekly_pdf(weekly *w, size_t *len) {
   arena *a = w->a;
   pdfdoc *d = pdfdoc_new(dispatch_weekly_title(w), arena_printf(a, "%s重点项目建设指挥部办公室 · 生成于 %s", w->district, w->generated));
   if (!d) return NULL;
+  /* the masthead of an official document: the title, the issue number (the
+   * ISO week: one issue a week), the issuing office and the date */
+  int iy, im, id;
+  int32_t asof_day = 0;
+  date_parse(w->asof, &asof_day);
+  date_to_ymd(asof_day, &iy, &im, &id);
   pdfdoc_title(d, dispatch_weekly_title(w),
-               arena_printf(a, "%d年第%d周（%s 至 %s）　数据截至 %s", w->year, w->week, w->monday, w->sunday, w->asof));
+               arena_printf(a, "%d年第%d期（第%d周，%s 至 %s）\n%s　　%d年%d月%d日　数据截至 %s", w->year, w->week, w->week,
+                            w->monday, w->sunday, w->office, iy, im, id, w->asof));
   pdfdoc_heading(d, "本周概况");
   pdfdoc_paragraph(d, w->summary);
   for (int i = 0; i < w->nt; i++) {
@@ -546,6 +569,11 @@ static unsigned char *dispatch_weekly_pdf(weekly *w, size_t *len) {
       pdfdoc_bars(d, "图：各牵头单位问题办理情况（前10位）", w->nbars, w->bar_labels, 3, series, w->bar_values);
     }
   }
+  pdfdoc_heading(d, "分送");
+  pdfdoc_paragraph(d, arena_printf(a, "报：%s。", w->dist_report));
+  pdfdoc_paragraph(d, arena_printf(a, "送：%s。", w->dist_send));
+  pdfdoc_paragraph(d, arena_printf(a, "发：%s。", w->dist_issue));
+  pdfdoc_paragraph(d, arena_printf(a, "%s　%d年%d月%d日印发", w->office, iy, im, id));
   unsigned char *out = pdfdoc_render(d, len);
   pdfdoc_free(d);
   return out;
@@ -571,13 +599,16 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
   worksheet_set_column(ws, 0, 0, 100, NULL);
   worksheet_write_string(ws, 0, 0, dispatch_weekly_title(w), title);
   worksheet_write_string(ws, 1, 0,
-                         arena_printf(w->a, "%d年第%d周（%s 至 %s），数据截至 %s，生成于 %s", w->year, w->week, w->monday,
-                                      w->sunday, w->asof, w->generated),
+                         arena_printf(w->a, "%d年第%d期（第%d周，%s 至 %s），%s，数据截至 %s，生成于 %s", w->year, w->week, w->week,
+                                      w->monday, w->sunday, w->office, w->asof, w->generated),
                          NULL);
   lxw_format *wrap = workbook_add_format(wb);
   format_set_text_wrap(wrap);
   worksheet_set_row(ws, 3, 120, NULL);
   export_write_text(ws, 3, 0, w->summary, wrap);
+  export_write_text(ws, 5, 0, arena_printf(w->a, "报：%s。", w->dist_report), wrap);
+  export_write_text(ws, 6, 0, arena_printf(w->a, "送：%s。", w->dist_send), wrap);
+  export_write_text(ws, 7, 0, arena_printf(w->a, "发：%s。", w->dist_issue), wrap);
   for (int i = 0; i < w->nt; i++) {
     wtable *t = &w->t[i];
     ws = workbook_add_worksheet(wb, t->sheet);

@@ -267,7 +267,7 @@ test('weekly report: week checks, a past week, and the command line', async () =
   const old = await office.get('/api/v1/reports/weekly?week=2022-W39&format=pdf');
   assert.equal(old.status, 200);
   const t = pdfText(old.body);
-  assert.match(t, /2022年第39周（2022-09-26 至 2022-10-02）/);
+  assert.match(t, /2022年第39期（第39周，2022-09-26 至 2022-10-02）/);
   assert.match(t, /累计交办问题（个）\s+0/);
   // the CLI writes the same document
   const out = join(tmp, 'cli.pdf');
@@ -335,4 +335,27 @@ test('weekly report: a past week states the facts as of its Sunday, the same aft
   const now = sheetRows((await office.get(`/api/v1/reports/weekly?week=${isoWeek(TODAY)}&format=xlsx`)).body, 2);
   const scheduled = (await office.get('/api/v1/projects?per_page=500')).body.items.filter((p) => ['construction', 'preparation'].includes(p.stage));
   assert.equal(Number(now.find((x) => x[0] === '调度项目数（个）')[1]), scheduled.length);
+});
+
+test('weekly report as an official document: issue number, issuing office and date on the masthead, the 报/送/发 distribution, page numbers', async () => {
+  const day = addDays(TODAY, -7);
+  const week = isoWeek(day);
+  const n = Number(week.slice(6));
+  const res = await office.get(`/api/v1/reports/weekly?week=${week}&format=pdf`);
+  assert.equal(res.status, 200);
+  const text = pdfText(res.body).replace(/[ \t]+/g, ' ');
+  assert.match(text, new RegExp(`${week.slice(0, 4)}年第${n}期（第${n}周，`));
+  const sunday = addDays(day, 6 - ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const [y, m, d] = sunday.split('-').map(Number);
+  assert.match(text, new RegExp(`重点项目建设指挥部办公室 ?${y}年${m}月${d}日`));
+  assert.match(text, /报：[^\n]*主要领导/);
+  assert.match(text, /送：[^\n]*成员单位/);
+  assert.match(text, /发：[^\n]*责任单位/);
+  assert.match(text, new RegExp(`${y}年${m}月${d}日印发`));
+  assert.match(text, /第 ?1 ?页 ?\/ ?共 ?\d+ ?页/);
+  // the spreadsheet carries the same distribution
+  const xlsx = await office.get(`/api/v1/reports/weekly?week=${week}&format=xlsx`);
+  const sheet1 = sheetRows(xlsx.body, 1).flat().join('\n');
+  assert.match(sheet1, /报：.*\n送：.*\n发：/);
+  assert.match(sheet1, new RegExp(`第${n}期`));
 });
