@@ -30,7 +30,7 @@ export default {
           escalated: '提级至领导的问题',
           overdue: '超期问题',
           red: '红灯项目',
-          confirm: '待确认任务完成情况',
+          confirm: '待确认任务',
           tasks: '本月未完成任务',
           unread: '未读通知',
           none: '{name}，暂无待办事项。',
