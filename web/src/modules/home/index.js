@@ -26,7 +26,7 @@ export default {
           review: '待审核填报',
           fill: '本月待填报项目',
           returned: '被退回的填报',
-          mine: '交办我单位的问题',
+          mine: '交办本单位问题',
           escalated: '提级至领导的问题',
           overdue: '超期问题',
           red: '红灯项目',
