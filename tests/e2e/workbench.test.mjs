@@ -111,3 +111,15 @@ test('counts that differ between pages say what they include: the library all pr
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('a bank account is not sent to an empty project library: no 项目库 in its menu, the page refused, its home says why', async () => {
+  const page = await newPage(browser, server)
+  await login(page, 'bank', 'bank1234')
+  await page.getByTestId('workbench-bank').waitFor()
+  assert.match(await page.getByTestId('workbench-bank').innerText(), /不查看项目、问题和任务数据/)
+  assert.equal(await page.locator('[data-testid="sidebar"] [data-testid="menu-/projects"]').count(), 0)
+  await page.goto('/projects')
+  await page.getByTestId('forbidden').waitFor()
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
