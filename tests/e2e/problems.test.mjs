@@ -200,3 +200,27 @@ test('on a 1440-px screen the problem list fits, its 督办 column included', as
   assert.ok(fit.scroll <= fit.client + 1, `table ${fit.scroll} wide in ${fit.client}`)
   await page.context().close()
 })
+
+test('a problem\'s timeline reads in the order things happened, also where events were recorded after the fact', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const list = (await (await page.request.get('/api/v1/problems?per_page=200&sort=id')).json()).items
+  let target = null
+  for (const pr of list) {
+    const full = await (await page.request.get(`/api/v1/problems/${pr.id}`)).json()
+    const at = full.events.map((e) => e.at)
+    if (at.some((x, i) => i > 0 && x < at[i - 1])) {
+      target = full
+      break
+    }
+  }
+  assert.ok(target, 'the demo has a problem whose events were recorded out of time order')
+  await page.goto(`/problems/${target.id}`)
+  const items = page.getByTestId('problem-timeline').locator('.el-timeline-item__timestamp')
+  await items.first().waitFor()
+  const shown = (await items.allInnerTexts()).map((s) => s.trim())
+  assert.equal(shown.length, target.events.length)
+  for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1] <= shown[i], `${shown[i - 1]} before ${shown[i]}`)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
