@@ -224,3 +224,31 @@ test('a problem\'s timeline reads in the order things happened, also where event
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('on a phone a problem\'s steps keep each title on one line, and its details are not squeezed to a character per line', async () => {
+  const page = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(page, OFFICE.login, OFFICE.password)
+  const first = (await (await page.request.get('/api/v1/problems?per_page=1')).json()).items[0]
+  await page.goto(`/problems/${first.id}`)
+  const steps = page.getByTestId('problem-steps')
+  await steps.waitFor()
+  const titles = await steps.locator('.el-step__title').evaluateAll((els) =>
+    els.map((el) => ({ text: el.innerText, h: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) || 20 })),
+  )
+  assert.ok(titles.length >= 5)
+  for (const x of titles) assert.ok(x.h < x.line * 1.5, `"${x.text}" on one line (${x.h}px for a ${x.line}px line)`)
+  const labels = await page.locator('.el-descriptions__label').evaluateAll((els) =>
+    els.map((el) => {
+      const r = document.createRange()
+      r.selectNodeContents(el)
+      // the label's text on one line: a single line box
+      return { text: el.innerText, lines: new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size }
+    }),
+  )
+  assert.ok(labels.length >= 6)
+  for (const x of labels) assert.equal(x.lines, 1, `label "${x.text}" on one line`)
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= PHONE.width + 1, `the page does not scroll sideways (${width})`)
+  await shot(page, 'problem-steps-phone')
+  await page.context().close()
+})
