@@ -10,9 +10,15 @@
  *     (also at /api/v1/reports/weekly, its first path, which the web UI uses)
  * guatu report weekly --week 2022-W39 --format pdf|xlsx --out FILE --db DB
  *
- * The week's figures are as of its Sunday (or today for the current week):
- * lights use that day, problems raised after it are left out, and a problem
- * counts as closed only if it was closed by then.
+ * The week's figures are as of its Sunday (or today for the current week),
+ * and a past week's report states the same facts every time it is produced
+ * (issue 20): lights use that day; projects created after it (audit log)
+ * are left out and a project counts in the stage and with the year's plan
+ * it had then (the first later audit entry's "before"); investment counts
+ * only reports approved by then (reviewed_at); nodes completed later are
+ * still open; problems raised after it are left out and a problem counts
+ * as closed only if it was closed by then.  Not reconstructed: projects
+ * deleted since, nodes re-planned since, a problem's intermediate state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +37,7 @@
 #include "lights.h"
 #include "pdfdoc.h"
 #include "problems.h"
+#include "projects.h"
 
 #define MAX_TABLES 12
 
@@ -48,6 +55,8 @@ typedef struct weekly {
   int year, week;
   char monday[11], sunday[11], asof[11], generated[11];
   const char *district, *summary;
+  const char *office;                /* the issuing office, named on the masthead */
+  const char *dist_report, *dist_send, *dist_issue; /* 报 / 送 / 发 */
   wtable t[MAX_TABLES];
   int nt;
   /* the chart: problems per unit */
@@ -138,6 +147,173 @@ static void current_week(char out[16]) {
   snprintf(out, 16, "%04d-W%02d", y % 10000, ((thu - date_from_ymd(y, 1, 1)) / 7 + 1) % 100);
 }
 
+/* ---- the facts as of the cut-off ----
+ * Stored timestamps are UTC ("2026-11-18T02:00:00.000Z"); the as-of day
+ * ends at 24:00 China time, 16:00 UTC. */
+static const char *cutoff(arena *a, const char *asof) { return arena_printf(a, "%sT16:00:00.000Z", asof); }
+
+/* The project p existed by the cut-off: no audit entry records its
+ * creation after it (projects loaded without one, as the demo's, existed). */
+#define EXISTED " NOT EXISTS (SELECT 1 FROM audit_log al WHERE al.entity = 'project' AND al.entity_id = p.id AND al.action = 'create' AND al.at >= ?)"
+
+/* A project's stage and year plan as of the cut-off, where a later change
+ * recorded them (the "before" of the first audit update after it). */
+typedef struct asof_fix {
+  int64_t id;
+  char stage[16];
+  int has_stage, has_plan;
+  int64_t plan;
+} asof_fix;
+typedef struct asof_fixes {
+  asof_fix *v;
+  int n;
+} asof_fixes;
+
+static int fix_cmp(const void *a, const void *b) {
+  int64_t x = ((const asof_fix *)a)->id, y = ((const asof_fix *)b)->id;
+  return (x > y) - (x < y);
+}
+
+static int load_fixes(db *d, arena *a, const char *cut, int year, asof_fixes *out) {
+  out->v = NULL;
+  out->n = 0;
+  int cap = 0;
+  db_stmt *st = db_query(d,
+                         "SELECT entity_id, before_json FROM audit_log WHERE entity = 'project' AND action = 'update' AND at >= ? "
+                         "ORDER BY at, id",
+                         DBT(cut));
+  if (!st) return -1;
+  char y[8];
+  snprintf(y, sizeof y, "%d", year % 10000);
+  while (db_step(st) == DB_ROW) {
+    int64_t id = db_int(st, 0);
+    int seen = 0;
+    for (int i = 0; i < out->n && !seen; i++) seen = out->v[i].id == id;
+    json_t *b = seen || db_isnull(st, 1) ? NULL : json_loads(db_text(st, 1), 0, NULL);
+    if (!b) continue;
+    if (out->n == cap) {
+      cap = cap ? cap * 2 : 32;
+      asof_fix *nv = arena_alloc(a, sizeof *nv * (size_t)cap);
+      if (out->n) memcpy(nv, out->v, sizeof *nv * (size_t)out->n);
+      out->v = nv;
+    }
+    asof_fix *f = &out->v[out->n++];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    const char *stage = json_string_value(json_object_get(b, "stage"));
+    if (stage) {
+      snprintf(f->stage, sizeof f->stage, "%s", stage);
+      f->has_stage = 1;
+    }
+    json_t *plans = json_object_get(b, "annual_plan");
+    if (json_is_object(plans)) {
+      const char *zh, *en;
+      f->has_plan = 1;
+      json_t *pv = json_object_get(plans, y);
+      if (!pv || json_money_read(pv, &f->plan, &zh, &en) != 0) f->plan = 0;
+    }
+    json_decref(b);
+  }
+  db_done(st);
+  if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof *out->v, fix_cmp);
+  return 0;
+}
+
+static const asof_fix *find_fix(const asof_fixes *fx, int64_t id) {
+  asof_fix key = {.id = id};
+  return fx->n ? bsearch(&key, fx->v, (size_t)fx->n, sizeof *fx->v, fix_cmp) : NULL;
+}
+
+static int scheduled(const char *stage) { return !strcmp(stage, "preparation") || !strcmp(stage, "construction"); }
+
+/* Projects under preparation or construction on the as-of day whose light
+ * was not green, with the reason (as dispatch_red_projects in dispatch.c,
+ * but from the facts of that day).  Also counts the scheduled projects and
+ * all projects then, and sums the year's plans.  -1 on a database error. */
+static int red_projects_asof(db *d, arena *a, const char *asof, const char *cut, const asof_fixes *fx, dispatch_red **out,
+                             int64_t *nsched, int64_t *nall, int64_t *plan_sum) {
+  int32_t today;
+  if (date_parse(asof, &today) != 0) return -1;
+  int y, m, dd;
+  date_to_ymd(today, &y, &m, &dd);
+  light_cfg cfg;
+  lights_config_load(d, &cfg);
+  char first[16], last[16];
+  snprintf(first, sizeof first, "%04d-01", y % 10000);
+  snprintf(last, sizeof last, "%04d-%02d", y % 10000, (m > 1 ? m - 1 : 0) % 100);
+  db_stmt *st = db_query(
+      d,
+      "SELECT p.id, p.name, u.name, p.stage, "
+      "(SELECT MIN(n.planned_date) FROM nodes n WHERE n.project_id = p.id AND (n.actual_date IS NULL OR n.actual_date > ?)), "
+      "COALESCE((SELECT SUM(r.investment) FROM reports r WHERE r.project_id = p.id AND r.state = 'approved' "
+      "AND r.period >= ? AND r.period <= ? AND r.reviewed_at < ?), 0), "
+      "COALESCE((SELECT pp.amount FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?), 0) "
+      "FROM projects p JOIN units u ON u.id = p.unit_id WHERE" EXISTED " ORDER BY p.code",
+      DBT(asof), DBT(first), DBT(last), DBT(cut), DBI(y), DBT(cut));
+  if (!st) return -1;
+  int cap = 64, n = 0;
+  dispatch_red *v = arena_alloc(a, sizeof *v * (size_t)cap);
+  *nsched = *nall = *plan_sum = 0;
+  while (db_step(st) == DB_ROW) {
+    int64_t id = db_int(st, 0), ytd = db_int(st, 5), plan = db_int(st, 6);
+    const char *stage = db_text(st, 3);
+    const asof_fix *f = find_fix(fx, id);
+    if (f && f->has_stage) stage = f->stage;
+    if (f && f->has_plan) plan = f->plan;
+    ++*nall;
+    *plan_sum += plan;
+    if (!scheduled(stage)) continue;
+    ++*nsched;
+    const char *next = db_isnull(st, 4) ? NULL : db_text(st, 4);
+    int light = light_from_columns(next, ytd, plan, y, today, &cfg);
+    if (light == LIGHT_GREEN) continue;
+    if (n == cap) {
+      dispatch_red *bigger = arena_alloc(a, sizeof *v * (size_t)cap * 2);
+      memcpy(bigger, v, sizeof *v * (size_t)cap);
+      v = bigger;
+      cap *= 2;
+    }
+    dispatch_red *e = &v[n++];
+    e->project_id = id;
+    e->name = arena_strdup(a, db_text(st, 1));
+    e->unit = arena_strdup(a, db_text(st, 2));
+    e->light = light;
+    e->ytd = ytd;
+    e->plan = plan;
+    e->next_open = next ? arena_strdup(a, next) : NULL;
+  }
+  db_done(st);
+  int mc = months_closed(y, today);
+  for (int i = 0; i < n; i++) {
+    dispatch_red *e = &v[i];
+    strbuf sb = STRBUF_INIT;
+    db_stmt *ns = db_query(d,
+                           "SELECT name, planned_date FROM nodes WHERE project_id = ? AND (actual_date IS NULL OR actual_date > ?) "
+                           "ORDER BY planned_date, seq LIMIT 1",
+                           DBI(e->project_id), DBT(asof));
+    if (ns && db_step(ns) == DB_ROW) {
+      int32_t pd;
+      if (date_parse(db_text(ns, 1), &pd) == 0) {
+        if (pd < today)
+          sb_addf(&sb, "节点「%s」计划%s完成，已逾期%d天", db_text(ns, 0), db_text(ns, 1), (int)(today - pd));
+        else if (pd - today <= cfg.yellow_days)
+          sb_addf(&sb, "节点「%s」将于%s到期", db_text(ns, 0), db_text(ns, 1));
+      }
+    }
+    db_done(ns);
+    int64_t lag = investment_lag_bp(e->ytd, e->plan, mc);
+    if (e->plan > 0 && lag > (int64_t)cfg.yellow_lag * 100) {
+      int64_t rate = e->ytd * 10000 / e->plan;
+      sb_addf(&sb, "%s年度投资完成率%lld.%02lld%%，落后时序进度%lld.%02lld个百分点", sb.len ? "；" : "",
+              (long long)(rate / 100), (long long)(rate % 100), (long long)(lag / 100), (long long)(lag % 100));
+    }
+    e->reason = arena_strdup(a, sb.len ? sb_str(&sb) : "");
+    sb_release(&sb);
+  }
+  *out = v;
+  return n;
+}
+
 /* Gathers every figure of the report, counting working days with cal.  0,
  * or -1 on a database error. */
 static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t monday) {
@@ -151,24 +327,40 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   db_stmt *st = db_query0(d, "SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1");
   w->district = st && db_step(st) == DB_ROW ? arena_strdup(a, db_text(st, 0)) : "";
   db_done(st);
+  w->office = arena_printf(a, "%s重点项目建设指挥部办公室", w->district);
+  /* the distribution block of an official document (报/送/发); the
+   * settings dispatch.weekly.report|send|issue override the defaults */
+  static const char *const dist_keys[] = {"dispatch.weekly.report", "dispatch.weekly.send", "dispatch.weekly.issue"};
+  const char *dist[3] = {"区委、区人大常委会、区政府、区政协主要领导，区重点项目建设指挥部指挥长、副指挥长",
+                         "区重点项目建设指挥部各成员单位", "各镇（街道）、各项目责任单位"};
+  for (int i = 0; i < 3; i++) {
+    st = db_query(d, "SELECT value FROM settings WHERE key = ?", DBT(dist_keys[i]));
+    if (st && db_step(st) == DB_ROW && *db_text(st, 0)) dist[i] = arena_strdup(a, db_text(st, 0));
+    db_done(st);
+  }
+  w->dist_report = dist[0];
+  w->dist_send = dist[1];
+  w->dist_issue = dist[2];
 
   int y, m, dd;
   date_to_ymd(asof, &y, &m, &dd);
-  /* projects and lights */
-  int64_t nproj = db_int1(d, 0, "SELECT COUNT(*) FROM projects WHERE stage IN ('preparation','construction')");
-  int64_t nall = db_int10(d, 0, "SELECT COUNT(*) FROM projects");
+  /* projects and lights, as of the day */
+  const char *cut = cutoff(a, w->asof);
+  asof_fixes fx;
+  if (load_fixes(d, a, cut, y, &fx) != 0) return -1;
+  int64_t nproj = 0, nall = 0, plan = 0;
   dispatch_red *reds;
-  int nred = dispatch_red_projects(d, a, w->asof, &reds);
+  int nred = red_projects_asof(d, a, w->asof, cut, &fx, &reds, &nproj, &nall, &plan);
   if (nred < 0) return -1;
   int red = 0, yellow = 0;
   for (int i = 0; i < nred; i++) reds[i].light == LIGHT_RED ? red++ : yellow++;
   char first[16], last[16];
   snprintf(first, sizeof first, "%04d-01", y % 10000);
   snprintf(last, sizeof last, "%04d-%02d", y % 10000, (m > 1 ? m - 1 : 0) % 100);
-  int64_t plan = db_int1(d, 0, "SELECT COALESCE(SUM(amount), 0) FROM project_plans WHERE year = ?", DBI(y));
   int64_t ytd = db_int1(d, 0,
-                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE state = 'approved' AND period >= ? AND period <= ?",
-                        DBT(first), DBT(last));
+                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE state = 'approved' AND period >= ? AND period <= ? "
+                        "AND reviewed_at < ?",
+                        DBT(first), DBT(last), DBT(cut));
   /* problems as of the day */
   const char *A = w->asof, *M = w->monday;
   int64_t raised = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE raised_on <= ?", DBT(A));
@@ -184,8 +376,9 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   int64_t closed_week = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE closed_on >= ? AND closed_on <= ?", DBT(M), DBT(A));
   int64_t closed_all = db_int1(d, 0, "SELECT COUNT(*) FROM problems WHERE closed_on IS NOT NULL AND closed_on <= ?", DBT(A));
   int64_t onodes = db_int1(d, 0,
-                           "SELECT COUNT(*) FROM nodes WHERE planned_date < ? AND (actual_date IS NULL OR actual_date > ?)",
-                           DBT(A), DBT(A));
+                           "SELECT COUNT(*) FROM nodes n JOIN projects p ON p.id = n.project_id WHERE n.planned_date < ? "
+                           "AND (n.actual_date IS NULL OR n.actual_date > ?) AND" EXISTED,
+                           DBT(A), DBT(A), DBT(cut));
   /* the last meeting held by the end of the week */
   int64_t meeting = 0;
   const char *mtitle = NULL, *mdate = NULL;
@@ -255,8 +448,8 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   st = db_query(d,
                 "SELECT p.name, n.name, COALESCE(u.name, ''), n.planned_date FROM nodes n JOIN projects p ON p.id = n.project_id "
                 "LEFT JOIN units u ON u.id = n.unit_id WHERE n.planned_date < ? AND (n.actual_date IS NULL OR n.actual_date > ?) "
-                "ORDER BY n.planned_date, p.code, n.seq LIMIT 300",
-                DBT(A), DBT(A));
+                "AND" EXISTED " ORDER BY n.planned_date, p.code, n.seq LIMIT 300",
+                DBT(A), DBT(A), DBT(cut));
   k = 0;
   while (st && db_step(st) == DB_ROW) {
     int32_t pd = 0;
@@ -356,8 +549,15 @@ static unsigned char *dispatch_weekly_pdf(weekly *w, size_t *len) {
   arena *a = w->a;
   pdfdoc *d = pdfdoc_new(dispatch_weekly_title(w), arena_printf(a, "%s重点项目建设指挥部办公室 · 生成于 %s", w->district, w->generated));
   if (!d) return NULL;
+  /* the masthead of an official document: the title, the issue number (the
+   * ISO week: one issue a week), the issuing office and the date */
+  int iy, im, id;
+  int32_t asof_day = 0;
+  date_parse(w->asof, &asof_day);
+  date_to_ymd(asof_day, &iy, &im, &id);
   pdfdoc_title(d, dispatch_weekly_title(w),
-               arena_printf(a, "%d年第%d周（%s 至 %s）　数据截至 %s", w->year, w->week, w->monday, w->sunday, w->asof));
+               arena_printf(a, "%d年第%d期（第%d周，%s 至 %s）\n%s　　%d年%d月%d日　数据截至 %s", w->year, w->week, w->week,
+                            w->monday, w->sunday, w->office, iy, im, id, w->asof));
   pdfdoc_heading(d, "本周概况");
   pdfdoc_paragraph(d, w->summary);
   for (int i = 0; i < w->nt; i++) {
@@ -369,6 +569,11 @@ static unsigned char *dispatch_weekly_pdf(weekly *w, size_t *len) {
       pdfdoc_bars(d, "图：各牵头单位问题办理情况（前10位）", w->nbars, w->bar_labels, 3, series, w->bar_values);
     }
   }
+  pdfdoc_heading(d, "分送");
+  pdfdoc_paragraph(d, arena_printf(a, "报：%s。", w->dist_report));
+  pdfdoc_paragraph(d, arena_printf(a, "送：%s。", w->dist_send));
+  pdfdoc_paragraph(d, arena_printf(a, "发：%s。", w->dist_issue));
+  pdfdoc_paragraph(d, arena_printf(a, "%s　%d年%d月%d日印发", w->office, iy, im, id));
   unsigned char *out = pdfdoc_render(d, len);
   pdfdoc_free(d);
   return out;
@@ -394,13 +599,16 @@ static int dispatch_weekly_xlsx_file(weekly *w, const char *path) {
   worksheet_set_column(ws, 0, 0, 100, NULL);
   worksheet_write_string(ws, 0, 0, dispatch_weekly_title(w), title);
   worksheet_write_string(ws, 1, 0,
-                         arena_printf(w->a, "%d年第%d周（%s 至 %s），数据截至 %s，生成于 %s", w->year, w->week, w->monday,
-                                      w->sunday, w->asof, w->generated),
+                         arena_printf(w->a, "%d年第%d期（第%d周，%s 至 %s），%s，数据截至 %s，生成于 %s", w->year, w->week, w->week,
+                                      w->monday, w->sunday, w->office, w->asof, w->generated),
                          NULL);
   lxw_format *wrap = workbook_add_format(wb);
   format_set_text_wrap(wrap);
   worksheet_set_row(ws, 3, 120, NULL);
   export_write_text(ws, 3, 0, w->summary, wrap);
+  export_write_text(ws, 5, 0, arena_printf(w->a, "报：%s。", w->dist_report), wrap);
+  export_write_text(ws, 6, 0, arena_printf(w->a, "送：%s。", w->dist_send), wrap);
+  export_write_text(ws, 7, 0, arena_printf(w->a, "发：%s。", w->dist_issue), wrap);
   for (int i = 0; i < w->nt; i++) {
     wtable *t = &w->t[i];
     ws = workbook_add_worksheet(wb, t->sheet);

@@ -233,12 +233,78 @@ static void reports_create(req *r) {
   commit_reply(r, rc, NULL, o, 201);
 }
 
-/* GET /api/v1/reports/{id} */
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The review card's plausibility checks (issue 20): a bare "1250.5" typed
+ * as 元 instead of 万元 is ten thousand times too small, and an extra zero
+ * ten times too big.  Compares the month with the project's usual month
+ * (the median of its approved months in the twelve before this one, when
+ * it has at least three) and the year's approved total plus this month
+ * with the year's plan.  Adds "checks": {usual_month, usual_samples,
+ * year_plan, year_approved, warnings: [{code, message}]} to the report. */
+#define USUAL_MIN_SAMPLES 3
+#define USUAL_FACTOR 5
+static void report_checks(db *d, int64_t id, json_t *o) {
+  int64_t pid = json_integer_value(json_object_get(o, "project_id"));
+  const char *period = json_string_value(json_object_get(o, "period"));
+  int64_t inv = 0;
+  const char *zh, *en;
+  int y, m;
+  if (!period || month_parse(period, &y, &m) != 0 || json_money_read(json_object_get(o, "investment"), &inv, &zh, &en) != 0)
+    return;
+  int64_t months[12];
+  int n = 0;
+  db_stmt *st = db_query(d,
+                         "SELECT investment FROM reports WHERE project_id = ? AND state = 'approved' AND period < ? AND id <> ? "
+                         "ORDER BY period DESC LIMIT 12",
+                         DBI(pid), DBT(period), DBI(id));
+  while (st && n < 12 && db_step(st) == DB_ROW) months[n++] = db_int(st, 0);
+  db_done(st);
+  int64_t usual = 0;
+  if (n >= USUAL_MIN_SAMPLES) {
+    qsort(months, (size_t)n, sizeof *months, cmp_i64);
+    usual = n % 2 ? months[n / 2] : (months[n / 2 - 1] + months[n / 2]) / 2;
+  }
+  char first[16], last[16];
+  snprintf(first, sizeof first, "%04d-01", y % 10000);
+  snprintf(last, sizeof last, "%04d-12", y % 10000);
+  int64_t plan = db_int1(d, 0, "SELECT amount FROM project_plans WHERE project_id = ? AND year = ?", DBI(pid), DBI(y));
+  int64_t done = db_int1(d, 0,
+                         "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE project_id = ? AND state = 'approved' "
+                         "AND period >= ? AND period <= ? AND id <> ?",
+                         DBI(pid), DBT(first), DBT(last), DBI(id));
+  json_t *warn = json_array();
+  if (usual > 0 && inv > 0 && (inv / USUAL_FACTOR > usual || inv < usual / USUAL_FACTOR)) {
+    int high = inv / USUAL_FACTOR > usual;
+    json_array_append_new(
+        warn, json_pack("{s:s,s:s}", "code", "far_from_usual", "message",
+                        high ? "本月投资远高于该项目常月（近12个月中位数），请核对金额单位 / far above the project's usual month "
+                               "(median of its last 12 approved months): check the amount and its unit"
+                             : "本月投资远低于该项目常月（近12个月中位数），请核对是否误将万元填为元 / far below the project's usual "
+                               "month (median of its last 12 approved months): was 万元 typed as 元?"));
+  }
+  if (plan > 0 && money_add(done, inv) > plan) {
+    json_array_append_new(warn, json_pack("{s:s,s:s}", "code", "exceeds_plan", "message",
+                                          "审核通过后本年累计投资将超过年度计划 / approving it puts the year's total above the "
+                                          "annual plan"));
+  }
+  json_object_set_new(o, "checks",
+                      json_pack("{s:o,s:i,s:o,s:o,s:o}", "usual_month", usual > 0 ? json_money(usual) : json_null(),
+                                "usual_samples", n, "year_plan", plan > 0 ? json_money(plan) : json_null(), "year_approved",
+                                json_money(done), "warnings", warn));
+}
+
+/* GET /api/v1/reports/{id} — with its photos and its plausibility checks
+ * (what the review card warns about). */
 static void report_get(req *r) {
   report_ref rp;
   if (!report_open(r, &rp)) return;
   json_t *o = report_json(r->db, rp.id);
   if (!o) return reply_db_error(r, db_errcode(r->db));
+  report_checks(r->db, rp.id, o);
   reply_header(r, "ETag", arena_printf(&r->a, "\"%lld\"", (long long)rp.version));
   reply_json(r, 200, o);
 }

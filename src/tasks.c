@@ -43,10 +43,11 @@ json_t *task_figure_json(int kind, int64_t v) {
 
 static json_t *task_projects_json(db *d, int64_t id) {
   json_t *arr = json_array();
-  db_stmt *st = db_query(d, "SELECT p.id, p.name FROM task_projects tp JOIN projects p ON p.id = tp.project_id "
-                            "WHERE tp.task_id = ? ORDER BY p.id", DBI(id));
+  db_stmt *st = db_query(d, "SELECT p.id, p.name, p.code FROM task_projects tp JOIN projects p ON p.id = tp.project_id "
+                            "WHERE tp.task_id = ? ORDER BY p.code, p.id", DBI(id));
   while (st && db_step(st) == DB_ROW)
-    json_array_append_new(arr, json_pack("{s:I, s:s}", "id", (json_int_t)db_int(st, 0), "name", db_text(st, 1)));
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_int(st, 0), "name", db_text(st, 1), "code",
+                                         db_text(st, 2)));
   db_done(st);
   return arr;
 }
@@ -211,7 +212,7 @@ static int64_t *read_projects(req *r, json_t *in, int *count) {
   *count = -1;
   if (!v || json_is_null(v)) return NULL;
   if (!json_is_array(v) || json_array_size(v) > 200) {
-    field_error(r, "project_ids", "应为项目编号数组（最多200个）", "must be an array of project ids (at most 200)");
+    field_error(r, "project_ids", "关联项目应为所选项目的列表（最多200个）", "must be a list of the chosen projects' ids (at most 200)");
     return NULL;
   }
   int64_t *ids = arena_alloc(&r->a, (json_array_size(v) + 1) * sizeof *ids);
@@ -220,13 +221,13 @@ static int64_t *read_projects(req *r, json_t *in, int *count) {
   *count = 0;
   json_array_foreach(v, i, e) {
     if (!json_is_integer(e) || json_integer_value(e) <= 0) {
-      field_error(r, "project_ids", "应为项目编号数组", "must be an array of project ids");
+      field_error(r, "project_ids", "关联项目应为所选项目的列表（项目ID，非项目代码）", "must be a list of the chosen projects' ids (not their codes)");
       return NULL;
     }
     int64_t id = json_integer_value(e);
     if (db_int1(r->db, 0, "SELECT COUNT(*) FROM projects WHERE id = ?", DBI(id)) != 1) {
-      field_error(r, "project_ids", arena_printf(&r->a, "项目%lld不存在", (long long)id),
-                  arena_printf(&r->a, "project %lld does not exist", (long long)id));
+      field_error(r, "project_ids", arena_printf(&r->a, "关联项目（ID %lld）不存在或已删除", (long long)id),
+                  arena_printf(&r->a, "the linked project (id %lld) does not exist or was deleted", (long long)id));
       return NULL;
     }
     int dup = 0;

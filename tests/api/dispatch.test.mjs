@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, guatu, fields } from './lib.mjs';
+import { startServer, guatu, fields, TODAY, addDays } from './lib.mjs';
 
 let server, office, jinshan, leader, enterprise, tmp;
 let jinshanUnit, project;
@@ -267,7 +267,7 @@ test('weekly report: week checks, a past week, and the command line', async () =
   const old = await office.get('/api/v1/reports/weekly?week=2022-W39&format=pdf');
   assert.equal(old.status, 200);
   const t = pdfText(old.body);
-  assert.match(t, /2022年第39周（2022-09-26 至 2022-10-02）/);
+  assert.match(t, /2022年第39期（第39周，2022-09-26 至 2022-10-02）/);
   assert.match(t, /累计交办问题（个）\s+0/);
   // the CLI writes the same document
   const out = join(tmp, 'cli.pdf');
@@ -280,4 +280,82 @@ test('weekly report: week checks, a past week, and the command line', async () =
   assert.ok(unzip(readFileSync(x), 'xl/workbook.xml').includes('name="调度决定"'));
   assert.equal(guatu(['report', 'weekly', '--week', 'nope', '--out', x, '--db', server.db.url]).status, 2);
   assert.equal(guatu(['report', 'monthly', '--out', x]).status, 2);
+});
+
+/** The sheet's rows as arrays of cell values (shared strings resolved). */
+function sheetRows(xlsx, n) {
+  const strings = unzip(xlsx, 'xl/sharedStrings.xml');
+  const sst = [...strings.matchAll(/<si><t[^>]*>([^<]*)<\/t><\/si>/g)].map((m) => m[1]);
+  const sheet = unzip(xlsx, `xl/worksheets/sheet${n}.xml`);
+  return [...sheet.matchAll(/<row [^>]*>(.*?)<\/row>/g)].map((m) => [...m[1].matchAll(/<c ([^>]*?)(?:\/>|>(?:<v>([^<]*)<\/v>)?<\/c>)/g)]
+    .map((c) => (/ t="s"/.test(` ${c[1]}`) ? sst[Number(c[2])] : c[2])));
+}
+
+test('weekly report: a past week states the facts as of its Sunday, the same after later changes', async () => {
+  const day = addDays(TODAY, -14);
+  const week = isoWeek(day);
+  const get = async () => {
+    const res = await office.get(`/api/v1/reports/weekly?week=${week}&format=xlsx`);
+    assert.equal(res.status, 200);
+    // 1 概况 (the summary's text), 2 主要指标, 3 红黄灯项目, 4 逾期节点
+    return { summary: sheetRows(res.body, 1)[2], kpi: sheetRows(res.body, 2), reds: sheetRows(res.body, 3), nodes: sheetRows(res.body, 4) };
+  };
+  const before = await get();
+  const count = (label) => Number(before.kpi.find((r) => r[0] === label)?.[1]);
+  assert.ok(count('调度项目数（个）') > 0);
+
+  // after the week: a new project under construction with this year's plan and an approved January report,
+  const sunday = addDays(day, 6 - ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const year = sunday.slice(0, 4);
+  const code = `ASOF${process.pid}`;
+  let r = await office.post('/api/v1/projects', {
+    code, name: `周报之后新建${code}`, level: 'district', category: '产业项目', chain: '新材料', stage: 'construction',
+    unit_id: jinshanUnit, total_investment: '5亿', annual_plan: { [year]: '8000万' },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await office.post(`/api/v1/projects/${r.body.id}/reports`, { period: `${year}-01`, investment: '300万' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal((await office.post(`/api/v1/reports/${r.body.id}/review`, { decision: 'approve' })).status, 200);
+  // a scheduled project completed, with its plan raised
+  const list = (await office.get('/api/v1/projects?per_page=500&sort=code')).body.items;
+  const done = list.reverse().find((p) => p.stage === 'construction' && p.id !== project.id && p.unit_id !== jinshanUnit);
+  assert.ok(done);
+  const cur = await office.get(`/api/v1/projects/${done.id}`);
+  r = await office.patch(`/api/v1/projects/${done.id}`, { stage: 'completed', annual_plan: { ...cur.body.annual_plan, [year]: '9亿' } },
+    { 'If-Match': `"${cur.body.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  // and one of that week's overdue nodes completed
+  const after = await get();
+  assert.deepEqual(after.kpi, before.kpi);
+  assert.deepEqual(after.summary, before.summary);
+  assert.deepEqual(after.reds, before.reds);
+  assert.deepEqual(after.nodes, before.nodes);
+
+  // this week's report does count them
+  const now = sheetRows((await office.get(`/api/v1/reports/weekly?week=${isoWeek(TODAY)}&format=xlsx`)).body, 2);
+  const scheduled = (await office.get('/api/v1/projects?per_page=500')).body.items.filter((p) => ['construction', 'preparation'].includes(p.stage));
+  assert.equal(Number(now.find((x) => x[0] === '调度项目数（个）')[1]), scheduled.length);
+});
+
+test('weekly report as an official document: issue number, issuing office and date on the masthead, the 报/送/发 distribution, page numbers', async () => {
+  const day = addDays(TODAY, -7);
+  const week = isoWeek(day);
+  const n = Number(week.slice(6));
+  const res = await office.get(`/api/v1/reports/weekly?week=${week}&format=pdf`);
+  assert.equal(res.status, 200);
+  const text = pdfText(res.body).replace(/[ \t]+/g, ' ');
+  assert.match(text, new RegExp(`${week.slice(0, 4)}年第${n}期（第${n}周，`));
+  const sunday = addDays(day, 6 - ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const [y, m, d] = sunday.split('-').map(Number);
+  assert.match(text, new RegExp(`重点项目建设指挥部办公室 ?${y}年${m}月${d}日`));
+  assert.match(text, /报：[^\n]*主要领导/);
+  assert.match(text, /送：[^\n]*成员单位/);
+  assert.match(text, /发：[^\n]*责任单位/);
+  assert.match(text, new RegExp(`${y}年${m}月${d}日印发`));
+  assert.match(text, /第 ?1 ?页 ?\/ ?共 ?\d+ ?页/);
+  // the spreadsheet carries the same distribution
+  const xlsx = await office.get(`/api/v1/reports/weekly?week=${week}&format=xlsx`);
+  const sheet1 = sheetRows(xlsx.body, 1).flat().join('\n');
+  assert.match(sheet1, /报：.*\n送：.*\n发：/);
+  assert.match(sheet1, new RegExp(`第${n}期`));
 });

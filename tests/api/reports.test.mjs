@@ -389,3 +389,52 @@ test('the late flag at the deadline: the day before and the deadline day are on 
     db.cleanup();
   }
 });
+
+test('review checks: a month far from the project\'s usual month, or above the annual plan, is flagged for the reviewer', async () => {
+  const periods = [-4, -3, -2, -1].map((d) => periodFromNow(d));
+  const years = [...new Set(periods.map((p) => p.slice(0, 4)))];
+  const code = `CHK${process.pid}-${Date.now() % 100000}`;
+  let r = await office.post('/api/v1/projects', {
+    code, name: `核对项目${code}`, level: 'district', category: '产业项目', chain: '新材料', stage: 'construction',
+    unit_id: jinshanUnit, total_investment: '5亿', annual_plan: Object.fromEntries(years.map((y) => [y, '1200万'])),
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const pid = r.body.id;
+  // three usual months of 100万 each, approved
+  for (const period of periods.slice(0, 3)) {
+    r = await jinshan.post(`/api/v1/projects/${pid}/reports`, { period, investment: '100万' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    r = await office.post(`/api/v1/reports/${r.body.id}/review`, { decision: 'approve' });
+    assert.equal(r.status, 200);
+  }
+  // "1250.5" with no unit is 1,250.50 元: ten thousand times too small
+  r = await jinshan.post(`/api/v1/projects/${pid}/reports`, { period: periods[3], investment: '1250.5' });
+  assert.equal(r.status, 201);
+  const small = await office.get(`/api/v1/reports/${r.body.id}`);
+  assert.equal(small.body.checks.usual_month, '1000000.00');
+  assert.equal(small.body.checks.usual_samples, 3);
+  assert.equal(small.body.checks.year_plan, '12000000.00');
+  const sameYear = periods.slice(0, 3).filter((p) => p.slice(0, 4) === periods[3].slice(0, 4)).length;
+  assert.equal(small.body.checks.year_approved, `${sameYear * 1000000}.00`);
+  assert.deepEqual(small.body.checks.warnings.map((w) => w.code), ['far_from_usual']);
+  assert.match(small.body.checks.warnings[0].message, /万元.* \/ .*far below/);
+
+  // corrected to 1,250.5 万元: far above the usual month, and the year passes its plan of 1,200 万元
+  r = await jinshan.patch(`/api/v1/reports/${small.body.id}`, { investment: '1250.5万', version: small.body.version });
+  assert.equal(r.status, 200);
+  const big = await office.get(`/api/v1/reports/${r.body.id}`);
+  assert.deepEqual(big.body.checks.warnings.map((w) => w.code), ['far_from_usual', 'exceeds_plan']);
+  assert.match(big.body.checks.warnings[0].message, /far above/);
+
+  // an ordinary month raises nothing
+  r = await jinshan.patch(`/api/v1/reports/${big.body.id}`, { investment: '120万', version: big.body.version });
+  const ok = await office.get(`/api/v1/reports/${r.body.id}`);
+  assert.deepEqual(ok.body.checks.warnings, []);
+
+  // with fewer than three approved months there is no usual month to compare with
+  const fresh = await makeProject(office, { unit: jinshanUnit, year: Number(periods[3].slice(0, 4)) });
+  r = await jinshan.post(`/api/v1/projects/${fresh.id}/reports`, { period: periods[3], investment: '1' });
+  const none = await office.get(`/api/v1/reports/${r.body.id}`);
+  assert.equal(none.body.checks.usual_month, null);
+  assert.deepEqual(none.body.checks.warnings, []);
+});

@@ -380,6 +380,11 @@ test('derived tasks take their actual from guatu\'s own data', async () => {
   r = await office.post('/api/v1/tasks', { unit_id: units['桂花街道'], month, kind: 'investment', title: '投资', target: '100万', project_ids: [99999999] });
   assert.equal(r.status, 422);
   assert.deepEqual(fields(r), ['project_ids']);
+  assert.match(r.body.errors[0].message, /关联项目.*不存在.* \/ .*linked project.*does not exist/);
+  // a project code typed where the project is picked is refused, saying so
+  r = await office.post('/api/v1/tasks', { unit_id: units['桂花街道'], month, kind: 'investment', title: '投资', target: '100万', project_ids: ['HT-2026-001'] });
+  assert.equal(r.status, 422);
+  assert.match(r.body.errors[0].message, /非项目代码.* \/ .*not their codes/);
   // the same node with a deadline before anything could be done: not reached
   r = await office.post('/api/v1/tasks', {
     unit_id: units['桂花街道'], month: '2031-01', kind: 'node', title: '节点', deadline: '2000-01-01', node_id: derived[0].node_id, source: 'derived',
@@ -401,4 +406,16 @@ test('derived tasks take their actual from guatu\'s own data', async () => {
     assert.equal(r.body.actual, '0.00');
     assert.equal(r.body.completed, false);
   }
+});
+
+test('a task\'s linked projects carry their code and name, as the project picker shows them', async () => {
+  const projects = (await office.get('/api/v1/projects?per_page=3&sort=code')).body.items;
+  const month = '2030-02'; // far from the months the rankings read
+  const r = await office.post('/api/v1/tasks', {
+    unit_id: units['桂花街道'], month, kind: 'investment', title: '关联项目带代码', target: '100万', project_ids: projects.slice(0, 2).map((p) => p.id),
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.deepEqual(r.body.projects.map((p) => [p.id, p.code, p.name]), projects.slice(0, 2).map((p) => [p.id, p.code, p.name]));
+  const del = await office.del(`/api/v1/tasks/${r.body.id}`);
+  assert.ok([200, 204].includes(del.status));
 });

@@ -4,7 +4,7 @@
 // decision that assigns a problem, and downloads the weekly report.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { OFFICE, UNIT_STAFF, PHONE, startAll, stopAll, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
+import { OFFICE, UNIT_STAFF, PHONE, TODAY, startAll, stopAll, newPage, login, logout, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
@@ -128,8 +128,45 @@ test('a dispatch meeting: prepared, minuted with a decision, weekly report downl
   assert.equal(m.state, 'held')
   // the weekly report as PDF
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('weekly-pdf').first().click()])
-  assert.match(download.suggestedFilename(), /调度周报-\d{4}-W\d{2}\.pdf/)
+  assert.match(download.suggestedFilename(), /^调度周报-\d{4}年第\d{1,2}周\.pdf$/)
   await shot(page, 'meeting-minuted')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+/** The ISO 8601 week (Monday first, the Thursday decides the year) of 'YYYY-MM-DD'. */
+function isoWeek(day) {
+  const d = new Date(`${day}T00:00:00Z`)
+  const thu = new Date(d - ((d.getUTCDay() + 6) % 7) * 86400000 + 3 * 86400000)
+  const y = thu.getUTCFullYear()
+  return { year: y, week: Math.floor((thu - Date.UTC(y, 0, 1)) / 86400000 / 7) + 1 }
+}
+
+test('the weekly report picker numbers weeks as ISO 8601 (Monday first): on a Sunday it shows, downloads and names the same week', async () => {
+  // the Sunday on or before TODAY: a week picker counting from Sunday calls it the next week
+  const t0 = new Date(`${TODAY}T00:00:00Z`)
+  const sunday = new Date(t0 - (t0.getUTCDay() % 7) * 86400000).toISOString().slice(0, 10)
+  const { year, week } = isoWeek(sunday)
+  const key = `${year}-W${String(week).padStart(2, '0')}`
+  const page = await newPage(browser, server)
+  await page.context().clock.setFixedTime(new Date(`${sunday}T10:00:00+08:00`))
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/dispatch')
+  const picker = page.getByTestId('weekly-week')
+  await picker.waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid="weekly-week"]').innerText.trim() !== '')
+  const shown = await picker.innerText()
+  assert.ok(shown.includes(`${year}年第${week}周`), `picker shows "${shown}", ISO week ${key}`)
+  // the days of the week shown run Monday to Sunday
+  const monday = new Date(new Date(`${sunday}T00:00:00Z`) - 6 * 86400000).toISOString().slice(5, 10)
+  assert.ok(shown.includes(`${monday} — ${sunday.slice(5)}`), shown)
+  const [req, download] = await Promise.all([
+    page.waitForRequest((r) => r.url().includes('/reports/weekly')),
+    page.waitForEvent('download'),
+    page.getByTestId('weekly-xlsx').first().click(),
+  ])
+  assert.equal(new URL(req.url()).searchParams.get('week'), key)
+  assert.equal(download.suggestedFilename(), `调度周报-${year}年第${week}周.xlsx`)
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
@@ -142,5 +179,76 @@ test('the problem list on a phone', async () => {
   await shot(page, 'problems-phone')
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   assert.ok(width <= PHONE.width + 1, `no horizontal scroll (${width})`)
+  await page.context().close()
+})
+
+test('on a 1440-px screen the problem list fits, its 督办 column included', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/problems')
+  await tableLoaded(page)
+  const fit = await page.evaluate(() => {
+    const root = document.querySelector('[data-testid="data-table"]')
+    const table = root.classList.contains('el-table') ? root : root.querySelector('.el-table')
+    const box = table.getBoundingClientRect()
+    const th = [...table.querySelectorAll('.el-table__header th')].find((x) => x.innerText.includes('督办'))
+    const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || table.querySelector('.el-table__body-wrapper')
+    return { found: !!th, right: th ? th.getBoundingClientRect().right : 0, tableRight: box.right, scroll: wrap.scrollWidth, client: wrap.clientWidth }
+  })
+  assert.ok(fit.found, 'a 督办 column')
+  assert.ok(fit.right <= fit.tableRight + 1, `督办 ends at ${fit.right}, the table at ${fit.tableRight}`)
+  assert.ok(fit.scroll <= fit.client + 1, `table ${fit.scroll} wide in ${fit.client}`)
+  await page.context().close()
+})
+
+test('a problem\'s timeline reads in the order things happened, also where events were recorded after the fact', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const list = (await (await page.request.get('/api/v1/problems?per_page=200&sort=id')).json()).items
+  let target = null
+  for (const pr of list) {
+    const full = await (await page.request.get(`/api/v1/problems/${pr.id}`)).json()
+    const at = full.events.map((e) => e.at)
+    if (at.some((x, i) => i > 0 && x < at[i - 1])) {
+      target = full
+      break
+    }
+  }
+  assert.ok(target, 'the demo has a problem whose events were recorded out of time order')
+  await page.goto(`/problems/${target.id}`)
+  const items = page.getByTestId('problem-timeline').locator('.el-timeline-item__timestamp')
+  await items.first().waitFor()
+  const shown = (await items.allInnerTexts()).map((s) => s.trim())
+  assert.equal(shown.length, target.events.length)
+  for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1] <= shown[i], `${shown[i - 1]} before ${shown[i]}`)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('on a phone a problem\'s steps keep each title on one line, and its details are not squeezed to a character per line', async () => {
+  const page = await newPage(browser, server, { viewport: PHONE, mobile: true })
+  await login(page, OFFICE.login, OFFICE.password)
+  const first = (await (await page.request.get('/api/v1/problems?per_page=1')).json()).items[0]
+  await page.goto(`/problems/${first.id}`)
+  const steps = page.getByTestId('problem-steps')
+  await steps.waitFor()
+  const titles = await steps.locator('.el-step__title').evaluateAll((els) =>
+    els.map((el) => ({ text: el.innerText, h: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) || 20 })),
+  )
+  assert.ok(titles.length >= 5)
+  for (const x of titles) assert.ok(x.h < x.line * 1.5, `"${x.text}" on one line (${x.h}px for a ${x.line}px line)`)
+  const labels = await page.locator('.el-descriptions__label').evaluateAll((els) =>
+    els.map((el) => {
+      const r = document.createRange()
+      r.selectNodeContents(el)
+      // the label's text on one line: a single line box
+      return { text: el.innerText, lines: new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size }
+    }),
+  )
+  assert.ok(labels.length >= 6)
+  for (const x of labels) assert.equal(x.lines, 1, `label "${x.text}" on one line`)
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(width <= PHONE.width + 1, `the page does not scroll sideways (${width})`)
+  await shot(page, 'problem-steps-phone')
   await page.context().close()
 })

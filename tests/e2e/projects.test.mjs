@@ -9,7 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { inflateRawSync } from 'node:zlib'
 import path from 'node:path'
 import { parseMoney, fenToYuan } from '../../web/src/modules/projects/money.js'
-import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, startAll, stopAll, newPage, login, shot, menuEntry, tableLoaded } from './lib.mjs'
+import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, TODAY, startAll, stopAll, newPage, login, shot, menuEntry, tableLoaded } from './lib.mjs'
 
 let server
 let browser
@@ -91,7 +91,7 @@ function readXlsx(buf) {
       return v ? v[1] : ''
     }),
   )
-  return { rows }
+  return { rows, files }
 }
 
 test('the office searches, filters and exports exactly the shown columns', async () => {
@@ -139,18 +139,36 @@ test('the office searches, filters and exports exactly the shown columns', async
   await download.saveAs(file)
   const buf = await readFile(file)
   assert.equal(buf.subarray(0, 2).toString(), 'PK', 'an XLSX file')
-  const { rows } = readXlsx(buf)
+  const { rows, files } = readXlsx(buf)
   assert.equal(rows.length, filtered + 1, 'one row per project shown by the filters, plus the header')
   const head = rows[0]
   assert.ok(!head.includes('产业链'), 'the hidden column is not exported')
-  for (const h of ['项目编号', '项目名称', '项目级别', '项目阶段', '责任单位', '总投资（元）']) assert.ok(head.includes(h), `export has ${h}: ${head}`)
+  // exactly the columns on screen, in their order (the light column spelled out)
+  const onScreen = headers.filter((h) => h !== '操作').map((h) => (h === '灯' ? '红黄绿灯' : h))
+  assert.deepEqual(head, onScreen)
+  const year = TODAY.slice(0, 4)
+  for (const h of ['项目编号', '项目名称', '项目级别', '项目阶段', '责任单位', '总投资（万元）', `${year}年计划（万元）`, '本年已完成（万元）']) assert.ok(head.includes(h), `export has ${h}: ${head}`)
   const nameCol = head.indexOf('项目名称')
   const shownNames = (await page.$$eval(`${ROWS} [data-testid="project-link"]`, (a) => a.map((x) => x.textContent.trim()))).sort()
   const exportedNames = rows.slice(1).map((r) => r[nameCol])
   for (const nm of shownNames) assert.ok(exportedNames.includes(nm), `${nm} exported`)
-  // Money in the export is exact yuan: 总投资（元） of a row equals the list's 万元 × 10,000.
-  const totalCol = head.indexOf('总投资（元）')
-  assert.match(rows[1][totalCol], /^\d+\.\d{2}$/)
+  // money as numbers in 万元, as on screen: a row's 总投资 and year plan equal the API's yuan ÷ 10,000
+  const sheet = files['xl/worksheets/sheet1.xml']
+  const totalCol = head.indexOf('总投资（万元）')
+  const planCol = head.indexOf(`${year}年计划（万元）`)
+  const colRef = (c) => String.fromCharCode(65 + c)
+  assert.match(sheet, new RegExp(`<c r="${colRef(totalCol)}2" s="\\d+"><v>[\\d.]+</v></c>`), 'the total is a number cell')
+  const first = (await (await page.request.get(`/api/v1/projects?q=${encodeURIComponent(rows[1][nameCol])}&per_page=5`)).json()).items.find((p) => p.name === rows[1][nameCol])
+  assert.ok(Math.abs(Number(rows[1][totalCol]) * 10000 - Number(first.total_investment)) < 0.01, `${rows[1][totalCol]} 万元 vs ${first.total_investment} 元`)
+  if (first.annual_plan?.[year]) assert.ok(Math.abs(Number(rows[1][planCol]) * 10000 - Number(first.annual_plan[year])) < 0.01)
+  // a dated Chinese file name, a frozen header repeated on every printed page, A4 landscape, widths by content
+  assert.equal(download.suggestedFilename(), `项目库-${TODAY}.xlsx`)
+  assert.match(sheet, /<pane [^>]*ySplit="1"[^>]*state="frozen"/)
+  assert.match(sheet, /<pageSetup [^>]*paperSize="9"[^>]*orientation="landscape"|<pageSetup [^>]*orientation="landscape"[^>]*paperSize="9"/)
+  assert.match(files['xl/workbook.xml'], /_xlnm.Print_Titles[^<]*<\/definedName>|Print_Titles/)
+  const widths = [...sheet.matchAll(/<col min="(\d+)" max="\d+" width="([\d.]+)"/g)].map((m) => [Number(m[1]) - 1, Number(m[2])])
+  const w = Object.fromEntries(widths)
+  assert.ok(w[nameCol] > w[head.indexOf('项目级别')], 'the name column is wider than the level column')
 
   // Reset the column choice for the next tests.
   await page.getByTestId('dt-columns').click()
@@ -182,6 +200,17 @@ test('a project is created through the form with 3.66亿 and shows in the list',
   const totalItem = dialog.locator('.el-form-item').filter({ has: page.getByTestId('pf-total') })
   await totalItem.locator('.el-form-item__error').filter({ hasText: '金额格式无法识别' }).waitFor()
   await page.getByTestId('pf-total').fill('3.66亿')
+  // a year's plan above the total investment, and a negative area, are refused saying why
+  const planItem = dialog.locator('.el-form-item').filter({ has: page.getByTestId('pf-plan') })
+  const areaItem = dialog.locator('.el-form-item').filter({ has: page.getByTestId('pf-area') })
+  await page.getByTestId('pf-plan').fill('4亿')
+  await page.getByTestId('pf-area').fill('-5')
+  await page.getByTestId('pf-name').click()
+  await planItem.locator('.el-form-item__error').filter({ hasText: '计划投资不能超过总投资（3.66亿）' }).waitFor()
+  await areaItem.locator('.el-form-item__error').filter({ hasText: '面积不能为负数' }).waitFor()
+  await page.getByTestId('pf-area').fill('4.125')
+  await page.getByTestId('pf-name').click()
+  await areaItem.locator('.el-form-item__error').filter({ hasText: '最多两位小数' }).waitFor()
   await page.getByTestId('pf-plan').fill('12453万元')
   await page.getByTestId('pf-area').fill('40')
   await pickUnit(page, dialog, 'pf-unit', DEMO_UNIT)
@@ -484,5 +513,25 @@ test('an enterprise sees only its own projects and no battle map; the list works
   assert.equal(await menuEntry(page, '/battlemap').count(), 0, 'no battle map for an enterprise')
   assert.equal(await menuEntry(page, '/projects').count(), 1)
   assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('on a 1440-px screen the project list fits: 总投资 and the year columns on screen, no sideways scrolling', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/projects')
+  await tableLoaded(page)
+  const fit = await page.evaluate(() => {
+    const root = document.querySelector('[data-testid="data-table"]')
+    const table = root.classList.contains('el-table') ? root : root.querySelector('.el-table')
+    const box = table.getBoundingClientRect()
+    const th = [...table.querySelectorAll('.el-table__header th')].find((x) => x.innerText.includes('总投资'))
+    const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || table.querySelector('.el-table__body-wrapper')
+    return { right: th.getBoundingClientRect().right, tableRight: box.right, scroll: wrap.scrollWidth, client: wrap.clientWidth, page: document.documentElement.scrollWidth }
+  })
+  assert.ok(fit.right <= fit.tableRight + 1, `总投资 ends at ${fit.right}, the table at ${fit.tableRight}`)
+  assert.ok(fit.scroll <= fit.client + 1, `table ${fit.scroll} wide in ${fit.client}`)
+  assert.ok(fit.page <= 1441, `page ${fit.page} wide`)
+  await shot(page, 'projects-1440')
   await page.context().close()
 })

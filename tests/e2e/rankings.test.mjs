@@ -122,3 +122,70 @@ test('office confirms a reported actual and reads the quarterly assessment', asy
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('a task links its projects by picking them, searched by code or name, not by typing internal ids', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const projects = (await (await page.request.get('/api/v1/projects?per_page=500&sort=code')).json()).items
+  const byCode = projects[projects.length - 1]
+  const byName = projects.find((p) => p.id !== byCode.id && p.name.length >= 4)
+  await page.goto('/assessment/tasks')
+  await page.getByTestId('task-add').click()
+  const form = page.getByTestId('task-form')
+  await form.waitFor()
+  await form.locator('.el-form-item').first().locator('.el-select__wrapper').first().click()
+  await page.keyboard.type('金山')
+  await page.locator('.unit-select-popper .el-tree-node__content:visible').filter({ hasText: /^\s*金山街道\s*$/ }).first().click()
+  const title = `征拆攻坚（关联项目测试${Date.now() % 100000}）`
+  await page.getByTestId('task-title').fill(title)
+  await page.getByTestId('task-target').fill('12')
+  const picker = page.getByTestId('task-projects')
+  // by code
+  await picker.click()
+  await page.keyboard.type(byCode.code)
+  await page.locator('.project-select-popper .el-select-dropdown__item:visible').filter({ hasText: byCode.name }).first().click()
+  // by a part of the name
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(byName.name.slice(1, 4))
+  await page.locator('.project-select-popper .el-select-dropdown__item:visible').filter({ hasText: byName.name }).first().click()
+  await page.getByTestId('task-title').click() // closes the list
+  await page.locator('.project-select-popper').first().waitFor({ state: 'hidden' })
+  assert.match(await picker.innerText(), new RegExp(byCode.code))
+  await shot(page, 'task-project-picker')
+  await page.getByTestId('task-save').click()
+  await form.waitFor({ state: 'hidden' })
+  const list = await (await page.request.get(`/api/v1/tasks?q=${encodeURIComponent(title)}`)).json()
+  const task = list.items.find((x) => x.title === title)
+  assert.ok(task, 'the task was created')
+  assert.deepEqual(task.projects.map((p) => p.id).sort((a, b) => a - b), [byCode.id, byName.id].sort((a, b) => a - b))
+  assert.ok(task.projects.every((p) => p.code), 'linked projects carry their codes')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('one language at a time: the ranking rule and the audit log\'s actions and entities in Chinese, not English codes', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/assessment/rankings')
+  const rule = page.locator('.tie-rule')
+  await rule.waitFor()
+  const text = await rule.innerText()
+  assert.match(text, /单项排名/)
+  assert.doesNotMatch(text, /Per kind|descending|completion|ratio/, text)
+  // an approval leaves an audit entry for a report
+  const csrf = (await (await page.request.get('/api/v1/me')).json()).csrf_token
+  const waiting = (await (await page.request.get('/api/v1/reports?state=submitted&per_page=1')).json()).items[0]
+  assert.ok(waiting, 'a report awaits review')
+  const r = await page.request.post(`/api/v1/reports/${waiting.id}/review`, { data: { decision: 'approve' }, headers: { 'X-CSRF-Token': csrf } })
+  assert.equal(r.status(), 200)
+  await page.goto(`/system/audit?entity=report&entity_id=${waiting.id}`)
+  await tableLoaded(page)
+  const row = page.getByTestId('data-table').locator('tbody tr.el-table__row').first()
+  await row.waitFor()
+  const cells = await row.innerText()
+  assert.match(cells, /进度填报/)
+  assert.match(cells, /审核通过/)
+  assert.doesNotMatch(cells, /\b(report|approve)\b/)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})

@@ -191,8 +191,8 @@ export function saveBlob(blob, filename) {
  * columns: [{ key, label }] in display order.
  */
 export async function exportXlsx(path, params, columns, baseName = 'export') {
-  const cols = columns.map((c) => `${c.key}:${String(c.label).replace(/[,:]/g, ' ')}`).join(',')
-  const q = { ...params, format: 'xlsx', columns: cols }
+  const cols = columns.map((c) => `${c.key}:${String(c.label).replace(/[,:]/g, ' ')}${c.fmt ? ':' + c.fmt : ''}`).join(',')
+  const q = { ...params, format: 'xlsx', columns: cols, filename: baseName }
   delete q.page
   delete q.per_page
   const res = await request('GET', path, { params: q, raw: true })

@@ -59,6 +59,7 @@ export default {
         deadline: '时限',
         weekly: '调度周报',
         week: '周次',
+        weekLabel: '{year}年第{week}周',
         downloadPdf: '下载PDF',
         downloadXlsx: '下载Excel',
         sections: {
@@ -113,6 +114,7 @@ export default {
         deadline: 'Deadline',
         weekly: 'Weekly report',
         week: 'Week',
+        weekLabel: 'Week {week}, {year}',
         downloadPdf: 'PDF',
         downloadXlsx: 'Excel',
         sections: {

@@ -1,7 +1,8 @@
 // Projects module (项目库): the project list with filters, export and import, the project
 // page (fields, annual plan, tags, custom fields, nodes, history) and the administration of
 // node templates and custom fields. The battle map (作战图) is its own module.
-const READERS = ['admin', 'office', 'leader', 'unit', 'enterprise', 'bank']
+// Not a bank: it sees no project data (README, "Who may do what"), so no empty library either.
+const READERS = ['admin', 'office', 'leader', 'unit', 'enterprise']
 
 export default {
   routes: [
@@ -87,6 +88,9 @@ export default {
         moneyNegative: '金额不能为负数',
         moneyHint: '可填 5亿、3.66亿元、12453万元 或元',
         areaForm: '面积为亩，最多两位小数（例：4191.26）',
+        areaNegative: '面积不能为负数',
+        areaDecimals: '面积最多两位小数（例：4191.26）',
+        planAboveTotal: '{year}年计划投资不能超过总投资（{total}）',
         codeRule: '项目编号为 1–32 位字母、数字或横线',
         custom: '自定义字段',
         cards: '共 {n} 个项目',
@@ -269,6 +273,9 @@ export default {
         moneyNegative: 'The amount cannot be negative',
         moneyHint: 'e.g. 5亿, 3.66亿元, 12453万元 or yuan',
         areaForm: 'Area in mu, at most two decimals (e.g. 4191.26)',
+        areaNegative: 'The area cannot be negative',
+        areaDecimals: 'The area has at most two decimals (e.g. 4191.26)',
+        planAboveTotal: 'The plan for {year} cannot exceed the total investment ({total})',
         codeRule: 'The code is 1–32 letters, digits or dashes',
         custom: 'Custom fields',
         cards: '{n} projects',

@@ -51,10 +51,29 @@ export function moneyRule(t, label, required = false) {
   }
 }
 
+/** At most `max` (money, BigInt fen or null): "the year's plan cannot exceed the total investment". */
+export function notAboveRule(t, message, max) {
+  return {
+    trigger: 'blur',
+    validator: (_r, v, cb) => {
+      const fen = parseMoney(String(v ?? '').trim())
+      const top = max()
+      return fen !== null && top !== null && fen > top ? cb(new Error(message())) : cb()
+    },
+  }
+}
+
 export function areaRule(t) {
   return {
     trigger: 'blur',
-    validator: (_r, v, cb) => (!v || parseArea(String(v)) !== null ? cb() : cb(new Error(t('projects.areaForm')))),
+    validator: (_r, v, cb) => {
+      const s = v === null || v === undefined ? '' : String(v).trim()
+      if (!s || parseArea(s) !== null) return cb()
+      // say what is wrong: the sign, the decimals, or not a number at all
+      if (/^-\s*\d/.test(s)) return cb(new Error(t('projects.areaNegative')))
+      if (/^\d+\.\d{3,}\s*(亩)?$/.test(s)) return cb(new Error(t('projects.areaDecimals')))
+      return cb(new Error(t('projects.areaForm')))
+    },
   }
 }
 
