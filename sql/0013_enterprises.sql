@@ -10,7 +10,7 @@
 CREATE TABLE enterprises (
   id {{ID}},
   unit_id BIGINT NOT NULL UNIQUE REFERENCES units(id),
-  uscc TEXT NOT NULL UNIQUE,                   -- 统一社会信用代码, 18 characters, capitals
+  uscc TEXT NOT NULL,                          -- 统一社会信用代码, 18 characters, capitals
   name TEXT NOT NULL,
   legal_rep TEXT,                              -- 法定代表人
   contact_name TEXT,                           -- personal data: masked in answers
@@ -26,6 +26,12 @@ CREATE TABLE enterprises (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX enterprises_town ON enterprises(town_unit_id);
+-- The API refuses a code already registered anywhere in the database; the
+-- index holds it within a town only, so that districts merged into one
+-- database (guatu copy) each keep their own record of an enterprise both
+-- registered.
+CREATE UNIQUE INDEX enterprises_town_uscc ON enterprises(town_unit_id, uscc);
+CREATE INDEX enterprises_uscc ON enterprises(uscc);
 CREATE INDEX enterprises_commissioner ON enterprises(commissioner_id);
 CREATE INDEX enterprises_name ON enterprises(name);
 
