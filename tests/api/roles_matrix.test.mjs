@@ -450,3 +450,16 @@ for (const role of ['unit', 'enterprise', 'bank', 'public']) {
     });
   }
 }
+
+// Permission first: a role the matrix refuses hears 403 however bad its input
+// is, never a field error that would tell it how to shape a request it may not make.
+test('a leader changing a lead hears 403 before any field error', async () => {
+  const l = await lead('in');
+  const r = await as.leader.patch(`/api/v1/leads/${l.id}`, { amount: 'lots', created_on: 'yesterday', version: l.version });
+  assert.equal(r.status, 403, JSON.stringify(r.body));
+});
+test('an enterprise approving its own subsidy application hears 403 before any field error', async () => {
+  const sub = await ok(as.enterprise.post('/api/v1/subsidies', { kind: 'guarantee', loan_id: (await loan('in')).id, base: '500' }), 'subsidy');
+  const r = await as.enterprise.post(`/api/v1/subsidies/${sub.id}/events`, { event: 'approve', date: 'tomorrow', amount: 'all of it' });
+  assert.equal(r.status, 403, JSON.stringify(r.body));
+});
