@@ -28,7 +28,9 @@ typedef struct esc_row {
 } esc_row;
 
 /* The requests still waiting for a reply whose level on `today` is above
- * the one recorded: at most BATCH of them into rows. */
+ * the one recorded: at most BATCH of them into rows.  Those not told yet
+ * come first, so that a long list already at level 1 does not hold back
+ * a request that has just become overdue. */
 static int due_rows(db *d, int32_t today, esc_row *rows) {
   char day[11];
   date_format(today, day);
@@ -38,7 +40,7 @@ static int due_rows(db *d, int32_t today, esc_row *rows) {
   db_stmt *st = db_query(d,
                          "SELECT id, unit_id, escalation, started_on, deadline_days FROM enterprise_requests "
                          "WHERE state IN ('open', 'accepted', 'in_progress', 'reopened') AND due_date < ? AND escalation < 2 "
-                         "ORDER BY due_date, id LIMIT ?",
+                         "ORDER BY escalation, due_date, id LIMIT ?",
                          DBT(day), DBI(BATCH * 4));
   while (st && n < BATCH && db_step(st) == DB_ROW) {
     int32_t started;
