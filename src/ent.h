@@ -202,5 +202,14 @@ json_t *ent_brief_json(db *d, int64_t ent_id);
 typedef void (*ent_overdue_fn)(void *ctx, int64_t id, const char *ent_name, const char *unit_name, const char *due,
                                const char *category_zh);
 int ent_requests_overdue(db *d, const char *date, int max, ent_overdue_fn fn, void *ctx);
+/* The escalation tick (ent_escalate.c): escalates the requests overdue on
+ * `today` once per level — the timeline event, the notifications (the
+ * department and its webhooks, the office; the leaders at level 2) and an
+ * audit entry, one transaction per request.  Returns how many changed, -1
+ * on a database error. */
+int ent_requests_escalate(db *d, int32_t today);
+/* Records the level reached on `today` without telling anyone, as if the
+ * tick had run (the demo district).  DB_OK or an error code. */
+int ent_requests_mark_escalated(db *d, int32_t today);
 
 #endif

@@ -199,6 +199,8 @@ static int demo_enterprises(db *d, FILE *log) {
   }
   for (size_t i = 0; rc == 0 && i < sizeof policies / sizeof *policies; i++) rc = add_policy(&c, &policies[i]);
   if (rc == 0) rc = ent_demo_requests(d, &a, c.at, c.today);
+  /* the overdue ones start at the level they have reached, as if the tick had run (ent_escalate.c) */
+  if (rc == 0 && ent_requests_mark_escalated(d, c.today) != DB_OK) rc = -1;
   if (rc == 0) rc = demo_board(d, c.at);
   if (rc == 0 && log)
     fprintf(log, "enterprises: %d from the seeds, %d generated, %zu policies, requests in every state\n", n, generated,

@@ -9,8 +9,10 @@
  * a fresh deadline when a request is reopened, and the statistics per
  * department (count, on-time rate, mean satisfaction).  Escalation follows
  * the problems' rule (escalation.h): overdue → level 1, twice the deadline
- * → level 2; overdue requests appear on the dispatch agenda
- * (ent_requests_overdue).
+ * → level 2, shown as computed on read; the tick in ent_escalate.c tells
+ * each level once (notifications, webhooks, timeline, audit) and a
+ * reopening resets what was told; overdue requests appear on the dispatch
+ * agenda (ent_requests_overdue).
  *
  * GET  /api/v1/enterprise-requests?state&unit_id&enterprise_id&category&overdue&q&page&per_page&sort&format
  * GET  /api/v1/enterprise-requests/stats?from&to     per department
@@ -295,7 +297,7 @@ static void request_event(req *r) {
                    DBT(state), DBT(day), DBI(rating), DBT(now), DBI(id), DBI(version));
     else if (act == LOOP_REOPEN)
       rc = db_exec(r->db, "UPDATE enterprise_requests SET state = ?, started_on = ?, due_date = ?, replied_on = NULL, closed_on = NULL, "
-                          "rating = NULL, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                          "rating = NULL, escalation = 0, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
                    DBT(state), DBT(day), DBT(due), DBT(now), DBI(id), DBI(version));
     else
       rc = db_exec(r->db, "UPDATE enterprise_requests SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",

@@ -310,6 +310,9 @@ static void sub_event(req *r) {
   const char *event = NULL, *date = NULL, *reason = NULL, *voucher = NULL;
   int64_t amount = -1, base = 0;
   jenum(r, in, "event", 1, fin_subsidy_events, &event);
+  /* permission first: reviewing and paying are the office's */
+  if (event && code_of(fin_subsidy_events, event) != FE_RESUBMIT && !scope_writes_all(r))
+    return reply_forbidden(r, "只有项目办可以审核和拨付补贴", "only the office may review and pay subsidies");
   jdate(r, in, "date", 1, &date);
   if (jstr(r, in, "reason", 0, 500, &reason) == JV_SET && !*reason) reason = NULL;
   if (jstr(r, in, "voucher", 0, 100, &voucher) == JV_SET && !*voucher) voucher = NULL;
@@ -318,8 +321,6 @@ static void sub_event(req *r) {
   int64_t version = req_version(r, in);
   if (has_errors(r)) return reply_invalid(r);
   int ev = code_of(fin_subsidy_events, event);
-  if (ev != FE_RESUBMIT && !scope_writes_all(r))
-    return reply_forbidden(r, "只有项目办可以审核和拨付补贴", "only the office may review and pay subsidies");
   json_t *before = sub_json(r->db, id, 0);
   if (!before) return reply_db_error(r, db_errcode(r->db));
   if (!version) version = json_integer_value(json_object_get(before, "version"));

@@ -405,15 +405,16 @@ static void lead_patch(req *r) {
   if (!id) return;
   json_t *in = req_json(r, lead_fields);
   if (!in) return;
+  /* permission first: a lead in the caller's scope that its team may change */
+  int64_t team = invest_lead_open(r, id);
+  if (!team) return;
+  if (!invest_may_write(r, team)) return reply_forbidden(r, "只能修改本单位的招商线索", "you may change only your own team's leads");
   lead_in l;
   memset(&l, 0, sizeof l);
   lead_read(r, in, &l, 0);
   int64_t version = req_version(r, in);
   if (!has_errors(r) && !version) field_error(r, "version", "必填（或If-Match头）", "required (or an If-Match header)");
   if (has_errors(r)) return reply_invalid(r);
-  int64_t team = invest_lead_open(r, id);
-  if (!team) return;
-  if (!invest_may_write(r, team)) return reply_forbidden(r, "只能修改本单位的招商线索", "you may change only your own team's leads");
   if (l.team && l.team != team && !scope_writes_all(r)) {
     field_error(r, "team_unit_id", "招商单位由项目办调整", "the project office moves a lead to another team");
     return reply_invalid(r);

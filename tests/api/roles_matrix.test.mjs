@@ -6,6 +6,9 @@
 // `enterprise` a letter holds within their scope: each such letter is tried
 // once more on a project outside it (another town's, owned by nobody), which
 // must answer 403 or 404.  The README and the server cannot drift apart.
+// The rows of the new modules (leads, enterprises, requests, policies, board,
+// questions, published, needs, loans, subsidies, funds) are tried the same
+// way, out of scope on another town's, enterprise's, department's or bank's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -102,6 +105,57 @@ const isoWeek = (day) => {
   const week = 1 + Math.round(((d - jan4) / 86400000 - 3 + ((jan4.getUTCDay() + 6) % 7)) / 7);
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 };
+
+// ---- the new modules' fixtures (investment, enterprises, Q&A, financing) ----
+// 'in': the unit's town (金山街道) and the enterprise's own (华巨) records, the
+// bank's own loans; 'out': another town's (仙庾镇), another enterprise's,
+// another bank's (icbc).
+const E = {}; // enterprise records: mine (华巨's own), jin (in 金山街道, served by its user), out (in 仙庾镇)
+const F = {}; // enterprise units for financing: mine (华巨), other
+const QC = { in: 'rmin', out: 'rmout' }; // question categories answered by 金山街道 and by 仙庾镇
+let anon, icbc, ipSeq = 0;
+const teamOf = (scope) => (scope === 'out' ? U.xianyu : U.jinshan);
+const entOf = (c, scope) => (scope === 'out' ? E.out : c === as.enterprise ? E.mine : E.jin);
+const ip = () => ({ 'X-Real-IP': `10.77.${Math.floor(ipSeq / 250)}.${(ipSeq++ % 250) + 1}` });
+// A list answer read as one cell: 2xx when the record is listed, 404 when not.
+const inList = (r, has) => (r.status >= 200 && r.status < 300 ? { status: r.body.items.some(has) ? 200 : 404, body: r.body.items.length } : r);
+// A valid 统一社会信用代码 (GB 32100-2015) of this run.
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+let usccSeq = 0;
+const uscc = () => {
+  let x = process.pid * 131 + usccSeq++ * 7919, body = '91430202';
+  for (let i = 0; i < 9; i++) { body += USCC_CHARS[x % 31]; x = Math.floor(x / 31) + i * 13 + 5; }
+  const c = 31 - ([...body].reduce((a, ch, i) => a + USCC_CHARS.indexOf(ch) * USCC_W[i], 0) % 31);
+  return body + USCC_CHARS[c === 31 ? 0 : c];
+};
+const enterprise = (town, extra = {}) => ok(office.post('/api/v1/enterprises', { uscc: uscc(), name: `矩阵企业${uniq()}有限公司`, town_unit_id: town, ...extra }), 'enterprise');
+const lead = (scope) => ok(office.post('/api/v1/leads', {
+  investor: `矩阵投资有限公司${uniq()}`, amount: '1.5亿', chain: '新材料', channel: '以商招商', investor_class: 'none', team_unit_id: teamOf(scope),
+}), 'lead');
+const request = (scope) => ok(office.post('/api/v1/enterprise-requests', {
+  enterprise_id: (scope === 'out' ? E.out : E.mine).id, category: 'utilities', text: `用电增容${uniq()}`, unit_id: teamOf(scope),
+}), 'request');
+const policy = () => ok(office.post('/api/v1/policies', { title: `矩阵政策${uniq()}`, valid_from: addDays(TODAY, -1), valid_to: addDays(TODAY, 60), conditions: [] }), 'policy');
+const post = () => ok(office.post('/api/v1/board-posts', { kind: 'need', category: 'capacity', title: `矩阵供需${uniq()}`, text: '需要外协', enterprise_id: E.mine.id }), 'board post');
+const question = async (scope, approved) => {
+  const q = await ok(anon.post('/api/v1/questions', { category: QC[scope === 'out' ? 'out' : 'in'], title: `问政${uniq()}`, text: '道路积水严重，请相关部门处理。' }, ip()), 'question');
+  if (approved) await ok(office.post(`/api/v1/questions/${q.id}/actions`, { action: 'approve' }), 'approve');
+  return { ...q, title: q.title ?? (await office.get(`/api/v1/questions/${q.id}`)).body.title };
+};
+// 'in': 华巨's open need; 'out': another enterprise's need, closed, that no bank served
+const need = async (scope) => {
+  const n = await ok(office.post('/api/v1/financing-needs', { enterprise_id: scope === 'out' ? F.other : F.mine, amount: '300万', term_months: 12, purpose: '购置设备' }), 'need');
+  if (scope === 'out') await ok(office.patch(`/api/v1/financing-needs/${n.id}`, { state: 'closed' }), 'close need');
+  return n;
+};
+// 'in': the bank's loan on 华巨's need; 'out': another bank's loan on another enterprise's need
+const loan = async (scope) => {
+  const n = await ok(office.post('/api/v1/financing-needs', { enterprise_id: scope === 'out' ? F.other : F.mine, amount: '300万', term_months: 12, purpose: '流动资金' }), 'need');
+  return ok((scope === 'out' ? icbc : as.bank).post(`/api/v1/financing-needs/${n.id}/loans`, { amount: '100万', disbursed_on: TODAY, term_months: 12 }), 'loan');
+};
+const subsidy = async (scope) => ok(office.post('/api/v1/subsidies', { kind: 'guarantee', loan_id: (await loan(scope)).id, base: '2000' }), 'subsidy');
+const fund = (scope) => ok(office.post('/api/v1/fund-applications', { project_id: target(scope).id, kind: 'central_budget', year: Number(TODAY.slice(0, 4)), applied: '3000万' }), 'fund application');
 
 // ---- one request per cell: probes[resource][op](client, scope) ----
 // scope 'in': a target inside the unit's and the enterprise's scope (and,
@@ -237,6 +291,83 @@ const probes = {
       return c.del(`/api/v1/webhooks/${h.id}`);
     },
   },
+  leads: {
+    R: async (c, s) => c.get(`/api/v1/leads/${(await lead(s)).id}`),
+    C: (c, s) => c.post('/api/v1/leads', { investor: `新线索投资有限公司${uniq()}`, amount: '2亿', chain: '新材料', channel: '以商招商', investor_class: 'none', team_unit_id: teamOf(s) }),
+    U: async (c, s) => {
+      const l = await lead(s);
+      return c.patch(`/api/v1/leads/${l.id}`, { notes: `已电话回访${seq++}`, version: l.version });
+    },
+  },
+  enterprises: {
+    R: (c, s) => c.get(`/api/v1/enterprises/${entOf(c, s).id}`),
+    C: (c, s) => c.post('/api/v1/enterprises', { uscc: uscc(), name: `矩阵新企业${uniq()}有限公司`, town_unit_id: teamOf(s) }),
+    U: async (c, s) => c.patch(`/api/v1/enterprises/${entOf(c, s).id}`, { address: `株洲市荷塘区新材料路${seq++}号` }),
+  },
+  requests: {
+    R: async (c, s) => c.get(`/api/v1/enterprise-requests/${(await request(s)).id}`),
+    C: (c, s) => c.post('/api/v1/enterprise-requests', { enterprise_id: (s === 'out' ? E.out : E.mine).id, category: 'utilities', text: `供水增容${uniq()}`, unit_id: teamOf(s) }),
+    U: async (c, s) => c.post(`/api/v1/enterprise-requests/${(await request(s)).id}/events`, { type: 'comment', text: '请尽快协调' }),
+  },
+  policies: {
+    R: async (c) => c.get(`/api/v1/policies/${(await policy()).id}`),
+    C: (c) => c.post('/api/v1/policies', { title: `矩阵政策${uniq()}`, valid_from: addDays(TODAY, -1), valid_to: addDays(TODAY, 60), conditions: [] }),
+    U: async (c) => {
+      const p = await policy();
+      return c.patch(`/api/v1/policies/${p.id}`, { benefit: `一次性奖励${seq++}万元`, version: p.version });
+    },
+  },
+  board: {
+    R: async (c) => c.get(`/api/v1/board-posts/${(await post()).id}`),
+    // the office and a town post on behalf of an enterprise of theirs; an enterprise for itself
+    C: (c) => c.post('/api/v1/board-posts', { kind: 'need', category: 'capacity', title: `外协加工${uniq()}`, text: '需要热处理外协产能', enterprise_id: entOf(c, 'in').id }),
+    U: async (c) => {
+      // one's own post: each role edits what it posted (the office posts it when the role cannot)
+      const mine = await c.post('/api/v1/board-posts', { kind: 'offer', category: 'capacity', title: `闲置产能${uniq()}`, text: '冲压产能可对外', enterprise_id: entOf(c, 'in').id });
+      const p = mine.status === 201 ? mine.body : await post();
+      return c.patch(`/api/v1/board-posts/${p.id}`, { text: `冲压产能可对外，联系${seq++}`, version: p.version });
+    },
+  },
+  questions: {
+    R: async (c, s) => c.get(`/api/v1/questions/${(await question(s, true)).id}`),
+    C: (c) => c.post('/api/v1/questions', { category: QC.in, title: `路灯不亮${uniq()}`, text: '小区门口的路灯坏了一个月了，请尽快修复。' }, ip()),
+    U: async (c, s) => c.post(`/api/v1/questions/${(await question(s, true)).id}/actions`, { action: 'comment', note: '已联系街道核实。' }),
+  },
+  published: {
+    R: async (c, s) => {
+      const q = await question(s, s !== 'out');
+      return inList(await c.get(`/api/v1/public/questions?q=${encodeURIComponent(q.title)}&per_page=50`), (x) => x.tracking_code === q.tracking_code);
+    },
+  },
+  needs: {
+    R: async (c, s) => c.get(`/api/v1/financing-needs/${(await need(s)).id}`),
+    C: (c) => c.post('/api/v1/financing-needs', { enterprise_id: F.mine, amount: '200万', term_months: 12, purpose: '流动资金' }),
+    U: async (c, s) => c.patch(`/api/v1/financing-needs/${(await need(s)).id}`, { purpose: `购置设备${seq++}` }),
+  },
+  loans: {
+    R: async (c, s) => {
+      const l = await loan(s);
+      return inList(await c.get('/api/v1/financing-loans?per_page=500'), (x) => x.id === l.id);
+    },
+    C: async (c, s) => c.post(`/api/v1/financing-needs/${(await need(s)).id}/loans`, { amount: '50万', disbursed_on: TODAY, term_months: 12 }),
+  },
+  subsidies: {
+    R: async (c, s) => c.get(`/api/v1/subsidies/${(await subsidy(s)).id}`),
+    C: async (c) => c.post('/api/v1/subsidies', { kind: 'guarantee', loan_id: (await loan('in')).id, base: '1000' }),
+    U: async (c, s) => {
+      const sub = await subsidy(s);
+      await ok(office.post(`/api/v1/subsidies/${sub.id}/events`, { event: 'return', date: TODAY, reason: '缺担保合同' }), 'return');
+      return c.post(`/api/v1/subsidies/${sub.id}/events`, { event: 'resubmit', date: TODAY });
+    },
+  },
+  funds: {
+    R: async (c, s) => c.get(`/api/v1/fund-applications/${(await fund(s)).id}`),
+    C: (c, s) => c.post('/api/v1/fund-applications', { project_id: target(s).id, kind: 'special_bond', year: Number(TODAY.slice(0, 4)), applied: '1亿' }),
+    U: async (c, s) => {
+      const f = await fund(s);
+      return c.patch(`/api/v1/fund-applications/${f.id}`, { batch: `第${seq++}批`, version: f.version });
+    },
+  },
   tokens: {
     R: (c) => c.get('/api/v1/tokens'),
     C: (c) => c.post('/api/v1/tokens', { name: `令牌${uniq()}` }),
@@ -260,6 +391,15 @@ before(async () => {
   }
   P = await project(U.jinshan, U.huaju, { published: true });
   Q = await project(U.xianyu, null);
+  anon = server.client();
+  icbc = await server.login(['icbc', 'bank1234']);
+  E.mine = (await as.enterprise.get('/api/v1/enterprises')).body.items[0];
+  E.jin = await enterprise(U.jinshan, { commissioner_id: as.unit.me.id }); // 金山街道's user serves it (服务专员)
+  E.out = await enterprise(U.xianyu);
+  F.mine = as.enterprise.me.unit_id;
+  F.other = (await ok(admin.post('/api/v1/units', { name: `矩阵他企${uniq()}有限公司`, kind: 'enterprise', parent_id: 1 }), 'enterprise unit')).id;
+  await ok(office.post('/api/v1/qa-categories', { code: QC.in, name: '金山街道事务', unit_id: U.jinshan, deadline_days: 5, group: '矩阵' }), 'category');
+  await ok(office.post('/api/v1/qa-categories', { code: QC.out, name: '仙庾镇事务', unit_id: U.xianyu, deadline_days: 5, group: '矩阵' }), 'category');
 });
 after(async () => { await server?.stop(); });
 
@@ -289,11 +429,18 @@ for (const res of Object.keys(probes)) {
 }
 
 // The scoped roles' letters hold inside their scope only (the public's:
-// on published projects only).
-const scoped = ['projects', 'nodes', 'reports', 'problems', 'attachments', 'tasks', 'households', 'approvals'];
-for (const role of ['unit', 'enterprise', 'public']) {
-  for (const res of scoped) {
-    const letters = (matrix[res]?.[role] ?? '').split('');
+// on published projects and questions only; a bank's: on open needs and its
+// own loans).  The operations listed per resource are those that have an
+// out-of-scope form (creating a request or a subsidy names the enterprise or
+// loan it is for: another's is refused on that field, 422, see
+// enterprises.test.mjs and finance.test.mjs).
+const scoped = {
+  projects: 'RCUD', nodes: 'RCUD', reports: 'RCU', problems: 'RCU', attachments: 'RCD', tasks: 'RCUD', households: 'RCU', approvals: 'RCU',
+  leads: 'RCU', enterprises: 'RU', requests: 'RU', questions: 'RU', published: 'R', needs: 'RU', loans: 'RC', subsidies: 'RU', funds: 'RCU',
+};
+for (const role of ['unit', 'enterprise', 'bank', 'public']) {
+  for (const [res, outOps] of Object.entries(scoped)) {
+    const letters = (matrix[res]?.[role] ?? '').split('').filter((op) => outOps.includes(op));
     if (!letters.length) continue;
     test(`${role} may not ${letters.map((op) => OPS[op]).join(', ')} ${res} outside its scope`, async () => {
       for (const op of letters) {
@@ -303,3 +450,16 @@ for (const role of ['unit', 'enterprise', 'public']) {
     });
   }
 }
+
+// Permission first: a role the matrix refuses hears 403 however bad its input
+// is, never a field error that would tell it how to shape a request it may not make.
+test('a leader changing a lead hears 403 before any field error', async () => {
+  const l = await lead('in');
+  const r = await as.leader.patch(`/api/v1/leads/${l.id}`, { amount: 'lots', created_on: 'yesterday', version: l.version });
+  assert.equal(r.status, 403, JSON.stringify(r.body));
+});
+test('an enterprise approving its own subsidy application hears 403 before any field error', async () => {
+  const sub = await ok(as.enterprise.post('/api/v1/subsidies', { kind: 'guarantee', loan_id: (await loan('in')).id, base: '500' }), 'subsidy');
+  const r = await as.enterprise.post(`/api/v1/subsidies/${sub.id}/events`, { event: 'approve', date: 'tomorrow', amount: 'all of it' });
+  assert.equal(r.status, 403, JSON.stringify(r.body));
+});

@@ -105,7 +105,7 @@ export default {
         open: '未答复',
         cats: { labor: '用工', financing: '融资', land: '用地', approval: '审批', utilities: '水电气', policy: '政策', other: '其他' },
         states: { open: '待受理', accepted: '已受理', in_progress: '办理中', replied: '已答复', closed: '已办结', reopened: '已退回' },
-        ev: { raise: '提出', accept: '受理', comment: '备注', reply: '答复', confirm: '确认办结', reopen: '退回' },
+        ev: { raise: '提出', accept: '受理', comment: '备注', reply: '答复', confirm: '确认办结', reopen: '退回', escalate: '提级督办' },
         // policies
         title: '政策名称',
         issuer: '发文单位',
@@ -218,7 +218,7 @@ export default {
         open: 'Not replied',
         cats: { labor: 'Labour', financing: 'Financing', land: 'Land', approval: 'Approval', utilities: 'Utilities', policy: 'Policy', other: 'Other' },
         states: { open: 'Open', accepted: 'Accepted', in_progress: 'In progress', replied: 'Replied', closed: 'Closed', reopened: 'Reopened' },
-        ev: { raise: 'Raised', accept: 'Accepted', comment: 'Note', reply: 'Reply', confirm: 'Confirmed', reopen: 'Reopened' },
+        ev: { raise: 'Raised', accept: 'Accepted', comment: 'Note', reply: 'Reply', confirm: 'Confirmed', reopen: 'Reopened', escalate: 'Escalated' },
         title: 'Title',
         issuer: 'Issuer',
         docNo: 'Document no.',
