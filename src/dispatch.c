@@ -51,6 +51,51 @@ static int add_item(db *d, int64_t meeting, int *seq, const char *kind, int64_t 
                  problem ? DBI(problem) : DBNULL, DBT(title), DBT(detail));
 }
 
+dispatch_red *dispatch_red_push(arena *a, dispatch_red **v, int *n, int *cap) {
+  if (*n == *cap) {
+    dispatch_red *bigger = arena_alloc(a, sizeof **v * (size_t)*cap * 2);
+    memcpy(bigger, *v, sizeof **v * (size_t)*cap);
+    *v = bigger;
+    *cap *= 2;
+  }
+  return &(*v)[(*n)++];
+}
+
+void dispatch_red_reasons(db *d, arena *a, dispatch_red *v, int n, int32_t today, const char *asof, const light_cfg *cfg,
+                          int mc) {
+  for (int i = 0; i < n; i++) {
+    dispatch_red *e = &v[i];
+    strbuf sb = STRBUF_INIT;
+    /* the worst node still open (as of `asof`: one completed later was open then) */
+    db_stmt *ns = asof ? db_query(d,
+                                  "SELECT name, planned_date FROM nodes WHERE project_id = ? AND (actual_date IS NULL OR "
+                                  "actual_date > ?) ORDER BY planned_date, seq LIMIT 1",
+                                  DBI(e->project_id), DBT(asof))
+                       : db_query(d,
+                                  "SELECT name, planned_date FROM nodes WHERE project_id = ? AND actual_date IS NULL "
+                                  "ORDER BY planned_date, seq LIMIT 1",
+                                  DBI(e->project_id));
+    if (ns && db_step(ns) == DB_ROW) {
+      int32_t pd;
+      if (date_parse(db_text(ns, 1), &pd) == 0) {
+        if (pd < today)
+          sb_addf(&sb, "节点「%s」计划%s完成，已逾期%d天", db_text(ns, 0), db_text(ns, 1), (int)(today - pd));
+        else if (pd - today <= cfg->yellow_days)
+          sb_addf(&sb, "节点「%s」将于%s到期", db_text(ns, 0), db_text(ns, 1));
+      }
+    }
+    db_done(ns);
+    int64_t lag = investment_lag_bp(e->ytd, e->plan, mc);
+    if (e->plan > 0 && lag > (int64_t)cfg->yellow_lag * 100) {
+      int64_t rate = e->ytd * 10000 / e->plan;
+      sb_addf(&sb, "%s年度投资完成率%lld.%02lld%%，落后时序进度%lld.%02lld个百分点", sb.len ? "；" : "",
+              (long long)(rate / 100), (long long)(rate % 100), (long long)(lag / 100), (long long)(lag % 100));
+    }
+    e->reason = arena_strdup(a, sb.len ? sb_str(&sb) : "");
+    sb_release(&sb);
+  }
+}
+
 int dispatch_red_projects(db *d, arena *a, const char *date, dispatch_red **out) {
   int32_t today;
   if (date_parse(date, &today) != 0) return -1;
@@ -74,13 +119,7 @@ int dispatch_red_projects(db *d, arena *a, const char *date, dispatch_red **out)
     int64_t ytd = db_int(st, 4), plan = db_int(st, 5);
     int light = light_from_columns(next, ytd, plan, y, today, &cfg);
     if (light == LIGHT_GREEN) continue;
-    if (n == cap) {
-      dispatch_red *bigger = arena_alloc(a, sizeof *v * (size_t)cap * 2);
-      memcpy(bigger, v, sizeof *v * (size_t)cap);
-      v = bigger;
-      cap *= 2;
-    }
-    dispatch_red *e = &v[n++];
+    dispatch_red *e = dispatch_red_push(a, &v, &n, &cap);
     e->project_id = db_int(st, 0);
     e->name = arena_strdup(a, db_text(st, 1));
     e->unit = arena_strdup(a, db_text(st, 2));
@@ -90,34 +129,7 @@ int dispatch_red_projects(db *d, arena *a, const char *date, dispatch_red **out)
     e->next_open = next ? arena_strdup(a, next) : NULL;
   }
   db_done(st);
-  /* the reasons, from the worst open node and the investment lag */
-  int mc = months_closed(y, today);
-  for (int i = 0; i < n; i++) {
-    dispatch_red *e = &v[i];
-    strbuf sb = STRBUF_INIT;
-    db_stmt *ns = db_query(d,
-                           "SELECT name, planned_date FROM nodes WHERE project_id = ? AND actual_date IS NULL "
-                           "ORDER BY planned_date, seq LIMIT 1",
-                           DBI(e->project_id));
-    if (ns && db_step(ns) == DB_ROW) {
-      int32_t pd;
-      if (date_parse(db_text(ns, 1), &pd) == 0) {
-        if (pd < today)
-          sb_addf(&sb, "节点「%s」计划%s完成，已逾期%d天", db_text(ns, 0), db_text(ns, 1), (int)(today - pd));
-        else if (pd - today <= cfg.yellow_days)
-          sb_addf(&sb, "节点「%s」将于%s到期", db_text(ns, 0), db_text(ns, 1));
-      }
-    }
-    db_done(ns);
-    int64_t lag = investment_lag_bp(e->ytd, e->plan, mc);
-    if (e->plan > 0 && lag > (int64_t)cfg.yellow_lag * 100) {
-      int64_t rate = e->ytd * 10000 / e->plan;
-      sb_addf(&sb, "%s年度投资完成率%lld.%02lld%%，落后时序进度%lld.%02lld个百分点", sb.len ? "；" : "",
-              (long long)(rate / 100), (long long)(rate % 100), (long long)(lag / 100), (long long)(lag % 100));
-    }
-    e->reason = arena_strdup(a, sb.len ? sb_str(&sb) : "");
-    sb_release(&sb);
-  }
+  dispatch_red_reasons(d, a, v, n, today, NULL, &cfg, months_closed(y, today));
   *out = v;
   return n;
 }

@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "lights.h"
 #include "problems.h"
 
 typedef struct dispatch_red {
@@ -25,6 +26,13 @@ typedef struct dispatch_red {
  * `date` (YYYY-MM-DD), with a reason in Chinese.  Returns the count (array
  * in the arena) or -1 on a database error. */
 int dispatch_red_projects(db *d, arena *a, const char *date, dispatch_red **out);
+/* The next slot of a growing array of red projects (in the arena). */
+dispatch_red *dispatch_red_push(arena *a, dispatch_red **v, int *n, int *cap);
+/* Fills each project's reason (its worst open node, its investment lag) as
+ * of `today`; with `asof` (YYYY-MM-DD) a node completed after it counts as
+ * open (the weekly report's past weeks). */
+void dispatch_red_reasons(db *d, arena *a, dispatch_red *v, int n, int32_t today, const char *asof, const light_cfg *cfg,
+                          int mc);
 /* A meeting's decisions with project, unit, deadline and status now. */
 json_t *dispatch_decisions_json(db *d, int64_t meeting, const char *today);
 

@@ -267,13 +267,7 @@ static int red_projects_asof(db *d, arena *a, const char *asof, const char *cut,
     const char *next = db_isnull(st, 4) ? NULL : db_text(st, 4);
     int light = light_from_columns(next, ytd, plan, y, today, &cfg);
     if (light == LIGHT_GREEN) continue;
-    if (n == cap) {
-      dispatch_red *bigger = arena_alloc(a, sizeof *v * (size_t)cap * 2);
-      memcpy(bigger, v, sizeof *v * (size_t)cap);
-      v = bigger;
-      cap *= 2;
-    }
-    dispatch_red *e = &v[n++];
+    dispatch_red *e = dispatch_red_push(a, &v, &n, &cap);
     e->project_id = id;
     e->name = arena_strdup(a, db_text(st, 1));
     e->unit = arena_strdup(a, db_text(st, 2));
@@ -283,33 +277,7 @@ static int red_projects_asof(db *d, arena *a, const char *asof, const char *cut,
     e->next_open = next ? arena_strdup(a, next) : NULL;
   }
   db_done(st);
-  int mc = months_closed(y, today);
-  for (int i = 0; i < n; i++) {
-    dispatch_red *e = &v[i];
-    strbuf sb = STRBUF_INIT;
-    db_stmt *ns = db_query(d,
-                           "SELECT name, planned_date FROM nodes WHERE project_id = ? AND (actual_date IS NULL OR actual_date > ?) "
-                           "ORDER BY planned_date, seq LIMIT 1",
-                           DBI(e->project_id), DBT(asof));
-    if (ns && db_step(ns) == DB_ROW) {
-      int32_t pd;
-      if (date_parse(db_text(ns, 1), &pd) == 0) {
-        if (pd < today)
-          sb_addf(&sb, "节点「%s」计划%s完成，已逾期%d天", db_text(ns, 0), db_text(ns, 1), (int)(today - pd));
-        else if (pd - today <= cfg.yellow_days)
-          sb_addf(&sb, "节点「%s」将于%s到期", db_text(ns, 0), db_text(ns, 1));
-      }
-    }
-    db_done(ns);
-    int64_t lag = investment_lag_bp(e->ytd, e->plan, mc);
-    if (e->plan > 0 && lag > (int64_t)cfg.yellow_lag * 100) {
-      int64_t rate = e->ytd * 10000 / e->plan;
-      sb_addf(&sb, "%s年度投资完成率%lld.%02lld%%，落后时序进度%lld.%02lld个百分点", sb.len ? "；" : "",
-              (long long)(rate / 100), (long long)(rate % 100), (long long)(lag / 100), (long long)(lag % 100));
-    }
-    e->reason = arena_strdup(a, sb.len ? sb_str(&sb) : "");
-    sb_release(&sb);
-  }
+  dispatch_red_reasons(d, a, v, n, today, asof, &cfg, months_closed(y, today));
   *out = v;
   return n;
 }
