@@ -79,6 +79,7 @@ test('the office opens a project and its file shows each module’s data: report
   await detail.waitFor()
   assert.match(await detail.innerText(), new RegExp(r0.period))
   await page.locator('#pane-reports .photos').waitFor()
+  await shot(page, 'projectfile-desktop')
 
   // problems: every problem of the project, by title
   await openTab(page, 'problems')
@@ -109,7 +110,6 @@ test('the office opens a project and its file shows each module’s data: report
   // history
   await openTab(page, 'history')
   await page.getByTestId('project-history').waitFor()
-  await shot(page, 'projectfile-desktop')
   noProblems(page)
   await page.context().close()
 })
@@ -223,6 +223,37 @@ test('on a phone (390 px) the file has the same sections and no page wider than 
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   assert.ok(width <= PHONE.width, `page width ${width}`)
   await shot(page, 'projectfile-phone')
+  noProblems(page)
+  await page.context().close()
+})
+
+test('the project list has a fixed 操作 column on the right: 档案 opens the project’s file, 填报 the report form for that project', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  const id = await projectId(page, NAME)
+  const search = async () => {
+    await page.goto('/projects')
+    await page.locator('input[data-testid="projects-q"], [data-testid="projects-q"] input').first().fill(NAME)
+    await page.waitForFunction(
+      (n) => { const r = document.querySelectorAll('[data-testid="data-table"] .el-table__body tr.el-table__row'); return r.length === 1 && r[0].innerText.includes(n) },
+      NAME,
+    )
+  }
+  await search()
+  const header = page.locator('[data-testid="data-table"] .el-table__header th.is-right, [data-testid="data-table"] .el-table-fixed-column--right').filter({ hasText: '操作' }).first()
+  await header.waitFor()
+  const open = page.locator('[data-testid="row-open"]:visible').first()
+  await open.waitFor()
+  // the column stays at the right edge of the table, whatever the columns before it
+  const table = await page.getByTestId('data-table').boundingBox()
+  const cell = await open.boundingBox()
+  assert.ok(table.x + table.width - (cell.x + cell.width) < 160, 'at the right edge')
+  await open.click()
+  await page.waitForURL(new RegExp(`/projects/${id}$`))
+  await page.getByTestId('project-name').waitFor()
+  await search()
+  await page.locator('[data-testid="row-fill"]:visible').first().click()
+  await page.waitForURL(new RegExp(`/progress/fill\\?project=${id}$`))
   noProblems(page)
   await page.context().close()
 })
