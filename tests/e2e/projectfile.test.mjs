@@ -226,34 +226,3 @@ test('on a phone (390 px) the file has the same sections and no page wider than 
   noProblems(page)
   await page.context().close()
 })
-
-test('the project list has a fixed 操作 column on the right: 档案 opens the project’s file, 填报 the report form for that project', async () => {
-  const page = await newPage(browser, server)
-  await login(page, OFFICE.login, OFFICE.password)
-  const id = await projectId(page, NAME)
-  const search = async () => {
-    await page.goto('/projects')
-    await page.locator('input[data-testid="projects-q"], [data-testid="projects-q"] input').first().fill(NAME)
-    await page.waitForFunction(
-      (n) => { const r = document.querySelectorAll('[data-testid="data-table"] .el-table__body tr.el-table__row'); return r.length === 1 && r[0].innerText.includes(n) },
-      NAME,
-    )
-  }
-  await search()
-  const header = page.locator('[data-testid="data-table"] .el-table__header th.is-right, [data-testid="data-table"] .el-table-fixed-column--right').filter({ hasText: '操作' }).first()
-  await header.waitFor()
-  const open = page.locator('[data-testid="row-open"]:visible').first()
-  await open.waitFor()
-  // the column stays at the right edge of the table, whatever the columns before it
-  const table = await page.getByTestId('data-table').boundingBox()
-  const cell = await open.boundingBox()
-  assert.ok(table.x + table.width - (cell.x + cell.width) < 160, 'at the right edge')
-  await open.click()
-  await page.waitForURL(new RegExp(`/projects/${id}$`))
-  await page.getByTestId('project-name').waitFor()
-  await search()
-  await page.locator('[data-testid="row-fill"]:visible').first().click()
-  await page.waitForURL(new RegExp(`/progress/fill\\?project=${id}$`))
-  noProblems(page)
-  await page.context().close()
-})
