@@ -16,6 +16,7 @@
  * PATCH /api/v1/dispatch/meetings/{id}/agenda/{item} {title,detail,notes,removed}
  * POST  /api/v1/dispatch/meetings/{id}/decisions {item_id,kind,text,
  *         problem: project_id,unit_id,co_unit_ids,category,title,deadline_days | node: node_id,new_date,unit_id}
+ * GET   /api/v1/dispatch/decisions?project                the decisions about one project (its file)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,48 @@ static void meetings_list(req *r) {
   reply_rows(r, st, total, &p);
 }
 
+/* GET /api/v1/dispatch/decisions?project — the decisions about one project,
+ * newest meeting first, for the project's file (一项目一档).  A decision is
+ * about the project of its problem, of its node or else of its agenda item.
+ * The project must be in the user's scope (project_open: 404 / 403 as reading it);
+ * a unit sees only the decisions of held meetings (the circulation rule). */
+static void decisions_list(req *r) {
+  int64_t project = qint(r, "project", 1, INT64_MAX, 0);
+  if (!project && !has_errors(r)) field_error(r, "project", "须指定项目", "a project is required");
+  if (has_errors(r)) return reply_invalid(r);
+  if (project_open(r, project, PSCOPE_READ) < 0) return;
+  strbuf w = STRBUF_INIT;
+  db_val args[4];
+  int n = 0;
+  sb_adds(&w, "SELECT x.id, x.meeting_id, m.date AS meeting_date, m.title AS meeting_title, m.state AS meeting_state, "
+              "x.item_id, i.title AS item_title, x.kind, x.text, x.problem_id, pr.title AS problem_title, x.node_id, "
+              "n.name AS node_name, x.old_date, x.new_date, x.created_at, COALESCE(pu.name, nu.name) AS unit_name, "
+              "COALESCE(pr.due_date, x.new_date) AS deadline "
+              "FROM decisions x JOIN meetings m ON m.id = x.meeting_id LEFT JOIN agenda_items i ON i.id = x.item_id "
+              "LEFT JOIN problems pr ON pr.id = x.problem_id LEFT JOIN units pu ON pu.id = pr.unit_id "
+              "LEFT JOIN nodes n ON n.id = x.node_id LEFT JOIN units nu ON nu.id = n.unit_id "
+              "WHERE COALESCE(pr.project_id, n.project_id, i.project_id) = ?");
+  args[n++] = DBI(project);
+  if (!scope_reads_all(r)) sb_adds(&w, " AND m.state = 'held'");
+  sb_adds(&w, " ORDER BY m.date DESC, x.id DESC");
+  db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
+  sb_release(&w);
+  json_t *arr = json_array();
+  while (st && db_step(st) == DB_ROW) json_array_append_new(arr, db_row_json(st));
+  int rc = st ? DB_OK : db_errcode(r->db);
+  db_done(st);
+  if (rc != DB_OK) {
+    json_decref(arr);
+    return reply_db_error(r, rc);
+  }
+  char today[11];
+  date_format(clock_today(), today);
+  size_t i;
+  json_t *o;
+  json_array_foreach(arr, i, o) decision_status(r->db, o, today);
+  reply_json(r, 200, json_pack("{s:o, s:I}", "items", arr, "total", (json_int_t)json_array_size(arr)));
+}
+
 /* POST /api/v1/dispatch/meetings */
 static void meeting_create(req *r) {
   static const char *const fields[] = {"kind", "date", "title", "chair", "attendees", "location", "notes", NULL};
@@ -763,6 +806,7 @@ static const route dispatch_routes[] = {
     ROUTE("PATCH", "/api/v1/dispatch/meetings/{id}/agenda/{item}", agenda_patch, DISPATCH_WRITE, "修改议题 / Change an agenda item", 0),
     ROUTE("POST", "/api/v1/dispatch/meetings/{id}/decisions", decision_create, DISPATCH_WRITE,
           "记录会议决定（交办问题或调整节点）/ Record a decision", 0),
+    ROUTE("GET", "/api/v1/dispatch/decisions", decisions_list, DISPATCH_READ, "项目的会议决定 / The decisions about a project", 0),
     {0},
 };
 
