@@ -86,8 +86,9 @@ typedef struct route {
    * (dashboards, the battle map, rankings): answers are kept in process and
    * reused until the data changes (see the response cache in http.c).
    * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
-   * problems (escalations tick by every second) and to citizens' questions
-   * (qa.h: asked all day long, shown by none of these answers) do not. */
+   * problems (escalations tick by every second), to citizens' questions
+   * (qa.h: asked all day long) and to enterprise requests (ent.h; they
+   * escalate by the tick too), none of them shown by these answers, do not. */
   int cacheable;
   /* Set by ROUTE(): the handler's name and the file that registers it, for
    * `guatu routes`. */

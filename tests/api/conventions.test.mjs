@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startServerAs, guatu, newDatabase, fields, PG } from './lib.mjs';
+import { startServer, startServerAs, guatu, guatuAsync, newDatabase, fields, PG } from './lib.mjs';
 
 let server;
 let admin;
@@ -265,7 +265,7 @@ test('guatu backup while the server serves gives a sound copy with the data', { 
     })();
     await new Promise((res) => setTimeout(res, 200));
     const to = join(dir, 'copy.db');
-    const b = guatu(['backup', '--db', server.db.url, '--to', to]);
+    const b = await guatuAsync(['backup', '--db', server.db.url, '--to', to]);
     stop = true;
     await writer;
     assert.equal(b.status, 0, b.stderr);

@@ -77,6 +77,20 @@ export function guatu(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Runs a guatu command while this process goes on (its clients keep
+// talking to a server meanwhile; a synchronous run would stall them, and a
+// connection opened but silent for the server's header timeout is closed).
+export function guatuAsync(args, opts = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, args, { ...opts });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 // Starts a server. opts.demo (default true) loads the demo district first;
 // opts.db reuses an existing database ({url}); opts.env adds environment
 // variables (e.g. { GUATU_TODAY: '2026-11-25' }) for the demo and the server.
