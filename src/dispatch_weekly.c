@@ -131,6 +131,11 @@ static const char **pdf_cut(weekly *w, wtable *t, int top, const char *note) {
   return t->tail;
 }
 
+/* Where the rest of a cut list is: every row in the XLSX, or its first n. */
+static const char *listed(arena *a, int n, int64_t total) {
+  return n >= total ? "逐项见" : arena_printf(a, "前%d个见", n);
+}
+
 /* 123456789 fen → "1234567.89" 万元 with two decimals: "123.46" */
 static const char *wan(arena *a, int64_t fen) {
   /* 1 万元 = 1,000,000 fen; round half up to 0.01 万元 = 10,000 fen */
@@ -629,7 +634,8 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   }
   db_done(st);
   if ((tail = pdf_cut(w, t, PDF_TOP_ROWS, arena_printf(a, "逾期最久的%d个", PDF_TOP_ROWS))))
-    tail[1] = arena_printf(a, "其余 %lld 个逾期节点，前%d个见同期周报XLSX「逾期节点」表", (long long)(onodes - PDF_TOP_ROWS), t->nrows);
+    tail[1] = arena_printf(a, "其余 %lld 个逾期节点，%s同期周报XLSX「逾期节点」表", (long long)(onodes - PDF_TOP_ROWS),
+                           listed(a, t->nrows, onodes));
 
   /* 4 problems by state */
   static const char *const sh[] = {"状态", "问题数", "占比"};
@@ -703,7 +709,8 @@ static int dispatch_weekly_build(db *d, weekly *w, const calendar *cal, int32_t 
   }
   db_done(st);
   if ((tail = pdf_cut(w, t, PDF_TOP_ROWS, arena_printf(a, "超期最久的%d个", PDF_TOP_ROWS))))
-    tail[2] = arena_printf(a, "其余 %lld 个超期问题，前%d个见同期周报XLSX「超期问题」表", (long long)(overdue - PDF_TOP_ROWS), t->nrows);
+    tail[2] = arena_printf(a, "其余 %lld 个超期问题，%s同期周报XLSX「超期问题」表", (long long)(overdue - PDF_TOP_ROWS),
+                           listed(a, t->nrows, overdue));
 
   /* 7 decisions of the last meeting */
   static const char *const dh[] = {"序号", "决定事项", "项目", "责任单位", "时限", "落实情况"};
