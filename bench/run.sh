@@ -532,8 +532,8 @@ DBSIZE=$(( $(stat -c %s "$SRC_DB") / 1048576 ))
   }
   half_nginx() { # STORE ROW
     local v=${RES[$1:$2]:-}
-    [ -z "$v" ] || [[ $v == n/a* ]] && return
-    awk -v a="${v%%|*}" -v b="$NGINX_RPS" 'BEGIN{print (b > 0 && a >= 0.5 * b) ? "✓" : "✗"}'
+    [ -z "$v" ] || [[ $v == n/a* ]] || [ "${NGINX_RPS:-0}" = 0 ] && return
+    awk -v a="${v%%|*}" -v b="$NGINX_RPS" 'BEGIN{print (a >= 0.5 * b) ? "✓" : "✗"}'
   }
   echo "| first (uncached) dashboard after a write (an approval) vs raw per-unit scan of $LAST_PERIOD's approved reports | $(dash_cell sqlite) | $(dash_cell pg) | ≤ 1/10 of the scan | $(dash_ok sqlite) / $(dash_ok pg) |"
   for how in token cookie; do
