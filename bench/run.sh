@@ -6,6 +6,9 @@
 # on a private PostgreSQL.  Also: nginx serving a 2 KB static file as the
 # ceiling, the 50,000-project XLSX import, the province's weekly PDF, RSS,
 # cold start, binary size and overload (503 + Retry-After, then recovery).
+# Issue 21's rows: the first dashboard after a write against a raw SQL scan
+# of the reports, Bearer token against session cookie, every read row again
+# with a write every 100 ms beside it, and `guatu check rollups` after.
 # Prints one Markdown table and writes it to bench/results/LATEST.md.
 #
 # Environment: B (build dir, default build), BENCH_DURATION (wrk -d, default
