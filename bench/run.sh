@@ -6,6 +6,9 @@
 # on a private PostgreSQL.  Also: nginx serving a 2 KB static file as the
 # ceiling, the 50,000-project XLSX import, the province's weekly PDF, RSS,
 # cold start, binary size and overload (503 + Retry-After, then recovery).
+# Issue 21's rows: the first dashboard after a write against a raw SQL scan
+# of the reports, Bearer token against session cookie, every read row again
+# with a write every 100 ms beside it, and `guatu check rollups` after.
 # Prints one Markdown table and writes it to bench/results/LATEST.md.
 #
 # Environment: B (build dir, default build), BENCH_DURATION (wrk -d, default
@@ -122,7 +125,7 @@ drain() {
 }
 declare -A RES # RES[store:row] = "req/s|p99|non2xx|total" or "n/a …"
 ROWS=(health projects project nodes battlemap dashboard problems rankings households households_unit household landprogress
-  approvals approvalstats enterprises finneeds finstats leads attractionstats questions open311 write login)
+  approvals approvalstats enterprises entrequests finneeds finstats leads attractionstats questions open311 write login)
 declare -A ROWPATH=(
   [health]="/api/v1/health"
   [projects]="/api/v1/projects?level=province&stage=construction&per_page=20"
@@ -139,6 +142,7 @@ declare -A ROWPATH=(
   [approvals]="/api/v1/approvals?per_page=20"
   [approvalstats]="/api/v1/approvals/stats"
   [enterprises]="/api/v1/enterprises?per_page=20"
+  [entrequests]="/api/v1/enterprise-requests?per_page=20"
   [questions]="/api/v1/questions?per_page=20"
   [open311]="/open311/v2/requests.json"
   [finneeds]="/api/v1/financing-needs?per_page=20"
@@ -154,7 +158,7 @@ declare -A ROUTE=( # as the route table (/api/v1/openapi.json) names them
   [write]="/api/v1/projects/{id}/reports" [login]=/api/v1/session
   [households]=/api/v1/households [households_unit]=/api/v1/households [household]="/api/v1/households/{id}"
   [landprogress]=/api/v1/land-progress [approvals]=/api/v1/approvals [approvalstats]=/api/v1/approvals/stats
-  [enterprises]=/api/v1/enterprises
+  [enterprises]=/api/v1/enterprises [entrequests]=/api/v1/enterprise-requests
   [questions]=/api/v1/questions [open311]=/open311/v2/requests.json
   [finneeds]=/api/v1/financing-needs [finstats]=/api/v1/financing/stats
   [leads]=/api/v1/leads [attractionstats]=/api/v1/attraction/stats
@@ -163,12 +167,115 @@ declare -A ROWTARGET=(
   [health]="≥ 50% of nginx req/s" [projects]="p99 < 10 ms" [project]="p99 < 10 ms" [nodes]="p99 < 10 ms"
   [battlemap]="p99 < 10 ms" [dashboard]="p99 < 50 ms" [problems]="p99 < 10 ms" [rankings]="p99 < 10 ms"
   [households]="p99 < 10 ms" [households_unit]="p99 < 10 ms" [household]="p99 < 10 ms" [landprogress]="p99 < 50 ms"
-  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [enterprises]="p99 < 10 ms"
+  [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [enterprises]="p99 < 10 ms" [entrequests]="p99 < 10 ms"
   [approvals]="p99 < 10 ms" [approvalstats]="p99 < 50 ms" [questions]="p99 < 10 ms" [open311]="p99 < 50 ms"
   [finneeds]="p99 < 10 ms" [finstats]="p99 < 50 ms"
   [leads]="p99 < 10 ms" [attractionstats]="p99 < 50 ms"
   [write]="≥ 1,000 writes/s" [login]="tens/s (Argon2id)"
 )
+
+# ---- issue 21's rows ------------------------------------------------------
+# A token list request against a cookie one, the first dashboard after a
+# write against a raw scan of the reports, and every read row again with a
+# write every 100 ms beside it.  Each is its own row: one that cannot be
+# measured prints n/a and the run goes on.
+LIST25=/api/v1/projects?per_page=25
+LAST_PERIOD=$(sqlite3 "$DB" "SELECT MAX(period) FROM reports WHERE state = 'approved'")
+RAW_SQL="SELECT p.unit_id, SUM(r.investment) FROM reports r JOIN projects p ON p.id = r.project_id
+  WHERE r.state = 'approved' AND r.period = '$LAST_PERIOD' GROUP BY p.unit_id"
+declare -A X # X[store:what] = a figure or "n/a …"
+
+median() { sort -n | awk '{a[NR]=$1} END{if (!NR) exit; print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# Logs in as office and prints the session cookie ("guatu_session=…").
+login_cookie() { # BASE
+  curl -s -D - -o /dev/null -H 'Content-Type: application/json' -d '{"login":"office","password":"bench1234"}' "$1/api/v1/session" |
+    awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^guatu_session=./ {print $2; exit}'
+}
+# The ids of up to N reports waiting for review (state submitted), oldest first.
+submitted_reports() { # BASE TOKEN N
+  curl -s -H "Authorization: Bearer $2" "$1/api/v1/reports?state=submitted&per_page=$3&sort=id" | jq -r '.items[]?.id' 2>/dev/null
+}
+# The raw scan: one month's approved investment per unit, straight from the
+# reports table, in ms (median of 3; SQLite CLI's .timer, psql's \timing).
+raw_scan_ms() { # STORE DBURL
+  local i
+  for i in 1 2 3; do
+    if [ "$1" = sqlite ]; then
+      printf '.output /dev/null\n.timer on\n%s;\n' "$RAW_SQL" | sqlite3 "$2" 2>&1 | awk '/^Run Time:/{printf "%.1f\n", $4 * 1000}'
+    else
+      psql -X -q "$2" -c '\timing on' -c "$RAW_SQL" 2>/dev/null | awk '/^Time:/{print $2}'
+    fi
+  done | median
+}
+# One approval through the API, then one dashboard request: its time in ms
+# (median of 3 write+read pairs; the dashboard is requested once before
+# each write so that only the write makes it stale).
+first_dashboard_ms() { # BASE TOKEN
+  local base=$1 tok=$2 id code url="$1${ROWPATH[dashboard]}" n=0
+  for id in $(submitted_reports "$base" "$tok" 3); do
+    curl -s -o /dev/null -H "Authorization: Bearer $tok" "$url"
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+      -d '{"decision":"approve"}' "$base/api/v1/reports/$id/review")
+    [ "$code" = 200 ] || continue
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $tok" -H 'Accept-Encoding: gzip' "$url" | awk '{printf "%.1f\n", $1 * 1000}'
+    n=$((n + 1))
+  done | median
+}
+issue21_rows() { # STORE DBURL BASE OFFICE_TOKEN
+  local store=$1 url=$2 base=$3 tok=$4 cookie row
+  # Bearer token against session cookie, the same list
+  RES[$store:list_token]=$(GUATU_TOKEN=$tok run_wrk "$base$LIST25" bench/auth.lua)
+  drain
+  cookie=$(login_cookie "$base")
+  if [ -n "$cookie" ]; then
+    RES[$store:list_cookie]=$(GUATU_COOKIE=$cookie run_wrk "$base$LIST25" bench/cookie.lua)
+  else
+    RES[$store:list_cookie]="n/a (login failed)"
+  fi
+  log "$store $LIST25 token ${RES[$store:list_token]}, cookie ${RES[$store:list_cookie]}"
+  drain
+  # the first dashboard after a write, and the raw scan it is measured against
+  X[$store:dash]=$(first_dashboard_ms "$base" "$tok")
+  X[$store:scan]=$(raw_scan_ms "$store" "$url")
+  log "$store first dashboard after a write: ${X[$store:dash]:-n/a} ms; raw scan ${X[$store:scan]:-n/a} ms"
+  # the mixed load
+  local wid wver wpid wout="$WORK/writer.$store"
+  wid=$(submitted_reports "$base" "$tok" 10 | tail -1)
+  wver=$([ -n "$wid" ] && curl -s -H "Authorization: Bearer $tok" "$base/api/v1/reports/$wid" | jq -r '.version // empty' 2>/dev/null)
+  if [ -z "$wver" ]; then
+    X[$store:writes]="n/a (no report waiting for review to correct)"
+    return 0
+  fi
+  # the writer: one PATCH every 100 ms (bench/writer.lua), stopped with SIGINT so that wrk prints its counts
+  GUATU_TOKEN=$tok BENCH_REPORT=$wid BENCH_REPORT_VERSION=$wver \
+    wrk -t1 -c1 -d3600s --timeout 30s --latency -s bench/writer.lua "$base/api/v1/reports/$wid" >"$wout" 2>&1 &
+  wpid=$!
+  PIDS+=("$wpid")
+  for row in "${ROWS[@]}"; do
+    case $row in write | login) continue ;; esac
+    [[ ${RES[$store:$row]:-n/a} == n/a* ]] && continue
+    local t=$tok
+    [ "$row" = households_unit ] && t=$unit_token
+    RES[$store:mix:$row]=$(GUATU_TOKEN=$t run_wrk "$base${ROWPATH[$row]% (*}" bench/auth.lua)
+    log "$store $row with writes: ${RES[$store:mix:$row]}"
+  done
+  kill -INT "$wpid" 2>/dev/null
+  wait "$wpid" 2>/dev/null
+  X[$store:writes]="$(awk '/requests in/{print $1}' "$wout") PATCHes (p99 $(awk '$1=="99%"{print $2}' "$wout" | to_ms) ms), $(awk '/Non-2xx or 3xx responses:/{print $NF}' "$wout" | grep . || echo 0) not 2xx"
+  drain
+}
+# `guatu check rollups` (issue 21's roll-ups) after the write load, when the
+# binary has the command.
+check_rollups() { # DBURL
+  if ! "$BIN" help 2>&1 | grep -q 'check rollups'; then
+    echo "n/a (command missing)"
+    return
+  fi
+  local out rc
+  out=$("$BIN" check rollups --db "$1" 2>&1)
+  rc=$?
+  echo "exit $rc: $(printf '%s' "$out" | tail -3 | tr '\n' ' ' | cut -c1-200)"
+}
 
 http_rows() { # STORE DBURL
   local store=$1 url=$2
@@ -182,6 +289,9 @@ http_rows() { # STORE DBURL
   export BENCH_PERIOD=$PERIOD BENCH_PROJECTS=$NPROJ
   curl -s "$base/api/v1/openapi.json" >"$WORK/openapi.json"
   for row in "${ROWS[@]}"; do
+    # issue 21's rows go before the write and login rows: a login row leaves
+    # Argon2id hashes queued that would starve the next row
+    [ "$row" = write ] && issue21_rows "$store" "$url" "$base" "$office_token"
     local lua=bench/auth.lua path=${ROWPATH[$row]}
     GUATU_TOKEN=$office_token
     case $row in
@@ -209,6 +319,7 @@ http_rows() { # STORE DBURL
   done
   RSS[$store]=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$SPID/status")
   stop_server
+  X[$store:rollups]=$(check_rollups "$url")
 }
 declare -A RSS
 
@@ -383,6 +494,11 @@ DBSIZE=$(( $(stat -c %s "$SRC_DB") / 1048576 ))
   echo "Machine: $(nproc) × $MODEL, $MEM RAM, Linux $(uname -r); SQLite $SQLITE_VERSION; PostgreSQL ${PG_VERSION:-not run}."
   echo "Load: wrk -t$THREADS -c$CONNS -d$DUR --latency from a second process on loopback; the server: \`guatu serve --quiet\` (4 threads)."
   echo "Dataset: \`guatu gen --scale $SCALE\` — $(sqlite3 "$SRC_DB" "SELECT (SELECT COUNT(*) FROM projects) || ' projects, ' || (SELECT COUNT(*) FROM nodes) || ' nodes, ' || (SELECT COUNT(*) FROM reports) || ' reports, ' || (SELECT COUNT(*) FROM units) || ' units, ' || (SELECT COUNT(*) FROM users) || ' users'"); SQLite file $DBSIZE MB."
+  echo "The new modules' lists in it: $(for tn in land_households:households approvals:approvals leads:leads enterprises:enterprises \
+    enterprise_requests:requests questions:questions fin_needs:'financing needs'; do
+    n=$(sqlite3 "$SRC_DB" "SELECT COUNT(*) FROM ${tn%%:*}" 2>/dev/null) || n="no table"
+    printf '%s %s, ' "${tn#*:}" "$n"
+  done | sed 's/, $/./')"
   echo
   echo "| what | SQLite | PostgreSQL | target | met (SQLite / PG) |"
   echo "|---|---|---|---|---|"
@@ -400,6 +516,53 @@ DBSIZE=$(( $(stat -c %s "$SRC_DB") / 1048576 ))
   echo "| weekly dispatch report PDF, whole $SCALE (\`guatu report weekly --week $WEEK\`) | $PDF | | | |"
   echo "| cold start (process start → first 200 on /health, median of 10) | ${COLD_MS} ms | | < 200 ms | $(awk -v a="$COLD_MS" 'BEGIN{print a < 200 ? "✓" : "✗"}') |"
   echo "| binary size | ${BIN_KB} KB (${STRIPPED_KB:-?} KB stripped) | | | |"
+  # issue 21's rows
+  fig() { local v=${X[$1]:-}; echo "${v:-n/a}"; }
+  dash_cell() { # STORE
+    local d=${X[$1:dash]:-} s=${X[$1:scan]:-}
+    [ -z "$d" ] && { echo "n/a"; return; }
+    [ -z "$s" ] && { echo "dashboard $d ms · scan n/a"; return; }
+    awk -v d="$d" -v s="$s" 'BEGIN{printf "dashboard %s ms · raw scan %s ms · ratio %.2f", d, s, (s > 0) ? d / s : 0}'
+  }
+  dash_ok() { # STORE
+    local d=${X[$1:dash]:-} s=${X[$1:scan]:-}
+    [ -n "$d" ] && [ -n "$s" ] && awk -v d="$d" -v s="$s" 'BEGIN{print (d <= s / 10) ? "✓" : "✗"}'
+  }
+  vs_nginx() { # STORE ROW → "0.42× nginx"
+    local v=${RES[$1:$2]:-}
+    [ -z "$v" ] || [[ $v == n/a* ]] && { echo "${v:-—}"; return; }
+    awk -v a="${v%%|*}" -v b="$NGINX_RPS" 'BEGIN{if (b > 0) printf "%.2f× nginx", a / b; else print "—"}'
+  }
+  half_nginx() { # STORE ROW
+    local v=${RES[$1:$2]:-}
+    [ -z "$v" ] || [[ $v == n/a* ]] || [ "${NGINX_RPS:-0}" = 0 ] && return
+    awk -v a="${v%%|*}" -v b="$NGINX_RPS" 'BEGIN{print (a >= 0.5 * b) ? "✓" : "✗"}'
+  }
+  echo "| first (uncached) dashboard after a write (an approval) vs raw per-unit scan of $LAST_PERIOD's approved reports | $(dash_cell sqlite) | $(dash_cell pg) | ≤ 1/10 of the scan | $(dash_ok sqlite) / $(dash_ok pg) |"
+  for how in token cookie; do
+    label="\`$LIST25\`, Bearer token"
+    [ $how = cookie ] && label="\`$LIST25\`, session cookie"
+    echo "| $label | $(cell sqlite list_$how) · $(vs_nginx sqlite list_$how) | $(cell pg list_$how) · $(vs_nginx pg list_$how) | ≥ 0.5× nginx req/s | $(half_nginx sqlite list_$how) / $(half_nginx pg list_$how) |"
+  done
+  tc() { # STORE → token req/s ÷ cookie req/s
+    local a=${RES[$1:list_token]:-} b=${RES[$1:list_cookie]:-}
+    [ -z "$a" ] || [ -z "$b" ] || [[ $a == n/a* ]] || [[ $b == n/a* ]] && { echo "—"; return; }
+    awk -v a="${a%%|*}" -v b="${b%%|*}" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "—"}'
+  }
+  echo "| Bearer token ÷ session cookie req/s, \`$LIST25\` | $(tc sqlite) | $(tc pg) | ≥ 1 (a token as fast as a session) | |"
+  echo "| \`guatu check rollups\` after the write load | $(fig sqlite:rollups) | $(fig pg:rollups) | no difference | |"
+  echo
+  echo "**Mixed load**: every read row again (wrk -c$CONNS -d$DUR) while a report is corrected (PATCH) every 100 ms beside it — SQLite: $(fig sqlite:writes); PostgreSQL: $(fig pg:writes)."
+  echo
+  echo "| read row | SQLite p99 alone | SQLite p99 with writes | PostgreSQL p99 alone | PostgreSQL p99 with writes | target | met (SQLite / PG) |"
+  echo "|---|---|---|---|---|---|---|"
+  p99of() { local v=${RES[$1]:-}; [ -z "$v" ] && { echo "—"; return; }; [[ $v == n/a* ]] && { echo "$v"; return; }; IFS='|' read -r _ p n t <<<"$v"; [ "${n:-0}" != 0 ] && echo "$p ms · $n non-2xx of $t" || echo "$p ms"; }
+  mixok() { local v=${RES[$1]:-}; [ -z "$v" ] || [[ $v == n/a* ]] && return; IFS='|' read -r _ p n _ <<<"$v"; awk -v p="$p" -v n="${n:-0}" 'BEGIN{print (p < 10 && n == 0) ? "✓" : "✗"}'; }
+  for row in "${ROWS[@]}"; do
+    case $row in write | login) continue ;; esac
+    [ -z "${RES[sqlite:mix:$row]:-}${RES[pg:mix:$row]:-}" ] && continue
+    echo "| \`${ROWPATH[$row]}\` | $(p99of "sqlite:$row") | $(p99of "sqlite:mix:$row") | $(p99of "pg:$row") | $(p99of "pg:mix:$row") | p99 < 10 ms | $(mixok "sqlite:mix:$row") / $(mixok "pg:mix:$row") |"
+  done
   echo
   echo "**Overload** (\`guatu serve --max-connections 64\`, wrk -c 512 -d$DUR on the project list): ${OV_TOTAL:-0} requests, ${OV_NON2XX:-0} answered non-2xx, ${OV_503:-0} of them 503, ${OV_ERRS:-no socket errors}; a 503 carried \`Retry-After: ${RETRY_AFTER:-(none seen)}\`; server still up: $ALIVE. Right after, a normal run (-c$CONNS): $REC_RPS req/s, p99 $REC_P99 ms, ${REC_NON2XX:-0} non-2xx."
   echo
