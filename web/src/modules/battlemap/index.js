@@ -48,6 +48,8 @@ export default {
         month: '{m}月',
         clearLight: '显示全部',
         truncated: '项目过多，仅显示前 {shown} 个（共 {total} 个），请按单位、级别等缩小范围',
+        loadingGroup: '正在载入本组项目…',
+        gathering: '正在载入各组以便打印：{done} / {total} 组',
       },
     },
     en: {
@@ -86,6 +88,8 @@ export default {
         month: 'M{m}',
         clearLight: 'Show all',
         truncated: 'Too many projects: showing {shown} of {total}; narrow the map by unit, level…',
+        loadingGroup: 'Loading this group…',
+        gathering: 'Loading the groups for printing: {done} / {total}',
       },
     },
   },
