@@ -47,6 +47,13 @@ export default {
       dateTo: '结束日期',
       to: '至',
     },
+    tabs: {
+      menu: '页签操作',
+      refresh: '刷新页面',
+      close: '关闭',
+      closeOthers: '关闭其他',
+      closeAll: '关闭全部',
+    },
     layout: {
       home: '首页',
       toggleMenu: '展开/收起菜单',
@@ -153,6 +160,13 @@ export default {
       dateFrom: 'From',
       dateTo: 'To',
       to: 'to',
+    },
+    tabs: {
+      menu: 'Tab actions',
+      refresh: 'Reload page',
+      close: 'Close',
+      closeOthers: 'Close others',
+      closeAll: 'Close all',
     },
     layout: {
       home: 'Home',
