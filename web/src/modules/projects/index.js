@@ -105,6 +105,8 @@ export default {
         nodes: '节点计划',
         history: '变更记录',
         file: {
+          open: '档案',
+          fill: '填报',
           reports: '月度填报',
           problems: '问题',
           decisions: '调度决定',
@@ -342,6 +344,8 @@ export default {
         nodes: 'Nodes',
         history: 'History',
         file: {
+          open: 'File',
+          fill: 'Report',
           reports: 'Monthly reports',
           problems: 'Problems',
           decisions: 'Dispatch decisions',

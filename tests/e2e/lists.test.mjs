@@ -1,0 +1,100 @@
+// The main lists at 1440 px (issue 20 #8 and "Missing: lists"): nothing falls off the screen,
+// the project list's 总投资 and the problems' 督办 are on screen, and the 操作 column is
+// fixed at the right edge of the table.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { ADMIN, OFFICE, startAll, stopAll, newPage, login, shot, tableLoaded } from './lib.mjs'
+
+let server
+let browser
+
+before(async () => ({ server, browser } = await startAll()))
+after(() => stopAll({ server, browser }))
+
+/** How the first data table on the page sits in a 1440-px window; `header` is a column title to find. */
+async function measure(page, header) {
+  return page.evaluate((header) => {
+    const root = document.querySelector('[data-testid="data-table"]') || document.querySelector('.el-table')
+    const table = root.classList.contains('el-table') ? root : root.querySelector('.el-table')
+    const box = table.getBoundingClientRect()
+    const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || table.querySelector('.el-table__body-wrapper')
+    const ths = [...table.querySelectorAll('.el-table__header th')]
+    const th = header ? ths.find((x) => x.innerText.trim().startsWith(header)) : null
+    const ops = ths.find((x) => x.innerText.trim() === '操作')
+    return {
+      tableRight: box.right,
+      scroll: wrap.scrollWidth,
+      client: wrap.clientWidth,
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+      header: th ? { left: th.getBoundingClientRect().left, right: th.getBoundingClientRect().right } : null,
+      ops: ops ? { right: ops.getBoundingClientRect().right, fixed: ops.classList.contains('el-table-fixed-column--right') } : null,
+    }
+  }, header)
+}
+
+function fits(m, what) {
+  assert.ok(m.page <= m.viewport + 1, `${what}: page ${m.page} wide in ${m.viewport}`)
+  assert.ok(m.tableRight <= m.viewport + 1, `${what}: table ends at ${m.tableRight}`)
+  assert.ok(m.scroll <= m.client + 1, `${what}: table ${m.scroll} wide in ${m.client}, it scrolls sideways`)
+}
+
+test('at 1440 px the project list shows 总投资 and a fixed 操作 column on screen, without sideways scrolling', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/projects')
+  await tableLoaded(page)
+  const m = await measure(page, '总投资')
+  fits(m, 'projects')
+  assert.ok(m.header, 'a 总投资 column')
+  assert.ok(m.header.right <= m.tableRight + 1, `总投资 ends at ${m.header.right}, the table at ${m.tableRight}`)
+  assert.ok(m.ops?.fixed, '操作 is a fixed right column')
+  assert.ok(m.tableRight - m.ops.right < 2, '操作 is the last column')
+  // 查看档案 opens the project's page
+  await page.locator('[data-testid="row-open"]:visible').first().click()
+  await page.waitForURL(/\/projects\/\d+$/)
+  await shot(page, 'lists-projects-1440')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('at 1440 px the problem list shows 督办 and a fixed 操作 column on screen, without sideways scrolling', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/problems')
+  await tableLoaded(page)
+  const m = await measure(page, '督办')
+  fits(m, 'problems')
+  assert.ok(m.header, 'a 督办 column')
+  assert.ok(m.header.right <= m.tableRight + 1, `督办 ends at ${m.header.right}, the table at ${m.tableRight}`)
+  assert.ok(m.ops?.fixed, '操作 is a fixed right column')
+  await page.locator('[data-testid="row-open"]:visible').first().click()
+  await page.waitForURL(/\/problems\/\d+$/)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+for (const [path, user, fixedOps] of [
+  ['/assessment/tasks', OFFICE, true],
+  ['/invest/leads', OFFICE, true],
+  ['/enterprises', OFFICE, false],
+  ['/enterprise-requests', OFFICE, false],
+  ['/qa', OFFICE, true],
+  ['/system/users', ADMIN, false],
+]) {
+  test(`at 1440 px the list at ${path} fits the screen without sideways scrolling${fixedOps ? ', its 操作 column fixed at the right edge' : ''}`, async () => {
+    const page = await newPage(browser, server)
+    await login(page, user.login, user.password)
+    await page.goto(path)
+    await page.locator('.el-table').first().waitFor()
+    await page.waitForFunction(() => !document.querySelector('.el-table .el-loading-mask'))
+    const m = await measure(page, null)
+    fits(m, path)
+    if (fixedOps) {
+      assert.ok(m.ops?.fixed, `${path}: 操作 is a fixed right column`)
+      assert.ok(m.tableRight - m.ops.right < 2, `${path}: 操作 is the last column`)
+    }
+    assert.deepEqual(page.problems, [])
+    await page.context().close()
+  })
+}
