@@ -593,7 +593,8 @@ static const char *project_code_next(db *d, arena *a) {
   size_t hl = strlen(head);
   long top = 0;
   db_stmt *st = db_query(d, "SELECT code FROM projects WHERE code LIKE ?", DBT(arena_printf(a, "%s%%", head)));
-  while (st && db_step(st) == DB_ROW) {
+  int step = DB_DONE;
+  while (st && (step = db_step(st)) == DB_ROW) {
     const char *c = db_text(st, 0);
     if (!c || strlen(c) <= hl || strlen(c) > hl + 6) continue;
     char *end = NULL;
@@ -601,7 +602,7 @@ static const char *project_code_next(db *d, arena *a) {
     if (end && !*end && c[hl] >= '0' && c[hl] <= '9' && n > top) top = n;
   }
   db_done(st);
-  if (!st) return NULL;
+  if (!st || step != DB_DONE) return NULL;
   return arena_printf(a, "%s%03ld", head, top + 1);
 }
 
