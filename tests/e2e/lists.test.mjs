@@ -3,7 +3,7 @@
 // fixed at the right edge of the table.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, OFFICE, startAll, stopAll, newPage, login, shot, tableLoaded } from './lib.mjs'
+import { ADMIN, OFFICE, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
 
 let server
 let browser
@@ -98,3 +98,54 @@ for (const [path, user, fixedOps] of [
     await page.context().close()
   })
 }
+
+test('系统管理 → 字典管理: the fixed dictionaries are read-only; a chain the admin adds is offered by the project form until disabled', async () => {
+  const page = await newPage(browser, server)
+  await login(page, ADMIN.login, ADMIN.password)
+  await navigate(page, '/system', '/system/dicts')
+  await page.getByTestId('dict-project_level').click()
+  await page.getByTestId('dict-readonly').waitFor()
+  assert.match(await page.getByTestId('dict-items').innerText(), /district[\s\S]*区重点[\s\S]*District key/)
+  assert.equal(await page.getByTestId('dict-add').count(), 0)
+
+  await page.getByTestId('dict-project_chain').click()
+  await page.getByTestId('dict-add').click()
+  await page.getByTestId('dict-save').click()
+  await page.getByTestId('dict-form').locator('.el-form-item__error').first().waitFor()
+  const chain = '字典测试链'
+  await page.getByTestId('dict-code').fill(chain)
+  await page.getByTestId('dict-label-zh').fill(chain)
+  await page.getByTestId('dict-label-en').fill('Dictionary test chain')
+  await page.getByTestId('dict-save').click()
+  await page.getByTestId('dict-form').waitFor({ state: 'hidden' })
+  await page.getByTestId('dict-items').getByText('Dictionary test chain').waitFor()
+  await shot(page, 'dicts-admin')
+
+  const chainOptions = async () => {
+    await page.goto('/projects')
+    await tableLoaded(page)
+    await page.getByTestId('project-add').click()
+    await page.getByTestId('project-form').waitFor()
+    await page.getByTestId('pf-chain').click()
+    const list = page.locator('.el-select-dropdown:visible .el-select-dropdown__item')
+    await list.first().waitFor()
+    const texts = await list.allInnerTexts()
+    await page.keyboard.press('Escape')
+    return texts.map((s) => s.trim())
+  }
+  let opts = await chainOptions()
+  assert.ok(opts.includes(chain), `the form offers ${chain}: ${opts}`)
+  assert.ok(opts.includes('新材料'))
+
+  await page.goto('/system/dicts')
+  await page.getByTestId('dict-project_chain').click()
+  const toggled = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/v1/dicts/project_chain/'))
+  await page.getByTestId('dict-enabled-' + chain).click()
+  assert.equal((await toggled).status(), 200)
+  // a fresh page load reads the dictionaries again
+  await page.reload()
+  opts = await chainOptions()
+  assert.ok(!opts.includes(chain), `a disabled chain is not offered: ${opts}`)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})

@@ -34,6 +34,8 @@ test('pages opened from the sidebar each add a tab after the fixed home tab, and
   await menuEntry(page, '/projects').click()
   await page.waitForURL((u) => u.pathname === '/projects')
   assert.equal((await tabTitles(page)).length, 3)
+  // marking the current tab scrolls only the bar, never the page beside the menu
+  assert.equal(await page.evaluate(() => document.querySelector('.main').scrollLeft), 0)
   await shot(page, 'tabs-desktop')
   assert.deepEqual(page.problems, [])
   await page.context().close()
