@@ -48,6 +48,11 @@ export default {
       dateTo: '结束日期',
       to: '至',
     },
+    batch: {
+      selected: '已选 {n} 项',
+      summary: '成功 {done} 项，未成功 {failed} 项',
+      noneApplicable: '所选各项都不适用此操作',
+    },
     tabs: {
       menu: '页签操作',
       refresh: '刷新页面',
@@ -162,6 +167,11 @@ export default {
       dateFrom: 'From',
       dateTo: 'To',
       to: 'to',
+    },
+    batch: {
+      selected: '{n} selected',
+      summary: '{done} done, {failed} not done',
+      noneApplicable: 'None of the selected items applies',
     },
     tabs: {
       menu: 'Tab actions',
