@@ -466,7 +466,9 @@ static json_t *tags_check(req *r, json_t *v) {
 /* Reads the sent fields over p (which holds the current values on update). */
 static void project_read_input(req *r, json_t *in, proj_in *p, int creating) {
   int req_ = creating;
-  jstr(r, in, "code", req_, 32, &p->code);
+  /* On create the code may be left out (or empty): the next code is assigned (project_code_next). */
+  jstr(r, in, "code", 0, 32, &p->code);
+  if (creating && p->code && !*p->code) p->code = NULL;
   jstr(r, in, "name", req_, 200, &p->name);
   jenum(r, in, "level", req_, project_levels, &p->level);
   if (jstr(r, in, "category", req_, 32, &p->category) == JV_SET &&
@@ -573,6 +575,37 @@ static int code_taken(req *r, proj_in *p, int64_t id) {
   return 1;
 }
 
+/* ---- automatic project codes ----
+ * A project created without a code gets PROJECT_CODE_PREFIX + this year + "-" + the next
+ * number of the year, three digits at least (HT-2026-001, HT-2026-002, …), as the codes
+ * the office types by hand.  The number follows the highest of the year's codes in that
+ * form, typed or assigned, so a hand-typed HT-2026-040 is followed by HT-2026-041.
+ * Computed inside the creating transaction; two offices creating at once on PostgreSQL
+ * may compute the same code: the second insert meets the unique index and the create is
+ * retried in a new transaction (projects_create), which then sees the first one's code. */
+#define PROJECT_CODE_PREFIX "HT-"
+#define PROJECT_CODE_TRIES 12
+
+static const char *project_code_next(db *d, arena *a) {
+  int y, m, dd;
+  date_to_ymd(clock_today(), &y, &m, &dd);
+  const char *head = arena_printf(a, PROJECT_CODE_PREFIX "%04d-", y);
+  size_t hl = strlen(head);
+  long top = 0;
+  db_stmt *st = db_query(d, "SELECT code FROM projects WHERE code LIKE ?", DBT(arena_printf(a, "%s%%", head)));
+  int step = DB_DONE;
+  while (st && (step = db_step(st)) == DB_ROW) {
+    const char *c = db_text(st, 0);
+    if (!c || strlen(c) <= hl || strlen(c) > hl + 6) continue;
+    char *end = NULL;
+    long n = strtol(c + hl, &end, 10);
+    if (end && !*end && c[hl] >= '0' && c[hl] <= '9' && n > top) top = n;
+  }
+  db_done(st);
+  if (!st || step != DB_DONE) return NULL;
+  return arena_printf(a, "%s%03ld", head, top + 1);
+}
+
 /* Ends a create or update: the project as stored, audited, with its ETag. */
 static void project_commit(req *r, int rc, const char *action, int64_t id, json_t *before, light_ctx *lc, unsigned status) {
   json_t *after = rc == DB_OK ? project_json(r->db, id, lc) : NULL;
@@ -611,13 +644,22 @@ static void projects_create(req *r) {
     proj_free(&p);
     return reply_invalid(r);
   }
-  if (code_taken(r, &p, 0)) return;
+  int assign = p.code == NULL;
+  if (!assign && code_taken(r, &p, 0)) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  int rc = db_begin(r->db);
-  int64_t id = rc == DB_OK ? proj_store(r->db, &p, 0, now_rfc3339(&r->a)) : 0;
+  int rc = DB_OK;
+  int64_t id = 0;
+  for (int attempt = 0; attempt < PROJECT_CODE_TRIES; attempt++) {
+    rc = db_begin(r->db);
+    if (rc == DB_OK && assign && !(p.code = project_code_next(r->db, &r->a))) rc = db_errcode(r->db);
+    id = rc == DB_OK ? proj_store(r->db, &p, 0, now_rfc3339(&r->a)) : 0;
+    if (rc == DB_OK && !id) rc = db_errcode(r->db);
+    /* an assigned code taken meanwhile by a concurrent create: again, in a new transaction */
+    if (!assign || rc != DB_CONSTRAINT || db_constraint_kind(r->db) != DBC_UNIQUE || attempt + 1 == PROJECT_CODE_TRIES) break;
+    if (db_in_transaction(r->db)) db_rollback(r->db);
+  }
   proj_free(&p);
-  if (rc == DB_OK && !id) rc = db_errcode(r->db);
   project_commit(r, rc, "create", id, NULL, &lc, 201);
 }
 

@@ -428,3 +428,64 @@ test('battle map: grouping, lights, filters', async () => {
   assert.equal(r.status, 422);
   await admin.put('/api/v1/settings/lights', { yellow_days: 7, red_lag: 20, yellow_lag: 10 });
 });
+
+// ---- automatic project codes (issue 20, "Missing: lists") ----
+const autoHead = () => `HT-${year}-`;
+const autoNo = (code) => {
+  assert.match(code, new RegExp(`^${autoHead()}\\d{3,}$`), `an assigned code: ${code}`);
+  return Number(code.slice(autoHead().length));
+};
+
+test('a project created without a code gets the next code of the year in the office form HT-<year>-NNN; an empty code too', async () => {
+  // no code key at all (JSON leaves out undefined)
+  const a = await create(office, { code: undefined });
+  const n = autoNo(a.code);
+  const b = await create(office, { ...body(), code: '' });
+  assert.equal(autoNo(b.code), n + 1);
+  const c = await create(office, { ...body(), code: null });
+  assert.equal(autoNo(c.code), n + 2);
+  const r = await office.get(`/api/v1/projects/${c.id}`);
+  assert.equal(r.body.code, c.code);
+  // the audit entry of the create carries the assigned code
+  const audit = await admin.get(`/api/v1/audit?entity=project&entity_id=${c.id}`);
+  assert.equal(audit.status, 200, JSON.stringify(audit.body));
+  const entry = (audit.body.items || []).find((x) => x.action === 'create' && Number(x.entity_id) === c.id);
+  assert.ok(entry, 'an audit entry for the create');
+  assert.match(JSON.stringify(entry), new RegExp(c.code));
+});
+
+test('a code typed by hand is kept; one of the HT-<year>-NNN form moves the automatic numbering past it', async () => {
+  const a = await create(office, { ...body(), code: undefined });
+  const n = autoNo(a.code);
+  const typed = `${autoHead()}${String(n + 40).padStart(3, '0')}`;
+  const t = await create(office, { ...body(), code: typed });
+  assert.equal(t.code, typed);
+  const b = await create(office, { ...body(), code: undefined });
+  assert.equal(autoNo(b.code), n + 41);
+  const own = await create(office, body());
+  assert.match(own.code, /^PT-/);
+  // a typed code that exists is still refused, naming the field
+  const r = await office.post('/api/v1/projects', { ...body(), code: typed });
+  assert.equal(r.status, 409);
+  assert.deepEqual(fields(r), ['code']);
+});
+
+test('a town creating its reserve project without a code gets one too', async () => {
+  const p = await create(jinshan, { ...body(), code: undefined, stage: 'reserve', level: 'district', unit_id: U.jinshan });
+  autoNo(p.code);
+});
+
+test('eight projects created at once without a code each get their own code, consecutive, none refused', async () => {
+  const res = await Promise.all(Array.from({ length: 8 }, () => office.post('/api/v1/projects', { ...body(), code: undefined })));
+  for (const r of res) assert.equal(r.status, 201, JSON.stringify(r.body));
+  const nos = res.map((r) => autoNo(r.body.code)).sort((x, y) => x - y);
+  assert.equal(new Set(nos).size, 8, `distinct codes: ${nos}`);
+  assert.equal(nos[7] - nos[0], 7, `consecutive: ${nos}`);
+});
+
+test('an update may not empty a project code', async () => {
+  const p = await create(office, { ...body(), code: undefined });
+  const r = await office.patch(`/api/v1/projects/${p.id}`, { code: '', version: p.version });
+  assert.equal(r.status, 422);
+  assert.deepEqual(fields(r), ['code']);
+});

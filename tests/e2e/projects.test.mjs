@@ -178,7 +178,7 @@ test('the office searches, filters and exports exactly the shown columns', async
   await page.context().close()
 })
 
-test('a project is created through the form with 3.66亿 and shows in the list', async () => {
+test('a project is created through the form with 3.66亿, its page opens, and it shows in the list', async () => {
   const page = await newPage(browser, server)
   await login(page, OFFICE.login, OFFICE.password)
   await page.goto('/projects')
@@ -221,7 +221,15 @@ test('a project is created through the form with 3.66亿 and shows in the list',
   await page.getByTestId('pf-save').click()
   await dialog.waitFor({ state: 'hidden' })
 
+  // The new project's page opens, with the exact figures.
+  await page.waitForURL((u) => /^\/projects\/\d+$/.test(u.pathname))
+  await page.getByTestId('project-name').waitFor()
+  let head = await page.getByTestId('project-head').innerText()
+  assert.match(head, /3\.66 亿元/)
+
   // The new project is in the list, its money in 万元.
+  await page.goto('/projects')
+  await tableLoaded(page)
   await page.getByTestId('projects-q').fill(code)
   await reloaded(page)
   const texts = await rowTexts(page)
@@ -248,10 +256,32 @@ test('a project is created through the form with 3.66亿 and shows in the list',
   await page.locator(`${ROWS} [data-testid="project-link"]`).first().click()
   await page.waitForURL((u) => /^\/projects\/\d+$/.test(u.pathname))
   await page.getByTestId('project-name').waitFor()
-  const head = await page.getByTestId('project-head').innerText()
+  head = await page.getByTestId('project-head').innerText()
   assert.match(head, /3\.66 亿元/)
   assert.match(head, /1\.25 亿元|12,453\.00 万元/)
   assert.match(head, /40\.00 亩/)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('a project saved with its code left empty gets the next code of the year, shown on its page that opens', async () => {
+  const page = await newPage(browser, server)
+  await login(page, OFFICE.login, OFFICE.password)
+  await page.goto('/projects')
+  await tableLoaded(page)
+  await page.getByTestId('project-add').click()
+  const dialog = page.getByTestId('project-form')
+  await dialog.waitFor()
+  assert.match(await page.getByTestId('pf-code').getAttribute('placeholder'), /自动编号/)
+  await page.getByTestId('pf-name').fill('自动编号测试项目')
+  await page.getByTestId('pf-total').fill('2亿')
+  await pickUnit(page, dialog, 'pf-unit', DEMO_UNIT)
+  await page.getByTestId('pf-save').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.waitForURL((u) => /^\/projects\/\d+$/.test(u.pathname))
+  await page.getByTestId('project-name').waitFor()
+  const year = TODAY.slice(0, 4)
+  assert.match(await page.getByTestId('project-head').innerText(), new RegExp(`HT-${year}-\\d{3}`))
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })

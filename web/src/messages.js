@@ -19,6 +19,7 @@ export default {
       close: '关闭',
       refresh: '刷新',
       actions: '操作',
+      view: '查看',
       status: '状态',
       all: '全部',
       yes: '是',
@@ -46,6 +47,18 @@ export default {
       dateFrom: '开始日期',
       dateTo: '结束日期',
       to: '至',
+    },
+    batch: {
+      selected: '已选 {n} 项',
+      summary: '成功 {done} 项，未成功 {failed} 项',
+      noneApplicable: '所选各项都不适用此操作',
+    },
+    tabs: {
+      menu: '页签操作',
+      refresh: '刷新页面',
+      close: '关闭',
+      closeOthers: '关闭其他',
+      closeAll: '关闭全部',
     },
     layout: {
       home: '首页',
@@ -126,6 +139,7 @@ export default {
       close: 'Close',
       refresh: 'Refresh',
       actions: 'Actions',
+      view: 'View',
       status: 'Status',
       all: 'All',
       yes: 'Yes',
@@ -153,6 +167,18 @@ export default {
       dateFrom: 'From',
       dateTo: 'To',
       to: 'to',
+    },
+    batch: {
+      selected: '{n} selected',
+      summary: '{done} done, {failed} not done',
+      noneApplicable: 'None of the selected items applies',
+    },
+    tabs: {
+      menu: 'Tab actions',
+      refresh: 'Reload page',
+      close: 'Close',
+      closeOthers: 'Close others',
+      closeAll: 'Close all',
     },
     layout: {
       home: 'Home',

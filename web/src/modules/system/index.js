@@ -20,6 +20,12 @@ export default {
       meta: { titleKey: 'system.tokens.title' },
     },
     {
+      path: '/system/dicts',
+      name: 'system-dicts',
+      component: () => import('./Dicts.vue'),
+      meta: { titleKey: 'system.dicts.title', roles: ['admin', 'office'] },
+    },
+    {
       path: '/system/audit',
       name: 'system-audit',
       component: () => import('./Audit.vue'),
@@ -36,6 +42,7 @@ export default {
         { path: '/system/units', titleKey: 'system.units.title', icon: 'OfficeBuilding', roles: ['admin'], order: 10 },
         { path: '/system/users', titleKey: 'system.users.title', icon: 'User', roles: ['admin'], order: 20 },
         { path: '/system/tokens', titleKey: 'system.tokens.title', icon: 'Key', roles: ['*'], order: 30 },
+        { path: '/system/dicts', titleKey: 'system.dicts.title', icon: 'Notebook', roles: ['admin', 'office'], order: 36 },
         { path: '/system/audit', titleKey: 'system.audit.title', icon: 'Document', roles: ['admin', 'office'], order: 40 },
       ],
     },
@@ -44,6 +51,23 @@ export default {
     'zh-CN': {
       system: {
         title: '系统管理',
+        dicts: {
+          title: '字典管理',
+          name: '字典名称',
+          kind: '类型',
+          kinds: { fixed: '系统固定', table: '类别表', data: '可维护' },
+          code: '编码',
+          labelZh: '中文名称',
+          labelEn: '英文名称',
+          sort: '排序',
+          enabled: '启用',
+          add: '新增字典项',
+          editTitle: '编辑字典项',
+          readonly: {
+            fixed: '该字典由系统规则固定（服务器据此校验数据），只能查看。',
+            table: '该字典在对应的类别管理页面维护，此处只读。',
+          },
+        },
         units: {
           title: '单位管理',
           name: '单位名称',
@@ -181,6 +205,23 @@ export default {
     en: {
       system: {
         title: 'System',
+        dicts: {
+          title: 'Dictionaries',
+          name: 'Dictionary',
+          kind: 'Kind',
+          kinds: { fixed: 'System', table: 'Category table', data: 'Editable' },
+          code: 'Code',
+          labelZh: 'Chinese label',
+          labelEn: 'English label',
+          sort: 'Order',
+          enabled: 'Enabled',
+          add: 'Add item',
+          editTitle: 'Edit item',
+          readonly: {
+            fixed: 'Fixed by the system’s rules (the server checks data against it): read-only.',
+            table: 'Kept on its own category page; read-only here.',
+          },
+        },
         units: {
           title: 'Units',
           name: 'Name',
