@@ -70,6 +70,7 @@ typedef struct wal_barrier {
   pthread_mutex_t lock;
   pthread_cond_t synced_cond;
   uint64_t committed, synced;
+  uint64_t syncs; /* fdatasyncs done */
   int syncing;
   int failed; /* errno of a failed sync: sticky, nothing is called durable after it */
   struct wal_barrier *next;
@@ -134,6 +135,7 @@ static int barrier_wait(wal_barrier *b) {
     int err = barrier_sync(b);
     pthread_mutex_lock(&b->lock);
     b->syncing = 0;
+    b->syncs++;
     if (err)
       b->failed = err;
     else
@@ -143,6 +145,18 @@ static int barrier_wait(wal_barrier *b) {
   int failed = b->failed;
   pthread_mutex_unlock(&b->lock);
   return failed;
+}
+
+void db_group_commit_stats(uint64_t *commits, uint64_t *syncs) {
+  *commits = *syncs = 0;
+  pthread_mutex_lock(&barriers.lock);
+  for (wal_barrier *b = barriers.list; b; b = b->next) {
+    pthread_mutex_lock(&b->lock);
+    *commits += b->committed;
+    *syncs += b->syncs;
+    pthread_mutex_unlock(&b->lock);
+  }
+  pthread_mutex_unlock(&barriers.lock);
 }
 
 /* SQLite calls this after every commit that appended frames to the WAL,
