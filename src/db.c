@@ -163,7 +163,17 @@ db_stmt *db_prepare(db *d, const char *sql, int n, const db_val *args) {
   return st;
 }
 
-int db_step(db_stmt *st) { return st->owner->drv->step(st); }
+/* A commit outside an explicit transaction (an autocommit statement, or
+ * COMMIT in db_commit) is acknowledged only once it is durable: with SQLite
+ * group commit that is a wait at the WAL barrier (db_sqlite.c), after the
+ * write lock is released. */
+static int durable(db *d) { return d->drv->durable && !d->in_tx ? d->drv->durable(d) : DB_OK; }
+
+int db_step(db_stmt *st) {
+  int rc = st->owner->drv->step(st);
+  if (rc == DB_DONE && durable(st->owner) != DB_OK) return DB_ERROR;
+  return rc;
+}
 int db_columns(const db_stmt *st) { return st->owner->drv->columns(st); }
 const char *db_colname(const db_stmt *st, int i) { return st->owner->drv->colname(st, i); }
 int db_isnull(const db_stmt *st, int i) { return st->owner->drv->isnull(st, i); }
@@ -183,6 +193,9 @@ double db_real(const db_stmt *st, int i) {
 void db_done(db_stmt *st) {
   if (!st) return;
   st->owner->drv->reset(st);
+  /* An autocommit statement left before its end commits here; a failed
+   * sync is sticky, so the next write reports it. */
+  durable(st->owner);
   st->in_use = 0;
   if (!st->cached) {
     stmt_destroy(st);
@@ -200,7 +213,11 @@ int db_execv(db *d, const char *sql, int n, const db_val *args) {
   return rc == DB_DONE ? DB_OK : rc;
 }
 
-int db_script(db *d, const char *sql) { return d->drv->script(d, sql); }
+int db_script(db *d, const char *sql) {
+  int rc = d->drv->script(d, sql);
+  int drc = durable(d);
+  return rc == DB_OK ? drc : rc;
+}
 
 int64_t db_int1v(db *d, int64_t dflt, const char *sql, int n, const db_val *args) {
   db_stmt *st = db_prepare(d, sql, n, args);
@@ -273,7 +290,10 @@ int db_commit(db *d) {
    * db_done; slots are marked cached and never are. */
   if (rc == DB_OK) {
     d->in_tx = 0; // NOLINT(clang-analyzer-unix.Malloc)
+    /* The next writer goes in while this one waits for its sync: that is
+     * what lets writers arriving together share one. */
     release_write_lock(d);
+    rc = durable(d);
   }
   return rc;
 }

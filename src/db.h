@@ -130,6 +130,11 @@ int db_commit(db *d);
 int db_rollback(db *d);
 int db_in_transaction(const db *d);
 
+/* SQLite group commit in this process, over every database file: commits
+ * that waited at a WAL barrier and the fdatasyncs that covered them (both 0
+ * on PostgreSQL or with GUATU_GROUP_COMMIT=0).  For tests and measurements. */
+void db_group_commit_stats(uint64_t *commits, uint64_t *syncs);
+
 /* Online, consistent copy of the whole database to a new SQLite file. */
 int db_backup_to(db *d, const char *path, char *err, size_t errlen);
 

@@ -44,6 +44,10 @@ typedef struct db_driver {
   int64_t (*changes)(db *d);
   int (*begin)(db *d);
   int (*backup)(db *d, const char *path, char *err, size_t errlen);
+  /* After a commit outside an open transaction (autocommit or COMMIT):
+   * returns once what this connection committed is durable (SQLite group
+   * commit); NULL when the engine's commit already is (PostgreSQL). */
+  int (*durable)(db *d);
 } db_driver;
 
 struct db {
@@ -59,6 +63,12 @@ struct db {
   int constraint;        /* DBC_*: the kind of a DB_CONSTRAINT failure */
   db_stmt cache[DB_CACHE_SLOTS];
   unsigned cache_clock;
+  /* SQLite group commit (db_sqlite.c): the shared WAL barrier of this
+   * database file (NULL: synchronous=FULL, each commit syncs itself), and
+   * what the hooks saw since the last barrier: WAL frames written by a
+   * commit, or a write transaction committing at all. */
+  struct wal_barrier *barrier;
+  int wal_written, commit_seen;
 };
 
 extern const db_driver db_sqlite_driver;

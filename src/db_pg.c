@@ -256,5 +256,5 @@ static int pg_backup(db *d, const char *path, char *err, size_t errlen) {
 
 const db_driver db_pg_driver = {
     pg_open, pg_close, pg_prepare, pg_bind, pg_step, pg_reset, pg_finalize, pg_columns, pg_colname,
-    pg_isnull, pg_coltype, pg_integer, pg_text, pg_blob, pg_script, pg_changes, pg_begin, pg_backup,
+    pg_isnull, pg_coltype, pg_integer, pg_text, pg_blob, pg_script, pg_changes, pg_begin, pg_backup, NULL,
 };

@@ -168,3 +168,69 @@ test('a session ends after 30 idle minutes; each request restarts the idle clock
     db.cleanup();
   }
 });
+
+// The server's clock pinned to a second (China time); now_rfc3339 answers in UTC.
+const atSec = (sec) => new Date(new Date(`${TODAY}T10:00:00Z`).getTime() + sec * 1000).toISOString().slice(0, 19);
+const utcOf = (sec) => new Date(`${atSec(sec)}+08:00`).toISOString().slice(0, 19);
+
+test('a token\'s last use is written at most once a minute, not on every request; revoking it refuses the very next request', async () => {
+  let s = await startServer({ env: { GUATU_NOW: atSec(5) } });
+  const db = s.db;
+  const office = await s.login('office');
+  const made = await office.post('/api/v1/tokens', { name: '脚本' });
+  assert.equal(made.status, 201);
+  const b = new Client(s.base);
+  b.token = made.body.token;
+  const lastUsed = async () => (await office.get('/api/v1/tokens')).body.items.find((t) => t.id === made.body.id).last_used_at;
+  const move = async (sec) => {
+    await s.stop({ keep: true });
+    s = await startServer({ db, env: { GUATU_NOW: atSec(sec) } });
+    office.base = s.base;
+    b.base = s.base;
+  };
+  try {
+    assert.equal(await lastUsed(), null, 'never used yet');
+    assert.equal((await b.get('/api/v1/me')).status, 200);
+    assert.match(await lastUsed(), new RegExp(`^${utcOf(5)}`), 'the first use is recorded');
+    await move(35);
+    for (let i = 0; i < 3; i++) assert.equal((await b.get('/api/v1/projects?per_page=25')).status, 200);
+    assert.match(await lastUsed(), new RegExp(`^${utcOf(5)}`), 'later uses in the same minute write nothing');
+    await move(65);
+    assert.equal((await b.get('/api/v1/me')).status, 200);
+    assert.match(await lastUsed(), new RegExp(`^${utcOf(65)}`), 'the first use in a new minute is recorded');
+    // Used a moment ago (nothing due to write): the revocation still holds from the next request.
+    assert.equal((await b.get('/api/v1/me')).status, 200);
+    assert.equal((await office.del(`/api/v1/tokens/${made.body.id}`)).status, 204);
+    const r = await b.get('/api/v1/projects?per_page=25');
+    assert.equal(r.status, 401);
+    assert.match(r.body.title, /Invalid token/);
+    assert.equal((await b.get('/api/v1/me')).status, 401);
+  } finally {
+    await s.stop({ keep: true });
+    db.cleanup();
+  }
+});
+
+test('a session\'s idle clock is written at most once a minute: a use within a minute of the last written one does not move it', async () => {
+  let s = await startServer({ env: { GUATU_NOW: atSec(0) } });
+  const db = s.db;
+  const c = await s.login('leader');
+  const move = async (sec) => {
+    await s.stop({ keep: true });
+    s = await startServer({ db, env: { GUATU_NOW: atSec(sec) } });
+    c.base = s.base;
+  };
+  try {
+    await move(30);
+    assert.equal((await c.get('/api/v1/me')).status, 200);
+    await move(29 * 60);
+    assert.equal((await c.get('/api/v1/me')).status, 200, '29 minutes after the login: still in (the 0:30 use was within its minute)');
+    await move(29 * 60 + 20);
+    assert.equal((await c.get('/api/v1/me')).status, 200);
+    await move(59 * 60 + 10);
+    assert.equal((await c.get('/api/v1/me')).status, 401, 'idle counts from the use written at 29:00, so at 59:10 the session has ended');
+  } finally {
+    await s.stop({ keep: true });
+    db.cleanup();
+  }
+});
