@@ -377,11 +377,11 @@ static void problems_list(req *r) {
    * changes the count only through a filter on the project (p.…); without
    * one, counting reads problems alone (province: ~4 ms instead of ~19 ms). */
   int names_project = strstr(where, " p.") || strstr(where, "(p.");
-  int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, names_project ? "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s"
-                                                             : "SELECT COUNT(*) FROM problems pr %s",
-                                        where),
-                           n, args);
+  int64_t total = list_total(r,
+                             arena_printf(&r->a, names_project ? "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s"
+                                                               : "SELECT COUNT(*) FROM problems pr %s",
+                                          where),
+                             n, args);
   db_val all[40];
   int m = 0;
   all[m++] = DBT(today);

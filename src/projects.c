@@ -831,7 +831,7 @@ static void projects_list_impl(req *r, int public_only) {
   json_t *items = json_array();
   int64_t total;
   if (!lf && !light_sort) {
-    total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
+    total = list_total(r, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
     db_val a2[50];
     memcpy(a2, args, sizeof *args * (size_t)n);
     a2[n] = DBI(p.per_page);
