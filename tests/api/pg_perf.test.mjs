@@ -75,15 +75,25 @@ test('a list total follows the filter and the asker: other filters, sorts and sc
   assert.equal(other.body.items.length, 0);
 });
 
-test('a problem list total is exact beyond the first page and counts a problem raised in between', async () => {
+test('a problem list total is exact beyond the first page and counts a problem raised in between; each item names its co-units as the problem does', async () => {
   const url = (page) => `/api/v1/problems?project=${project.id}&per_page=1&page=${page}`;
   const before = (await office.get(url(2))).body.total;
   assert.equal((await office.get(url(2))).body.total, before, 'asked twice, the same total');
   const r = await office.post('/api/v1/problems', {
     project_id: project.id, category: 'utilities', title: '临时用水未接通', description: '施工用水需接入市政管网',
     unit_id: jinshanUnit, deadline_days: 3,
+    co_unit_ids: [await unitId(office, '荷塘区自然资源分局'), await unitId(office, '桂花街道')],
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
+  // the list names each problem's co-units as the problem itself does (read for the page in one go)
+  const pageAll = (await office.get(`/api/v1/problems?project=${project.id}&per_page=100`)).body.items;
+  assert.ok(pageAll.length >= 2);
+  for (const it of pageAll) {
+    const one = (await office.get(`/api/v1/problems/${it.id}`)).body;
+    assert.deepEqual([it.co_unit_ids, it.co_unit_names], [one.co_unit_ids, one.co_unit_names], `problem ${it.id}`);
+  }
+  const mine = pageAll.find((it) => it.id === r.body.id);
+  assert.equal(mine.co_unit_ids.length, 2, 'the new problem lists its two co-units');
   for (const page of [1, 2, 3]) assert.equal((await office.get(url(page))).body.total, before + 1, `page ${page} counts the new problem`);
   const open = (await office.get(`/api/v1/problems?project=${project.id}&state=open&per_page=1&page=2`)).body.total;
   assert.ok(open >= 1 && open <= before + 1, 'the open ones are counted by their own filter');
