@@ -32,12 +32,11 @@ typedef struct pg_name {
   unsigned id;
 } pg_name;
 typedef struct pg_conn {
-  PGconn *c;
   int used;
   pg_name names[PG_NAMES];
 } pg_conn;
 
-#define PGC(d) (((pg_conn *)(d)->conn)->c)
+#define PGC(d) ((PGconn *)(d)->conn)
 
 static int pg_open(db *d, const char *url, char *err, size_t errlen) {
   pg_conn *pc = calloc(1, sizeof *pc);
@@ -60,8 +59,8 @@ static int pg_open(db *d, const char *url, char *err, size_t errlen) {
     return DB_ERROR;
   }
   if (strstr(url, "options=")) PQclear(PQexec(c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
-  pc->c = c;
-  d->conn = pc;
+  d->conn = c; /* a PGconn*, as gen.c's COPY expects */
+  d->drv_data = pc;
   return DB_OK;
 }
 
@@ -79,8 +78,8 @@ static pg_name *find_name(pg_conn *pc, uint64_t hash, const char *sql) {
 }
 
 static void pg_close(db *d) {
-  pg_conn *pc = d->conn;
-  PQfinish(pc->c);
+  pg_conn *pc = d->drv_data;
+  PQfinish(d->conn);
   forget_names(pc);
   free(pc);
 }
@@ -130,7 +129,7 @@ static char *rewrite_placeholders(const char *sql, int *count) {
 
 static int pg_prepare(db_stmt *st) {
   db *d = st->owner;
-  pg_conn *pc = d->conn;
+  pg_conn *pc = d->drv_data;
   if (is_direct(st->sql)) {
     st->handle = strdup("");
     st->nparams = 0;
@@ -155,7 +154,7 @@ static int pg_prepare(db_stmt *st) {
     snprintf(name, sizeof name, "%c%u", keep ? 'g' : 'u', id);
     /* Parameter types are left to inference at prepare time; db_bind sends
      * integers as int8 text, which PostgreSQL casts to the inferred type. */
-    PGresult *r = PQprepare(pc->c, name, text, n, NULL);
+    PGresult *r = PQprepare(PGC(d), name, text, n, NULL);
     int rc = map_result(d, st->sql, r);
     PQclear(r);
     free(text);
