@@ -10,8 +10,10 @@
  * GET  /api/v1/calendar/add-working-days?from=&days=    {"date"}
  * GET  /api/v1/calendar/working-days-between?from=&to= {"days"}
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "calendar_db.h"
@@ -21,9 +23,37 @@
 
 /* ---- handlers ---- */
 
+/* A successful check is reused for up to a second by every request of this
+ * process, so a load balancer polling many times a second costs the
+ * database one query a second (a round trip each on PostgreSQL).  A failed
+ * check is never reused: after an outage the next call asks again. */
+#define HEALTH_REUSE_MS 1000
+static struct {
+  pthread_mutex_t lock;
+  int64_t checked_ms; /* monotonic; 0: never */
+  int version;
+} health_seen = {PTHREAD_MUTEX_INITIALIZER, 0, -1};
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void health(req *r) {
-  /* One query both proves the database answers and gives the schema version. */
-  int version = (int)db_int10(r->db, -1, "SELECT MAX(version) FROM schema_migrations");
+  int64_t now = mono_ms();
+  int version = -1;
+  pthread_mutex_lock(&health_seen.lock);
+  if (health_seen.checked_ms && now - health_seen.checked_ms < HEALTH_REUSE_MS) version = health_seen.version;
+  pthread_mutex_unlock(&health_seen.lock);
+  if (version < 0) {
+    /* One query both proves the database answers and gives the schema version. */
+    version = (int)db_int10(r->db, -1, "SELECT MAX(version) FROM schema_migrations");
+    pthread_mutex_lock(&health_seen.lock);
+    health_seen.checked_ms = version >= 0 ? now : 0;
+    health_seen.version = version;
+    pthread_mutex_unlock(&health_seen.lock);
+  }
   int ok = version >= 0;
   json_t *o = json_pack("{s:s, s:s, s:s, s:i}", "status", ok ? "ok" : "error", "version", GUATU_VERSION, "database",
                         db_dialect(r->db) == DB_PG ? "postgresql" : "sqlite", "schema_version", version);

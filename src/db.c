@@ -76,6 +76,16 @@ int db_pool_open(const char *url, int size, char *err, size_t errlen) {
       db_pool_close();
       return DB_ERROR;
     }
+    /* A server connection never waits on one statement for more than a
+     * minute: a runaway query gives its connection back (with an error)
+     * instead of holding one of the few pooled connections indefinitely.
+     * The CLI's own connections (gen, import, migrate) have no limit. */
+    if (pool.all[i]->dialect == DB_PG && db_exec0(pool.all[i], "SET statement_timeout = '60s'") != DB_OK) {
+      snprintf(err, errlen, "%s", db_errmsg(pool.all[i]));
+      pool.size = i + 1;
+      db_pool_close();
+      return DB_ERROR;
+    }
     pool.idle[i] = pool.all[i];
   }
   pool.size = pool.nidle = size;

@@ -54,6 +54,7 @@ struct db {
   enum db_dialect dialect;
   const db_driver *drv;
   void *conn;            /* sqlite3* or PGconn* */
+  void *drv_data;        /* PG: the names of the statements prepared on conn (db_pg.c) */
   int in_tx;
   int holds_write_lock;  /* SQLite: this connection holds the process's writer lock */
   int64_t last_changes;  /* PG: rows touched by the last command */

@@ -2,7 +2,10 @@
  * db_pg.c — PostgreSQL behind db.h, through libpq.
  *
  * Statements are prepared once per connection (PQprepare) under a generated
- * name, with `?` rewritten to `$n`.  Parameters go untyped, in text form,
+ * name, with `?` rewritten to `$n`, and stay prepared for the connection's
+ * life: the connection remembers which SQL text has which name, so a
+ * statement pushed out of db.c's statement cache is not prepared again (nor
+ * DEALLOCATEd) when it comes back — each would be a round trip.  Parameters go untyped, in text form,
  * and PostgreSQL infers each one's type from where it stands in the
  * statement (hence the no-`? IS NULL` rule in db.h).  Results come back in
  * text form, which db.c parses.  Transaction control (BEGIN/COMMIT/…) runs
@@ -19,20 +22,67 @@
 #define FLOAT8OID 701
 #define BYTEAOID 17
 
+/* What the connection keeps beside libpq's handle: the names of the
+ * statements it has prepared, by SQL text (open addressing on db.c's hash). */
+#define PG_NAMES 1024 /* a power of two; filled to 3/4 at most */
+typedef struct pg_name {
+  uint64_t hash;
+  char *sql;
+  int nparams;
+  unsigned id;
+} pg_name;
+typedef struct pg_conn {
+  int used;
+  pg_name names[PG_NAMES];
+} pg_conn;
+
+#define PGC(d) ((PGconn *)(d)->conn)
+
 static int pg_open(db *d, const char *url, char *err, size_t errlen) {
-  PGconn *c = PQconnectdb(url);
+  pg_conn *pc = calloc(1, sizeof *pc);
+  if (!pc) {
+    snprintf(err, errlen, "out of memory");
+    return DB_ERROR;
+  }
+  /* One round trip fewer per connection: the session settings travel in
+   * the startup packet.  The URL comes last, so what it says wins (an
+   * `options` of its own replaces these, hence the SET after).  libpq
+   * already turns on TCP_NODELAY for TCP sockets; keepalives notice a
+   * PostgreSQL host that went away while a pooled connection sat idle. */
+  const char *keys[] = {"application_name", "options", "keepalives", "keepalives_idle", "connect_timeout", "dbname", NULL};
+  const char *vals[] = {"guatu", "-c client_min_messages=warning -c TimeZone=UTC", "1", "60", "10", url, NULL};
+  PGconn *c = PQconnectdbParams(keys, vals, 1);
   if (PQstatus(c) != CONNECTION_OK) {
     snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c));
     PQfinish(c);
+    free(pc);
     return DB_ERROR;
   }
-  PGresult *r = PQexec(c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
-  PQclear(r);
-  d->conn = c;
+  if (strstr(url, "options=")) PQclear(PQexec(c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
+  d->conn = c; /* a PGconn*, as gen.c's COPY expects */
+  d->drv_data = pc;
   return DB_OK;
 }
 
-static void pg_close(db *d) { PQfinish(d->conn); }
+static void forget_names(pg_conn *pc) {
+  for (int i = 0; i < PG_NAMES; i++) free(pc->names[i].sql);
+  memset(pc->names, 0, sizeof pc->names);
+  pc->used = 0;
+}
+
+static pg_name *find_name(pg_conn *pc, uint64_t hash, const char *sql) {
+  for (unsigned i = (unsigned)hash & (PG_NAMES - 1);; i = (i + 1) & (PG_NAMES - 1)) {
+    pg_name *e = &pc->names[i];
+    if (!e->sql || (e->hash == hash && strcmp(e->sql, sql) == 0)) return e;
+  }
+}
+
+static void pg_close(db *d) {
+  pg_conn *pc = d->drv_data;
+  PQfinish(d->conn);
+  forget_names(pc);
+  free(pc);
+}
 
 static int map_result(db *d, const char *sql, PGresult *r) {
   ExecStatusType s = PQresultStatus(r);
@@ -79,25 +129,51 @@ static char *rewrite_placeholders(const char *sql, int *count) {
 
 static int pg_prepare(db_stmt *st) {
   db *d = st->owner;
+  pg_conn *pc = d->drv_data;
   if (is_direct(st->sql)) {
     st->handle = strdup("");
     st->nparams = 0;
     return st->handle ? DB_OK : DB_ERROR;
   }
-  int n = 0;
-  char *text = rewrite_placeholders(st->sql, &n);
-  if (!text) return DB_ERROR;
+  pg_name *e = find_name(pc, st->hash, st->sql);
+  if (!e->sql) {
+    /* Past 3/4 (an unusual number of distinct texts), a new statement is
+     * prepared under a name of its own ("u…") and closed when db.c's cache
+     * lets it go, as every statement once was. */
+    int keep = pc->used < PG_NAMES / 4 * 3;
+    int n = 0;
+    char *text = rewrite_placeholders(st->sql, &n);
+    char *copy = keep ? strdup(st->sql) : NULL;
+    if (!text || (keep && !copy)) {
+      free(text);
+      free(copy);
+      return DB_ERROR;
+    }
+    unsigned id = ++d->next_name;
+    char name[32];
+    snprintf(name, sizeof name, "%c%u", keep ? 'g' : 'u', id);
+    /* Parameter types are left to inference at prepare time; db_bind sends
+     * integers as int8 text, which PostgreSQL casts to the inferred type. */
+    PGresult *r = PQprepare(PGC(d), name, text, n, NULL);
+    int rc = map_result(d, st->sql, r);
+    PQclear(r);
+    free(text);
+    if (rc != DB_OK) {
+      free(copy);
+      return rc;
+    }
+    if (!keep) {
+      st->handle = strdup(name);
+      st->nparams = n;
+      return st->handle ? DB_OK : DB_ERROR;
+    }
+    *e = (pg_name){st->hash, copy, n, id};
+    pc->used++;
+  }
   char name[32];
-  snprintf(name, sizeof name, "g%u", ++d->next_name);
-  /* Parameter types are left to inference at prepare time; db_bind sends
-   * integers as int8 text, which PostgreSQL casts to the inferred type. */
-  PGresult *r = PQprepare(d->conn, name, text, n, NULL);
-  int rc = map_result(d, st->sql, r);
-  PQclear(r);
-  free(text);
-  if (rc != DB_OK) return rc;
+  snprintf(name, sizeof name, "g%u", e->id);
   st->handle = strdup(name);
-  st->nparams = n;
+  st->nparams = e->nparams;
   return st->handle ? DB_OK : DB_ERROR;
 }
 
@@ -148,7 +224,7 @@ static int pg_execute(db_stmt *st) {
   db *d = st->owner;
   PGresult *r;
   if (!*(const char *)st->handle) {
-    r = PQexec(d->conn, st->sql);
+    r = PQexec(PGC(d), st->sql);
   } else {
     int n = st->nparams;
     int lengths[n > 0 ? n : 1], formats[n > 0 ? n : 1];
@@ -156,7 +232,7 @@ static int pg_execute(db_stmt *st) {
       formats[i] = st->params[i].type == DBV_BLOB;
       lengths[i] = formats[i] ? (int)st->params[i].n : 0;
     }
-    r = PQexecPrepared(d->conn, st->handle, n, (const char *const *)st->param_text, lengths, formats, 0);
+    r = PQexecPrepared(PGC(d), st->handle, n, (const char *const *)st->param_text, lengths, formats, 0);
   }
   int rc = map_result(d, st->sql, r);
   if (rc != DB_OK) {
@@ -197,12 +273,12 @@ static void pg_reset(db_stmt *st) {
 
 static void pg_finalize(db_stmt *st) {
   pg_reset(st);
-  /* The server-side statement dies with the connection; closing it here
-   * would cost a round trip for every eviction. */
-  if (*(const char *)st->handle) {
+  /* A remembered statement stays prepared (see find_name) until the
+   * connection closes; only one prepared past the limit is closed. */
+  if (*(const char *)st->handle == 'u') {
     char sql[64];
     snprintf(sql, sizeof sql, "DEALLOCATE %s", (const char *)st->handle);
-    PQclear(PQexec(st->owner->conn, sql));
+    PQclear(PQexec(PGC(st->owner), sql));
   }
   free(st->handle);
 }
@@ -238,7 +314,7 @@ static const void *pg_blob(db_stmt *st, int i, size_t *len) {
 }
 
 static int pg_script(db *d, const char *sql) {
-  PGresult *r = PQexec(d->conn, sql);
+  PGresult *r = PQexec(PGC(d), sql);
   int rc = map_result(d, NULL, r);
   PQclear(r);
   return rc;

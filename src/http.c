@@ -508,6 +508,101 @@ static int pg_writer_in_flight(db *d) {
                   "AND pid <> pg_backend_pid()") != 0;
 }
 
+/* ---- list totals ----
+ * The exact COUNT(*) of a list, kept per (route's version kind, day, SQL,
+ * arguments) under the data version the response cache read for this
+ * request, and only when that cache could have stored its answer (on
+ * PostgreSQL no writer in flight): the count is valid exactly as long as a
+ * cached answer containing it would be.  Pages 2, 3, … of a list (each its
+ * own URL, so each a response cache miss) then count it once, and every
+ * total stays exact — the UI's pager needs the real number of pages. */
+
+#define TOTAL_SLOTS 256
+
+static struct {
+  pthread_mutex_t lock;
+  struct {
+    char *key;
+    uint64_t hash;
+    int64_t version, total;
+    int32_t day;
+    unsigned long used;
+  } slot[TOTAL_SLOTS];
+  unsigned long clock;
+} totals = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static char *total_key(const req *r, int32_t day, const char *sql, int n, const db_val *args) {
+  strbuf k;
+  sb_init(&k, 0);
+  sb_addf(&k, "%d|%ld|%s", r->data_version_kind, (long)day, sql);
+  for (int i = 0; i < n; i++) {
+    switch (args[i].type) {
+    case DBV_INT: sb_addf(&k, "|i%lld", (long long)args[i].i); break;
+    case DBV_REAL: sb_addf(&k, "|r%.17g", args[i].d); break;
+    case DBV_TEXT: sb_addf(&k, "|t%zu:%s", strlen(args[i].s), args[i].s); break;
+    case DBV_BLOB: sb_addf(&k, "|b%zu:", args[i].n); sb_add(&k, args[i].s, args[i].n); break;
+    default: sb_adds(&k, "|n"); break;
+    }
+  }
+  if (k.overflow) { /* a truncated key could name another list */
+    sb_release(&k);
+    return NULL;
+  }
+  return sb_detach(&k, NULL);
+}
+
+static uint64_t total_hash(const char *s) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+int64_t list_total(req *r, const char *sql, int n, const db_val *args) {
+  if (!r->data_version_kind) return db_int1v(r->db, -1, sql, n, args);
+  int32_t day = clock_today();
+  char *key = total_key(r, day, sql, n, args);
+  if (!key) return db_int1v(r->db, -1, sql, n, args);
+  uint64_t h = total_hash(key);
+  int64_t total = -1;
+  pthread_mutex_lock(&totals.lock);
+  for (int i = 0; i < TOTAL_SLOTS; i++) {
+    if (totals.slot[i].key && totals.slot[i].hash == h && totals.slot[i].version == r->data_version &&
+        totals.slot[i].day == day && strcmp(totals.slot[i].key, key) == 0) {
+      total = totals.slot[i].total;
+      totals.slot[i].used = ++totals.clock;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&totals.lock);
+  if (total >= 0) {
+    free(key);
+    return total;
+  }
+  total = db_int1v(r->db, -1, sql, n, args);
+  if (total < 0) {
+    free(key);
+    return total;
+  }
+  pthread_mutex_lock(&totals.lock);
+  int victim = 0;
+  for (int i = 0; i < TOTAL_SLOTS; i++) {
+    if (totals.slot[i].key && totals.slot[i].hash == h && strcmp(totals.slot[i].key, key) == 0) {
+      victim = i; /* the same list under an older version */
+      break;
+    }
+    if (!totals.slot[i].key || totals.slot[i].used < totals.slot[victim].used) victim = i;
+  }
+  free(totals.slot[victim].key);
+  totals.slot[victim].key = key;
+  totals.slot[victim].hash = h;
+  totals.slot[victim].version = r->data_version;
+  totals.slot[victim].day = day;
+  totals.slot[victim].total = total;
+  totals.slot[victim].used = ++totals.clock;
+  pthread_mutex_unlock(&totals.lock);
+  return total;
+}
+
 static void run_handler(req *r, const route *rt) {
   char *key = NULL;
   int nostore = 0;
@@ -531,6 +626,10 @@ static void run_handler(req *r, const route *rt) {
       if (cache_take_flight(key)) break;
     }
     if (key && db_dialect(r->db) == DB_PG && pg_writer_in_flight(r->db)) nostore = 1;
+    if (key && !nostore) {
+      r->data_version = version;
+      r->data_version_kind = rt->cacheable;
+    }
   }
   rt->fn(r);
   if (key) {

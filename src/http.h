@@ -71,6 +71,10 @@ typedef struct req {
   req_header_kv headers[8];
   int nheaders;
   int is_head;
+  /* Set by the response cache for a cacheable GET (see list_total): the
+   * data version read for this request, and its kind (CACHE_*; 0: none). */
+  int64_t data_version;
+  int data_version_kind;
 } req;
 
 typedef void (*handler_fn)(req *r);
@@ -231,6 +235,12 @@ void reply_list(req *r, json_t *items, int64_t total, const page *p);
 json_t *db_rows_json(req *r, db_stmt *st, int64_t total);
 /* db_rows_json, then reply_list with the rows. */
 void reply_rows(req *r, db_stmt *st, int64_t total, const page *p);
+/* A list's exact total: `sql` is its SELECT COUNT(*) with `n` args.  In a
+ * cacheable route the count is reused while the response cache would reuse
+ * an answer (same SQL and arguments, day and data version), so paging
+ * through a long list counts it once; elsewhere it simply runs.  -1 on a
+ * database error, like db_int1v. */
+int64_t list_total(req *r, const char *sql, int n, const db_val *args);
 
 /* --- the server ---------------------------------------------------------- */
 typedef struct server_opts {

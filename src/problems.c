@@ -88,6 +88,45 @@ static void add_co_units(db *d, json_t *o) {
   json_object_set_new(o, "co_unit_names", names);
 }
 
+/* add_co_units for a whole page: one query per 100 problems instead of one
+ * per problem (a round trip each on PostgreSQL), in the same order. */
+#define CO_CHUNK 100
+static void add_co_units_page(req *r, json_t *items) {
+  size_t total = json_array_size(items);
+  for (size_t i = 0; i < total; i++) {
+    json_t *o = json_array_get(items, i);
+    json_object_set_new(o, "co_unit_ids", json_array());
+    json_object_set_new(o, "co_unit_names", json_array());
+  }
+  for (size_t from = 0; from < total; from += CO_CHUNK) {
+    size_t n = total - from;
+    if (n > CO_CHUNK) n = CO_CHUNK;
+    db_val args[CO_CHUNK];
+    strbuf sql;
+    sb_init(&sql, 0);
+    sb_adds(&sql, "SELECT cu.problem_id, cu.unit_id, u.name FROM problem_co_units cu JOIN units u ON u.id = cu.unit_id "
+                  "WHERE cu.problem_id IN (");
+    for (size_t i = 0; i < n; i++) {
+      sb_adds(&sql, i ? ", ?" : "?");
+      args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
+    }
+    sb_adds(&sql, ") ORDER BY cu.problem_id, u.name");
+    db_stmt *st = db_prepare(r->db, sb_str(&sql), (int)n, args);
+    sb_release(&sql);
+    while (st && db_step(st) == DB_ROW) {
+      int64_t pid = db_int(st, 0);
+      for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(items, from + i);
+        if (json_integer_value(json_object_get(o, "id")) != pid) continue;
+        json_array_append_new(json_object_get(o, "co_unit_ids"), json_integer(db_int(st, 1)));
+        json_array_append_new(json_object_get(o, "co_unit_names"), json_string(db_text(st, 2)));
+        break;
+      }
+    }
+    db_done(st);
+  }
+}
+
 json_t *problem_json(db *d, int64_t id, int with_events) {
   arena a;
   arena_init(&a);
@@ -377,11 +416,11 @@ static void problems_list(req *r) {
    * changes the count only through a filter on the project (p.…); without
    * one, counting reads problems alone (province: ~4 ms instead of ~19 ms). */
   int names_project = strstr(where, " p.") || strstr(where, "(p.");
-  int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, names_project ? "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s"
-                                                             : "SELECT COUNT(*) FROM problems pr %s",
-                                        where),
-                           n, args);
+  int64_t total = list_total(r,
+                             arena_printf(&r->a, names_project ? "SELECT COUNT(*) FROM problems pr JOIN projects p ON p.id = pr.project_id %s"
+                                                               : "SELECT COUNT(*) FROM problems pr %s",
+                                          where),
+                             n, args);
   db_val all[40];
   int m = 0;
   all[m++] = DBT(today);
@@ -393,10 +432,8 @@ static void problems_list(req *r) {
   if (!items) return;
   size_t i;
   json_t *it;
-  json_array_foreach(items, i, it) {
-    add_state_zh(it);
-    add_co_units(r->db, it);
-  }
+  json_array_foreach(items, i, it) add_state_zh(it);
+  add_co_units_page(r, items);
   reply_list(r, items, total, &pg);
 }
 

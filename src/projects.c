@@ -153,28 +153,85 @@ static const char *code_label(const char *const *codes, const char *const *names
   return code ? code : "";
 }
 
-/* Adds the computed and related fields to a PROJECT_SELECT row. */
-static void project_decorate(db *d, json_t *o, const light_ctx *lc) {
+/* The annual plans and tags of a page of projects, one query each per 100
+ * projects instead of two per project (a round trip each on PostgreSQL):
+ * {"<id>": {"annual_plan": {…}, "tags": […]}} for project_decorate_with. */
+#define PAGE_CHUNK 100
+static json_t *plans_tags_page(db *d, json_t *items) {
+  json_t *pre = json_object();
+  size_t total = json_array_size(items);
+  for (size_t i = 0; i < total; i++) {
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+    json_object_set_new(pre, key, json_pack("{s:o, s:o}", "annual_plan", json_object(), "tags", json_array()));
+  }
+  static const char *const heads[2] = {"SELECT project_id, year, amount FROM project_plans WHERE project_id IN (",
+                                       "SELECT project_id, tag FROM project_tags WHERE project_id IN ("};
+  static const char *const tails[2] = {") ORDER BY project_id, year", ") ORDER BY project_id, tag"};
+  for (size_t from = 0; from < total; from += PAGE_CHUNK) {
+    size_t n = total - from;
+    if (n > PAGE_CHUNK) n = PAGE_CHUNK;
+    db_val args[PAGE_CHUNK];
+    strbuf marks;
+    sb_init(&marks, 0);
+    for (size_t i = 0; i < n; i++) {
+      sb_adds(&marks, i ? ", ?" : "?");
+      args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
+    }
+    for (int q = 0; q < 2; q++) {
+      strbuf sql;
+      sb_init(&sql, 0);
+      sb_adds(&sql, heads[q]);
+      sb_adds(&sql, sb_str(&marks));
+      sb_adds(&sql, tails[q]);
+      db_stmt *st = db_prepare(d, sb_str(&sql), (int)n, args);
+      sb_release(&sql);
+      while (st && db_step(st) == DB_ROW) {
+        json_t *e = json_object_get(pre, db_text(st, 0));
+        if (!e) continue;
+        if (q == 0) {
+          char y[16];
+          snprintf(y, sizeof y, "%lld", (long long)db_int(st, 1));
+          json_object_set_new(json_object_get(e, "annual_plan"), y, json_money(db_int(st, 2)));
+        } else {
+          json_array_append_new(json_object_get(e, "tags"), json_string(db_text(st, 1)));
+        }
+      }
+      db_done(st);
+    }
+    sb_release(&marks);
+  }
+  return pre;
+}
+
+/* Adds the computed and related fields to a PROJECT_SELECT row; `pre`, when
+ * given, holds its annual plans and tags already read (plans_tags_page). */
+static void project_decorate_with(db *d, json_t *o, const light_ctx *lc, json_t *pre) {
   int64_t id = json_integer_value(json_object_get(o, "id"));
   int64_t total = json_integer_value(json_object_get(o, "total_fen"));
   json_object_del(o, "total_fen");
   json_object_set_new(o, "flag_100m", json_boolean(total >= 10000000000LL));
   json_object_set_new(o, "flag_1bn", json_boolean(total >= 100000000000LL));
   if (!json_is_object(json_object_get(o, "custom"))) json_object_set_new(o, "custom", json_object());
-  json_t *plan = json_object();
-  db_stmt *st = db_query(d, "SELECT year, amount FROM project_plans WHERE project_id = ? ORDER BY year", DBI(id));
-  while (st && db_step(st) == DB_ROW) {
-    char y[16];
-    snprintf(y, sizeof y, "%lld", (long long)db_int(st, 0));
-    json_object_set_new(plan, y, json_money(db_int(st, 1)));
+  if (pre) {
+    json_object_set(o, "annual_plan", json_object_get(pre, "annual_plan"));
+    json_object_set(o, "tags", json_object_get(pre, "tags"));
+  } else {
+    json_t *plan = json_object();
+    db_stmt *st = db_query(d, "SELECT year, amount FROM project_plans WHERE project_id = ? ORDER BY year", DBI(id));
+    while (st && db_step(st) == DB_ROW) {
+      char y[16];
+      snprintf(y, sizeof y, "%lld", (long long)db_int(st, 0));
+      json_object_set_new(plan, y, json_money(db_int(st, 1)));
+    }
+    db_done(st);
+    json_object_set_new(o, "annual_plan", plan);
+    json_t *tags = json_array();
+    st = db_query(d, "SELECT tag FROM project_tags WHERE project_id = ? ORDER BY tag", DBI(id));
+    while (st && db_step(st) == DB_ROW) json_array_append_new(tags, json_string(db_text(st, 0)));
+    db_done(st);
+    json_object_set_new(o, "tags", tags);
   }
-  db_done(st);
-  json_object_set_new(o, "annual_plan", plan);
-  json_t *tags = json_array();
-  st = db_query(d, "SELECT tag FROM project_tags WHERE project_id = ? ORDER BY tag", DBI(id));
-  while (st && db_step(st) == DB_ROW) json_array_append_new(tags, json_string(db_text(st, 0)));
-  db_done(st);
-  json_object_set_new(o, "tags", tags);
   json_t *reasons = json_array();
   int64_t ytd = 0;
   int light = project_light_full(d, id, lc, reasons, &ytd);
@@ -187,6 +244,8 @@ static void project_decorate(db *d, json_t *o, const light_ctx *lc) {
   json_object_set_new(o, "stage_name", json_string(code_label(project_stages, project_stages_zh, json_string_value(json_object_get(o, "stage")))));
   json_object_set_new(o, "ytd_investment", json_money(ytd));
 }
+
+static void project_decorate(db *d, json_t *o, const light_ctx *lc) { project_decorate_with(d, o, lc, NULL); }
 
 json_t *project_json(db *d, int64_t id, const light_ctx *lc) {
   db_stmt *st = db_query(d, PROJECT_SELECT "WHERE p.id = ?", DBI(id));
@@ -873,7 +932,7 @@ static void projects_list_impl(req *r, int public_only) {
   json_t *items = json_array();
   int64_t total;
   if (!lf && !light_sort) {
-    total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
+    total = list_total(r, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
     db_val a2[50];
     memcpy(a2, args, sizeof *args * (size_t)n);
     a2[n] = DBI(p.per_page);
@@ -928,8 +987,11 @@ static void projects_list_impl(req *r, int public_only) {
   }
   size_t i;
   json_t *o;
+  json_t *pre = plans_tags_page(r->db, items);
   json_array_foreach(items, i, o) {
-    project_decorate(r->db, o, &lc);
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+    project_decorate_with(r->db, o, &lc, json_object_get(pre, key));
     /* custom fields flattened as cf.KEY so that exports can name them */
     const char *k;
     json_t *v;
@@ -937,6 +999,7 @@ static void projects_list_impl(req *r, int public_only) {
       json_object_set(o, arena_printf(&r->a, "cf.%s", k), v);
     }
   }
+  json_decref(pre);
   reply_list(r, items, total, &p);
 }
 
