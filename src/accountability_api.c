@@ -14,10 +14,12 @@
  * PUT  /api/v1/accountability/settings          admin
  * GET  /api/v1/public/board?month=               no login: the published list and rankings
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "calendar.h"
 #include "rankings.h"
 #include "tasks.h"
@@ -300,6 +302,49 @@ static json_t *entries_diff(json_t *before, json_t *after) {
   return json_pack("{s:o, s:o, s:o}", "added", added, "removed", removed, "changed", changed);
 }
 
+/* Freezes the month's list and rankings as its next version, inside the
+ * caller's transaction; the caller writes the audit entry.  On success
+ * fills *id, *version, *nentries and *changes (NULL for version 1; the
+ * caller owns it) and returns DB_OK. */
+static int publish_version(db *d, arena *a, const char *month, const char *note, int64_t user, const char *now,
+                           int64_t *id, int64_t *version, json_int_t *nentries, json_t **changes) {
+  acc_settings s;
+  roster ro;
+  *changes = NULL;
+  settings_load(d, &s);
+  if (roster_load(d, a, &ro) != 0) return db_errcode(d);
+  json_t *entries = entries_compute(d, a, &ro, month, &s);
+  json_t *groups = rankings_json(d, a, &ro, month, -1, s.last_n, NULL);
+  if (!entries || !groups) {
+    json_decref(entries);
+    json_decref(groups);
+    return DB_ERROR;
+  }
+  *nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
+  *version = db_int1(d, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
+  if (*version > 1) {
+    json_t *prev = snapshot_load(d, month, *version - 1, NULL);
+    *changes = entries_diff(prev ? json_object_get(prev, "entries") : NULL, entries);
+    json_decref(prev);
+  }
+  json_t *snap = json_pack("{s:s, s:I, s:s, s:s?, s:o, s:s, s:o, s:o}", "month", month, "version", (json_int_t)*version,
+                           "published_at", now, "note", note, "settings", settings_json(&s), "tie_rule", TIE_RULE,
+                           "rankings", groups, "entries", entries);
+  char *snap_text = json_dumps(snap, JSON_COMPACT);
+  char *changes_text = *changes ? json_dumps(*changes, JSON_COMPACT) : NULL;
+  db_stmt *st = db_query(d,
+                         "INSERT INTO accountability_versions (month, version, snapshot_json, changes_json, note, "
+                         "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         DBT(month), DBI(*version), DBT(snap_text), DBT(changes_text), DBT(note), user ? DBI(user) : DBNULL,
+                         DBT(now));
+  *id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  free(snap_text);
+  free(changes_text);
+  json_decref(snap);
+  return *id ? DB_OK : db_errcode(d);
+}
+
 static void accountability_publish(req *r) {
   static const char *const fields[] = {"note", NULL};
   const char *month = path_month(r);
@@ -309,54 +354,49 @@ static void accountability_publish(req *r) {
   const char *note = NULL;
   if (in) jstr(r, in, "note", 0, 500, &note);
   if (has_errors(r)) return reply_invalid(r);
-  acc_settings s;
-  roster ro;
-  if (!roster_open(r, &s, &ro)) return;
-  json_t *entries = entries_compute(r->db, &r->a, &ro, month, &s);
-  json_t *groups = rankings_json(r->db, &r->a, &ro, month, -1, s.last_n, NULL);
-  if (!entries || !groups) {
-    json_decref(entries);
-    json_decref(groups);
-    return reply_db_error(r, db_errcode(r->db));
-  }
   const char *now = now_rfc3339(&r->a);
-  json_int_t nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
   int rc = db_begin(r->db);
-  if (rc != DB_OK) {
-    json_decref(entries);
-    json_decref(groups);
-    return reply_db_error(r, rc);
-  }
-  int64_t version = db_int1(r->db, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  int64_t id = 0, version = 0;
+  json_int_t nentries = 0;
   json_t *changes = NULL;
-  if (version > 1) {
-    json_t *prev = snapshot_load(r->db, month, version - 1, NULL);
-    changes = entries_diff(prev ? json_object_get(prev, "entries") : NULL, entries);
-    json_decref(prev);
-  }
-  json_t *snap = json_pack("{s:s, s:I, s:s, s:s?, s:o, s:s, s:o, s:o}", "month", month, "version", (json_int_t)version,
-                           "published_at", now, "note", note, "settings", settings_json(&s), "tie_rule", TIE_RULE,
-                           "rankings", groups, "entries", entries);
-  char *snap_text = json_dumps(snap, JSON_COMPACT);
-  char *changes_text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
-  db_stmt *st = db_query(r->db,
-                         "INSERT INTO accountability_versions (month, version, snapshot_json, changes_json, note, "
-                         "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                         DBT(month), DBI(version), DBT(snap_text), DBT(changes_text), DBT(note), DBI(r->user.id), DBT(now));
-  int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
-  db_done(st);
-  rc = id ? DB_OK : db_errcode(r->db);
+  rc = publish_version(r->db, &r->a, month, note, r->user.id, now, &id, &version, &nentries, &changes);
   json_t *after = json_pack("{s:s, s:I, s:I, s:O?}", "month", month, "version", (json_int_t)version, "entries",
                             nentries, "changes", changes);
   if (rc == DB_OK) rc = audit_log(r, "publish", "accountability", id, NULL, after);
-  free(snap_text);
-  free(changes_text);
   json_decref(after);
-  json_decref(snap);
   commit_reply(r, rc, NULL,
                json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version, "published_at", now,
                          "entries", nentries, "changes", changes ? changes : json_null()),
                201);
+}
+
+/* The demo district has last month's list published by the project office,
+ * so the public board (亮屏) shows something before anyone publishes. */
+static int accountability_demo(db *d, FILE *log) {
+  arena a;
+  arena_init(&a);
+  int y, m, dd;
+  date_to_ymd(clock_today(), &y, &m, &dd);
+  char this_month[16], last[16];
+  snprintf(this_month, sizeof this_month, "%04d-%02d", y % 10000, m % 100);
+  acc_month_add(this_month, -1, last);
+  int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
+  int64_t id = 0, version = 0;
+  json_int_t nentries = 0;
+  json_t *changes = NULL;
+  int rc = publish_version(d, &a, last, "上月攻坚任务完成情况及约谈、通报名单", office, now_rfc3339(&a), &id, &version,
+                           &nentries, &changes);
+  json_decref(changes);
+  if (rc == DB_OK) {
+    json_t *after = json_pack("{s:s, s:I, s:I}", "month", last, "version", (json_int_t)version, "entries", nentries);
+    audit_actor who = {0, "demo", "local"};
+    rc = audit_write(d, &who, "publish", "accountability", id, NULL, after);
+    json_decref(after);
+  }
+  if (rc == DB_OK && log) fprintf(log, "demo: accountability list of %s published (%d entries)\n", last, (int)nentries);
+  arena_release(&a);
+  return rc == DB_OK ? 0 : -1;
 }
 
 static void flag_create(req *r) {
@@ -502,5 +542,5 @@ static const route accountability_routes[] = {
     {0},
 };
 
-static const module accountability_module = {"accountability", 61, accountability_routes, NULL, NULL};
+static const module accountability_module = {"accountability", 61, accountability_routes, accountability_demo, NULL};
 MODULE_REGISTER(accountability_module)
