@@ -65,13 +65,33 @@ static const char *kind_label(int k) {
   return labels[k];
 }
 
-static void add_entry(json_t *entries, const acc_unit *u, int g, const char *action, json_t *reasons, json_t *figures) {
+/* The same words in English (reasons_en, issue 20 #7): the kind with its
+ * measure, the group, and a figure's number with an English measure. */
+static const char *kind_label_en(int k) {
+  static const char *const labels[] = {"Land (mu)", "Demolition (buildings)", "Investment (×10k yuan)", "Projects",
+                                       "Nodes"};
+  return labels[k];
+}
+static const char *const peer_group_en[] = {"town group", "department group", "HQ group"};
+static const char *value_en(arena *a, int k, const char *zh) {
+  static const char *const measure[] = {" mu", " buildings", " ×10k yuan", "", " nodes"};
+  size_t n = strspn(zh, "0123456789.,-");
+  return arena_printf(a, "%.*s%s", (int)n, zh, measure[k]);
+}
+
+static const char *ordinal_en(arena *a, int n) {
+  const char *sfx = n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+  return arena_printf(a, "%d%s", n, sfx);
+}
+
+static void add_entry(json_t *entries, const acc_unit *u, int g, const char *action, json_t *reasons, json_t *reasons_en,
+                      json_t *figures) {
   static const char *const zh[] = {"约谈", "通报", "问责"};
   int a = strcmp(action, "interview") == 0 ? 0 : strcmp(action, "circulate") == 0 ? 1 : 2;
-  json_array_append_new(entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit_id", (json_int_t)u->id,
+  json_array_append_new(entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "unit_id", (json_int_t)u->id,
                                            "unit_name", u->name, "group", peer_group_names[g], "action", action,
                                            "action_name", zh[a], "group_name", peer_group_zh[g], "reasons", reasons,
-                                           "figures", figures));
+                                           "reasons_en", reasons_en, "figures", figures));
 }
 
 /* The list for a month, computed now from the current data. */
@@ -93,7 +113,7 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
     for (int j = 0; j < n; j++) {
       const acc_unit *u = &cur->u[g][idx[j]];
       /* 约谈: per kind, missed and in the last N */
-      json_t *reasons = json_array(), *figures = json_array();
+      json_t *reasons = json_array(), *reasons_en = json_array(), *figures = json_array();
       for (int k = 0; k < TK_N; k++) {
         const acc_kind *c = &u->k[k];
         if (!acc_interview(c, s->last_n)) continue;
@@ -109,15 +129,24 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
                                            c->behind + 1, tied ? "，并列" : "",
                                            c->pending ? arena_printf(a, "；另有%d项已填报、待项目办确认，未计入", c->pending)
                                                       : "")));
+        json_array_append_new(reasons_en,
+                              json_string(arena_printf(
+                                  a, "%s %s: %s%% of the task done (target %s, done %s), ranked %d of %d in the %s (%s%s)%s",
+                                  month, kind_label_en(k), ratio, value_en(a, k, tv), value_en(a, k, av), c->rank, of,
+                                  peer_group_en[g], c->behind ? arena_printf(a, "%s from last", ordinal_en(a, c->behind + 1)) : "last",
+                                  tied ? ", tied" : "",
+                                  c->pending ? arena_printf(a, "; %d more reported, not counted until the office confirms", c->pending)
+                                             : "")));
         json_array_append_new(figures, json_pack("{s:s, s:s, s:o, s:o, s:s, s:i, s:i, s:i, s:i, s:i}", "month", month,
                                                  "kind", task_kind_names[k], "target", task_figure_json(k, c->target),
                                                  "actual", task_figure_json(k, c->actual), "ratio", ratio, "rank",
                                                  c->rank, "of", of, "from_last", c->behind + 1, "tasks", c->tasks,
                                                  "tasks_completed", c->done));
       }
-      if (json_array_size(reasons)) add_entry(entries, u, g, "interview", reasons, figures);
+      if (json_array_size(reasons)) add_entry(entries, u, g, "interview", reasons, reasons_en, figures);
       else {
         json_decref(reasons);
+        json_decref(reasons_en);
         json_decref(figures);
       }
       /* 通报: missed each of the last M calendar months */
@@ -127,18 +156,22 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
       }
       if (acc_circulate(histv, m, m)) {
         reasons = json_array();
+        reasons_en = json_array();
         figures = json_array();
         json_array_append_new(reasons, json_string(arena_printf(a, "连续%d个月未完成月度攻坚任务", m)));
+        json_array_append_new(reasons_en, json_string(arena_printf(a, "Monthly tasks missed %d months running", m)));
         for (int i = 0; i < m; i++) {
           const acc_unit *h = &hist[i].u[g][idx[j]];
           char score[32];
           acc_bp_format(h->score_bp, score);
           json_array_append_new(reasons, json_string(arena_printf(a, "%s 攻坚任务%d项，完成%d项，综合完成率%s%%",
                                                                   hist[i].month, h->tasks, h->done, score)));
+          json_array_append_new(reasons_en, json_string(arena_printf(a, "%s: %d tasks, %d done, overall %s%%", hist[i].month,
+                                                                     h->tasks, h->done, score)));
           json_array_append_new(figures, json_pack("{s:s, s:i, s:i, s:s}", "month", hist[i].month, "tasks", h->tasks,
                                                    "tasks_completed", h->done, "score", score));
         }
-        add_entry(entries, u, g, "circulate", reasons, figures);
+        add_entry(entries, u, g, "circulate", reasons, reasons_en, figures);
       }
     }
   }
@@ -157,10 +190,12 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
         found = e;
     }
     if (!found) {
-      add_entry(entries, &cur->u[ru->group][ru->idx], ru->group, "discipline", json_array(), json_array());
+      add_entry(entries, &cur->u[ru->group][ru->idx], ru->group, "discipline", json_array(), json_array(), json_array());
       found = json_array_get(entries, json_array_size(entries) - 1);
     }
     json_array_append_new(json_object_get(found, "reasons"), json_string(db_text(st, 2)));
+    /* the office's own words, in the language it wrote them */
+    json_array_append_new(json_object_get(found, "reasons_en"), json_string(db_text(st, 2)));
     json_array_append_new(json_object_get(found, "figures"),
                           json_pack("{s:I, s:s}", "flag_id", (json_int_t)db_int(st, 0), "flagged_at", db_text(st, 3)));
   }

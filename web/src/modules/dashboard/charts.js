@@ -3,6 +3,7 @@
 // the tables and drill-downs). Each series item carries the drill {dimension, key}.
 import { PALETTE } from '../../components/chart.js'
 import { t } from '../../i18n.js'
+import { monthName } from '../../format.js'
 
 export const yi = (s) => Math.round(Number(s || 0) / 1e6) / 100 // yuan string → 亿 with 2 decimals
 export const LIGHT_COLORS = { red: '#e5484d', yellow: '#f5b72b', green: '#36a852' }
@@ -22,7 +23,7 @@ function base(dark) {
 
 export function monthlyOption(d, dark = false) {
   const b = base(dark)
-  const months = d.monthly.map((m) => `${m.month}月`)
+  const months = d.monthly.map((m) => monthName(m.month))
   const upto = (m, v) => (m.in_range ? v : null)
   return {
     color: b.color, textStyle: b.textStyle, legend: b.legend, grid: b.grid,
