@@ -62,8 +62,10 @@ export function lightsOption(d, dark = false) {
   return {
     textStyle: b.textStyle,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { ...b.legend, bottom: 0, top: 'auto' },
-    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], label: { formatter: '{b}\n{c}', color: b.textStyle.color }, data }],
+    // names and counts in the legend, the count inside its segment: an outside label was cut to
+    // "…" in a narrow card (issue 20 #8), and nothing here depends on the card's width
+    legend: { ...b.legend, bottom: 0, top: 'auto', formatter: (name) => `${name} ${data.find((x) => x.name === name)?.value ?? ''}` },
+    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], label: { show: true, position: 'inside', formatter: (p) => (p.value ? String(p.value) : ''), color: '#fff', fontWeight: 600 }, labelLine: { show: false }, data }],
   }
 }
 
