@@ -499,3 +499,14 @@ test('a problem raised from a node links the node: shown in the list and detail,
   assert.equal(other.status, 200);
   assert.ok(!other.body.items.some((x) => x.id === p.id));
 });
+
+test('the demo’s problem timelines run forward: each starts with its creation and every entry is at or after the one before', async () => {
+  const list = await office.get('/api/v1/problems?per_page=500&sort=id');
+  assert.ok(list.body.items.length >= 80);
+  for (const p of list.body.items) {
+    const { events } = (await office.get(`/api/v1/problems/${p.id}`)).body;
+    assert.equal(events[0].type, 'create', `problem ${p.id} starts with its creation`);
+    for (let i = 1; i < events.length; i++)
+      assert.ok(events[i].at >= events[i - 1].at, `problem ${p.id}: ${events[i].type} at ${events[i].at} before ${events[i - 1].type} at ${events[i - 1].at}`);
+  }
+});
