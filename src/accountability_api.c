@@ -14,10 +14,12 @@
  * PUT  /api/v1/accountability/settings          admin
  * GET  /api/v1/public/board?month=               no login: the published list and rankings
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "calendar.h"
 #include "rankings.h"
 #include "tasks.h"
@@ -63,13 +65,33 @@ static const char *kind_label(int k) {
   return labels[k];
 }
 
-static void add_entry(json_t *entries, const acc_unit *u, int g, const char *action, json_t *reasons, json_t *figures) {
+/* The same words in English (reasons_en, issue 20 #7): the kind with its
+ * measure, the group, and a figure's number with an English measure. */
+static const char *kind_label_en(int k) {
+  static const char *const labels[] = {"Land (mu)", "Demolition (buildings)", "Investment (×10k yuan)", "Projects",
+                                       "Nodes"};
+  return labels[k];
+}
+static const char *const peer_group_en[] = {"town group", "department group", "HQ group"};
+static const char *value_en(arena *a, int k, const char *zh) {
+  static const char *const measure[] = {" mu", " buildings", " ×10k yuan", "", " nodes"};
+  size_t n = strspn(zh, "0123456789.,-");
+  return arena_printf(a, "%.*s%s", (int)n, zh, measure[k]);
+}
+
+static const char *ordinal_en(arena *a, int n) {
+  const char *sfx = n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+  return arena_printf(a, "%d%s", n, sfx);
+}
+
+static void add_entry(json_t *entries, const acc_unit *u, int g, const char *action, json_t *reasons, json_t *reasons_en,
+                      json_t *figures) {
   static const char *const zh[] = {"约谈", "通报", "问责"};
   int a = strcmp(action, "interview") == 0 ? 0 : strcmp(action, "circulate") == 0 ? 1 : 2;
-  json_array_append_new(entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "unit_id", (json_int_t)u->id,
+  json_array_append_new(entries, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "unit_id", (json_int_t)u->id,
                                            "unit_name", u->name, "group", peer_group_names[g], "action", action,
                                            "action_name", zh[a], "group_name", peer_group_zh[g], "reasons", reasons,
-                                           "figures", figures));
+                                           "reasons_en", reasons_en, "figures", figures));
 }
 
 /* The list for a month, computed now from the current data. */
@@ -91,7 +113,7 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
     for (int j = 0; j < n; j++) {
       const acc_unit *u = &cur->u[g][idx[j]];
       /* 约谈: per kind, missed and in the last N */
-      json_t *reasons = json_array(), *figures = json_array();
+      json_t *reasons = json_array(), *reasons_en = json_array(), *figures = json_array();
       for (int k = 0; k < TK_N; k++) {
         const acc_kind *c = &u->k[k];
         if (!acc_interview(c, s->last_n)) continue;
@@ -107,15 +129,24 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
                                            c->behind + 1, tied ? "，并列" : "",
                                            c->pending ? arena_printf(a, "；另有%d项已填报、待项目办确认，未计入", c->pending)
                                                       : "")));
+        json_array_append_new(reasons_en,
+                              json_string(arena_printf(
+                                  a, "%s %s: %s%% of the task done (target %s, done %s), ranked %d of %d in the %s (%s%s)%s",
+                                  month, kind_label_en(k), ratio, value_en(a, k, tv), value_en(a, k, av), c->rank, of,
+                                  peer_group_en[g], c->behind ? arena_printf(a, "%s from last", ordinal_en(a, c->behind + 1)) : "last",
+                                  tied ? ", tied" : "",
+                                  c->pending ? arena_printf(a, "; %d more reported, not counted until the office confirms", c->pending)
+                                             : "")));
         json_array_append_new(figures, json_pack("{s:s, s:s, s:o, s:o, s:s, s:i, s:i, s:i, s:i, s:i}", "month", month,
                                                  "kind", task_kind_names[k], "target", task_figure_json(k, c->target),
                                                  "actual", task_figure_json(k, c->actual), "ratio", ratio, "rank",
                                                  c->rank, "of", of, "from_last", c->behind + 1, "tasks", c->tasks,
                                                  "tasks_completed", c->done));
       }
-      if (json_array_size(reasons)) add_entry(entries, u, g, "interview", reasons, figures);
+      if (json_array_size(reasons)) add_entry(entries, u, g, "interview", reasons, reasons_en, figures);
       else {
         json_decref(reasons);
+        json_decref(reasons_en);
         json_decref(figures);
       }
       /* 通报: missed each of the last M calendar months */
@@ -125,18 +156,22 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
       }
       if (acc_circulate(histv, m, m)) {
         reasons = json_array();
+        reasons_en = json_array();
         figures = json_array();
         json_array_append_new(reasons, json_string(arena_printf(a, "连续%d个月未完成月度攻坚任务", m)));
+        json_array_append_new(reasons_en, json_string(arena_printf(a, "Monthly tasks missed %d months running", m)));
         for (int i = 0; i < m; i++) {
           const acc_unit *h = &hist[i].u[g][idx[j]];
           char score[32];
           acc_bp_format(h->score_bp, score);
           json_array_append_new(reasons, json_string(arena_printf(a, "%s 攻坚任务%d项，完成%d项，综合完成率%s%%",
                                                                   hist[i].month, h->tasks, h->done, score)));
+          json_array_append_new(reasons_en, json_string(arena_printf(a, "%s: %d tasks, %d done, overall %s%%", hist[i].month,
+                                                                     h->tasks, h->done, score)));
           json_array_append_new(figures, json_pack("{s:s, s:i, s:i, s:s}", "month", hist[i].month, "tasks", h->tasks,
                                                    "tasks_completed", h->done, "score", score));
         }
-        add_entry(entries, u, g, "circulate", reasons, figures);
+        add_entry(entries, u, g, "circulate", reasons, reasons_en, figures);
       }
     }
   }
@@ -155,10 +190,12 @@ static json_t *entries_compute(db *d, arena *a, const roster *ro, const char *mo
         found = e;
     }
     if (!found) {
-      add_entry(entries, &cur->u[ru->group][ru->idx], ru->group, "discipline", json_array(), json_array());
+      add_entry(entries, &cur->u[ru->group][ru->idx], ru->group, "discipline", json_array(), json_array(), json_array());
       found = json_array_get(entries, json_array_size(entries) - 1);
     }
     json_array_append_new(json_object_get(found, "reasons"), json_string(db_text(st, 2)));
+    /* the office's own words, in the language it wrote them */
+    json_array_append_new(json_object_get(found, "reasons_en"), json_string(db_text(st, 2)));
     json_array_append_new(json_object_get(found, "figures"),
                           json_pack("{s:I, s:s}", "flag_id", (json_int_t)db_int(st, 0), "flagged_at", db_text(st, 3)));
   }
@@ -300,6 +337,49 @@ static json_t *entries_diff(json_t *before, json_t *after) {
   return json_pack("{s:o, s:o, s:o}", "added", added, "removed", removed, "changed", changed);
 }
 
+/* Freezes the month's list and rankings as its next version, inside the
+ * caller's transaction; the caller writes the audit entry.  On success
+ * fills *id, *version, *nentries and *changes (NULL for version 1; the
+ * caller owns it) and returns DB_OK. */
+static int publish_version(db *d, arena *a, const char *month, const char *note, int64_t user, const char *now,
+                           int64_t *id, int64_t *version, json_int_t *nentries, json_t **changes) {
+  acc_settings s;
+  roster ro;
+  *changes = NULL;
+  settings_load(d, &s);
+  if (roster_load(d, a, &ro) != 0) return db_errcode(d);
+  json_t *entries = entries_compute(d, a, &ro, month, &s);
+  json_t *groups = rankings_json(d, a, &ro, month, -1, s.last_n, NULL);
+  if (!entries || !groups) {
+    json_decref(entries);
+    json_decref(groups);
+    return DB_ERROR;
+  }
+  *nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
+  *version = db_int1(d, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
+  if (*version > 1) {
+    json_t *prev = snapshot_load(d, month, *version - 1, NULL);
+    *changes = entries_diff(prev ? json_object_get(prev, "entries") : NULL, entries);
+    json_decref(prev);
+  }
+  json_t *snap = json_pack("{s:s, s:I, s:s, s:s?, s:o, s:s, s:o, s:o}", "month", month, "version", (json_int_t)*version,
+                           "published_at", now, "note", note, "settings", settings_json(&s), "tie_rule", TIE_RULE,
+                           "rankings", groups, "entries", entries);
+  char *snap_text = json_dumps(snap, JSON_COMPACT);
+  char *changes_text = *changes ? json_dumps(*changes, JSON_COMPACT) : NULL;
+  db_stmt *st = db_query(d,
+                         "INSERT INTO accountability_versions (month, version, snapshot_json, changes_json, note, "
+                         "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                         DBT(month), DBI(*version), DBT(snap_text), DBT(changes_text), DBT(note), user ? DBI(user) : DBNULL,
+                         DBT(now));
+  *id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
+  db_done(st);
+  free(snap_text);
+  free(changes_text);
+  json_decref(snap);
+  return *id ? DB_OK : db_errcode(d);
+}
+
 static void accountability_publish(req *r) {
   static const char *const fields[] = {"note", NULL};
   const char *month = path_month(r);
@@ -309,54 +389,49 @@ static void accountability_publish(req *r) {
   const char *note = NULL;
   if (in) jstr(r, in, "note", 0, 500, &note);
   if (has_errors(r)) return reply_invalid(r);
-  acc_settings s;
-  roster ro;
-  if (!roster_open(r, &s, &ro)) return;
-  json_t *entries = entries_compute(r->db, &r->a, &ro, month, &s);
-  json_t *groups = rankings_json(r->db, &r->a, &ro, month, -1, s.last_n, NULL);
-  if (!entries || !groups) {
-    json_decref(entries);
-    json_decref(groups);
-    return reply_db_error(r, db_errcode(r->db));
-  }
   const char *now = now_rfc3339(&r->a);
-  json_int_t nentries = (json_int_t)json_array_size(entries); /* the snapshot takes entries */
   int rc = db_begin(r->db);
-  if (rc != DB_OK) {
-    json_decref(entries);
-    json_decref(groups);
-    return reply_db_error(r, rc);
-  }
-  int64_t version = db_int1(r->db, 0, "SELECT COALESCE(MAX(version), 0) FROM accountability_versions WHERE month = ?", DBT(month)) + 1;
+  if (rc != DB_OK) return reply_db_error(r, rc);
+  int64_t id = 0, version = 0;
+  json_int_t nentries = 0;
   json_t *changes = NULL;
-  if (version > 1) {
-    json_t *prev = snapshot_load(r->db, month, version - 1, NULL);
-    changes = entries_diff(prev ? json_object_get(prev, "entries") : NULL, entries);
-    json_decref(prev);
-  }
-  json_t *snap = json_pack("{s:s, s:I, s:s, s:s?, s:o, s:s, s:o, s:o}", "month", month, "version", (json_int_t)version,
-                           "published_at", now, "note", note, "settings", settings_json(&s), "tie_rule", TIE_RULE,
-                           "rankings", groups, "entries", entries);
-  char *snap_text = json_dumps(snap, JSON_COMPACT);
-  char *changes_text = changes ? json_dumps(changes, JSON_COMPACT) : NULL;
-  db_stmt *st = db_query(r->db,
-                         "INSERT INTO accountability_versions (month, version, snapshot_json, changes_json, note, "
-                         "published_by, published_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                         DBT(month), DBI(version), DBT(snap_text), DBT(changes_text), DBT(note), DBI(r->user.id), DBT(now));
-  int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
-  db_done(st);
-  rc = id ? DB_OK : db_errcode(r->db);
+  rc = publish_version(r->db, &r->a, month, note, r->user.id, now, &id, &version, &nentries, &changes);
   json_t *after = json_pack("{s:s, s:I, s:I, s:O?}", "month", month, "version", (json_int_t)version, "entries",
                             nentries, "changes", changes);
   if (rc == DB_OK) rc = audit_log(r, "publish", "accountability", id, NULL, after);
-  free(snap_text);
-  free(changes_text);
   json_decref(after);
-  json_decref(snap);
   commit_reply(r, rc, NULL,
                json_pack("{s:s, s:I, s:s, s:I, s:o}", "month", month, "version", (json_int_t)version, "published_at", now,
                          "entries", nentries, "changes", changes ? changes : json_null()),
                201);
+}
+
+/* The demo district has last month's list published by the project office,
+ * so the public board (亮屏) shows something before anyone publishes. */
+static int accountability_demo(db *d, FILE *log) {
+  arena a;
+  arena_init(&a);
+  int y, m, dd;
+  date_to_ymd(clock_today(), &y, &m, &dd);
+  char this_month[16], last[16];
+  snprintf(this_month, sizeof this_month, "%04d-%02d", y % 10000, m % 100);
+  acc_month_add(this_month, -1, last);
+  int64_t office = db_int1(d, 0, "SELECT id FROM users WHERE login = ?", DBT("office"));
+  int64_t id = 0, version = 0;
+  json_int_t nentries = 0;
+  json_t *changes = NULL;
+  int rc = publish_version(d, &a, last, "上月攻坚任务完成情况及约谈、通报名单", office, now_rfc3339(&a), &id, &version,
+                           &nentries, &changes);
+  json_decref(changes);
+  if (rc == DB_OK) {
+    json_t *after = json_pack("{s:s, s:I, s:I}", "month", last, "version", (json_int_t)version, "entries", nentries);
+    audit_actor who = {0, "demo", "local"};
+    rc = audit_write(d, &who, "publish", "accountability", id, NULL, after);
+    json_decref(after);
+  }
+  if (rc == DB_OK && log) fprintf(log, "demo: accountability list of %s published (%d entries)\n", last, (int)nentries);
+  arena_release(&a);
+  return rc == DB_OK ? 0 : -1;
 }
 
 static void flag_create(req *r) {
@@ -502,5 +577,5 @@ static const route accountability_routes[] = {
     {0},
 };
 
-static const module accountability_module = {"accountability", 61, accountability_routes, NULL, NULL};
+static const module accountability_module = {"accountability", 61, accountability_routes, accountability_demo, NULL};
 MODULE_REGISTER(accountability_module)

@@ -176,6 +176,16 @@ static const struct {
     {"questions", "tracking_code", "%s-%s", NULL}, /* qa_tracking_code_ok takes the suffix */
 };
 
+/* Numbered rows whose number is unique within a key (a month's published
+ * accountability lists: version 1, 2, …): a number taken in the target
+ * (another district published the same month) continues after the
+ * target's highest. */
+static const struct {
+  const char *table, *column, *key;
+} renumbers[] = {
+    {"accountability_versions", "version", "month"},
+};
+
 static int copy_table(db *src, db *dst, table_info *ti, int units_t, const char *district, int *renamed) {
   arena a;
   arena_init(&a);
@@ -219,6 +229,27 @@ static int copy_table(db *src, db *dst, table_info *ti, int units_t, const char 
         vals[c] = DBT(renamed_to);
         (*renamed)++;
       }
+    }
+    for (size_t k = 0; k < sizeof renumbers / sizeof *renumbers; k++) {
+      if (strcmp(ti->name, renumbers[k].table) != 0) continue;
+      int nc = -1, kc = -1;
+      for (int c = 0; c < ti->ncols; c++) {
+        if (strcmp(ti->cols[c], renumbers[k].column) == 0) nc = c;
+        if (strcmp(ti->cols[c], renumbers[k].key) == 0) kc = c;
+      }
+      if (nc < 0 || kc < 0 || vals[nc].type != DBV_INT) continue;
+      char sql[200];
+      snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s = ? AND %s = ?", renumbers[k].table, renumbers[k].key,
+               renumbers[k].column);
+      db_val key[2] = {vals[kc], vals[nc]};
+      if (db_int1v(dst, 0, sql, 2, key) == 0) continue;
+      snprintf(sql, sizeof sql, "SELECT COALESCE(MAX(%s), 0) + 1 FROM %s WHERE %s = ?", renumbers[k].column,
+               renumbers[k].table, renumbers[k].key);
+      int64_t next = db_int1v(dst, 0, sql, 1, key);
+      printf("  renumbered %s.%s %lld → %lld\n", renumbers[k].table, renumbers[k].column, (long long)vals[nc].i,
+             (long long)next);
+      vals[nc] = DBI(next);
+      (*renamed)++;
     }
     for (int c = 0; c < ti->ncols; c++) hash_value(&h, &vals[c]);
     rc = db_execv(dst, sb_str(&ins), ti->ncols, vals);

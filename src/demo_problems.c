@@ -133,26 +133,31 @@ static int demo_problems(db *d, FILE *log) {
     else if (age > 15) stage = roll < 40 ? 4 : roll < 55 ? 3 : roll < 75 ? 2 : roll < 85 ? 1 : roll < 92 ? 5 : 0;
     else stage = roll < 15 ? 4 : roll < 30 ? 3 : roll < 50 ? 2 : roll < 75 ? 1 : 0;
     int64_t actor = unit_user(d, unit);
+    /* the timeline runs forward (issue 20 #10): each step on or after the one
+     * before, and before today, so the escalation tick's entries (now) come last */
+    int32_t last_day = today - 1 < raised ? raised : today - 1;
     int32_t t = raised + 1 + rnd(2);
-    if (t > today) t = today;
+    if (t > last_day) t = last_day;
+    int32_t t2 = t; /* the comment's day */
     static const char *const state_of[] = {"open", "accepted", "in_progress", "replied", "closed", "reopened"};
     const char *replied_on = NULL, *closed_on = NULL;
     int rating = 0;
     if (stage >= 1) rc = event(d, id, "accept", "已受理，正在协调。", 0, actor, unit, at_of(&a, t, 1));
     if (rc == 0 && stage >= 2) {
-      int32_t t2 = t + 1 + rnd(3);
-      if (t2 > today) t2 = today;
+      t2 = t + 1 + rnd(3);
+      if (t2 > last_day) t2 = last_day;
       rc = event(d, id, "comment", "已召集相关单位现场会商，明确了解决路径。", 0, actor, unit, at_of(&a, t2, 2));
     }
     if (rc == 0 && (stage == 3 || stage == 4 || stage == 5)) {
       /* most replies meet the deadline; some are late */
       int32_t tr = rnd(4) == 0 ? due + 2 + rnd(5) : raised + 2 + rnd(days);
-      if (tr > today) tr = today;
+      if (tr < t2) tr = t2; /* not before the accept and the comment */
+      if (tr > last_day) tr = last_day;
       replied_on = fmt_day(&a, tr);
       rc = event(d, id, "reply", replies[rnd(4)], 0, actor, unit, at_of(&a, tr, 6));
       if (rc == 0 && stage == 4) {
         int32_t tc = tr + 1 + rnd(2);
-        if (tc > today) tc = today;
+        if (tc > last_day) tc = last_day;
         closed_on = fmt_day(&a, tc);
         rc = event(d, id, "close", "经核实问题已解决，同意办结。", 0, by, by_unit, at_of(&a, tc, 7));
         if (rc == 0 && rnd(3)) {
@@ -161,7 +166,7 @@ static int demo_problems(db *d, FILE *log) {
         }
       }
       if (rc == 0 && stage == 5) {
-        int32_t to = tr + 1 > today ? today : tr + 1;
+        int32_t to = tr + 1 > last_day ? last_day : tr + 1;
         rc = event(d, id, "reopen", "答复内容未解决实际问题，请继续跟进。", 0, by, by_unit, at_of(&a, to, 8));
         replied_on = replied_on ? replied_on : NULL;
       }
@@ -248,6 +253,13 @@ static int demo_problems(db *d, FILE *log) {
       else decisions++;
     }
   }
+  /* each problem's timeline starts when it was raised (problem_create stamps
+   * its "create" entry with the time the demo is loaded) */
+  if (rc == 0)
+    rc = db_exec0(d, "UPDATE problem_events SET at = (SELECT p.raised_on || 'T00:30:00.000Z' FROM problems p WHERE "
+                     "p.id = problem_events.problem_id) WHERE type = 'create'") == DB_OK
+             ? 0
+             : -1;
   /* escalate exactly as the tick would, so the demo opens with escalations */
   int escalated = rc == 0 ? problems_escalate(d, fmt_day(&a, today), 0) : 0;
   if (escalated < 0) rc = -1;

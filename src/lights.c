@@ -20,6 +20,11 @@ int light_parse(const char *s) {
   return -1;
 }
 
+int32_t node_slip_until(int32_t planned, int done, int32_t actual, int32_t today) {
+  if (done) return actual;
+  return planned < today ? today : planned;
+}
+
 int node_light(int32_t planned, int done, int32_t today, const light_cfg *cfg) {
   if (done) return LIGHT_GREEN;
   if (planned < today) return LIGHT_RED;

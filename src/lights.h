@@ -36,6 +36,12 @@ int light_parse(const char *s);    /* -1 when not a light name */
  * when the node has an actual date. */
 int node_light(int32_t planned, int done, int32_t today, const light_cfg *cfg);
 
+/* The day a node's slip against its baseline (偏差) runs to: the actual date
+ * when done; today when not done and past its planned date (an overdue node
+ * keeps slipping each day it stays open, so it never shows 偏差 0 beside
+ * 逾期 12 天); else the planned date. */
+int32_t node_slip_until(int32_t planned, int done, int32_t actual, int32_t today);
+
 /* The investment lag in hundredths of a percentage point (may be negative:
  * ahead of schedule); 0 when plan is 0.  months_closed in 0..12. */
 int64_t investment_lag_bp(int64_t ytd_fen, int64_t plan_fen, int months_closed);

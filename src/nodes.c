@@ -39,13 +39,13 @@ json_t *node_row_json(db_stmt *st, const light_ctx *lc, int *light_out) {
                                                : json_string(db_text(st, i));
     json_object_set_new(o, keys[i], v);
   }
-  int32_t planned = 0, base, actual;
+  int32_t planned = 0, base, actual = 0;
   date_parse(db_text(st, 8), &planned);
   int done = !db_isnull(st, 10) && date_parse(db_text(st, 10), &actual) == 0;
   int light = node_light(planned, done, lc->today, &lc->cfg);
   json_object_set_new(o, "light", json_string(light_name(light)));
   if (!db_isnull(st, 9) && date_parse(db_text(st, 9), &base) == 0)
-    json_object_set_new(o, "slip_days", json_integer(calendar_working_days_between(lc->cal, base, done ? actual : planned)));
+    json_object_set_new(o, "slip_days", json_integer(calendar_working_days_between(lc->cal, base, node_slip_until(planned, done, actual, lc->today))));
   else
     json_object_set_new(o, "slip_days", json_null());
   if (light_out) *light_out = light;

@@ -7,8 +7,9 @@
  * commander.  Escalation runs in the module tick, each level claimed with a
  * conditional UPDATE so it is written and notified once across processes.
  *
- * GET   /api/v1/problems?project&unit&category&state&overdue=1&escalated=1&q&meeting&page&per_page&sort&format
- * POST  /api/v1/problems {project_id,category,title,description,unit_id,co_unit_ids,deadline_days,raised_on}
+ * GET   /api/v1/problems?project&node&unit&category&state&overdue=1&escalated=1&q&meeting&page&per_page&sort&format
+ * POST  /api/v1/problems {project_id,node_id,category,title,description,unit_id,co_unit_ids,deadline_days,raised_on}
+ *       node_id: the project's node the problem is about (raised from the node)
  * GET   /api/v1/problems/{id}                       with events and what the caller may do
  * PATCH /api/v1/problems/{id} {title,description,category,unit_id,co_unit_ids,deadline_days,version}
  * POST  /api/v1/problems/{id}/events {type,text,rating}   comment|accept|reply|close|reopen|rate
@@ -65,9 +66,10 @@ static const char *add_wd(arena *a, const calendar *cal, const char *from, int n
   "pr.description, pr.unit_id, u.name AS unit_name, pr.deadline_days, pr.raised_on, pr.due_date, pr.state, "      \
   "pr.escalation, CASE WHEN pr.state <> 'closed' AND pr.due_date < ? THEN 1 ELSE 0 END AS overdue__b, pr.rating, " \
   "pr.raised_by, ru.name AS raised_by_name, pr.raised_unit_id, rn.name AS raised_unit_name, pr.replied_on, "      \
-  "pr.closed_on, pr.meeting_id, pr.version, pr.created_at, pr.updated_at "                                        \
+  "pr.closed_on, pr.meeting_id, pr.node_id, nd.name AS node_name, pr.version, pr.created_at, pr.updated_at "     \
   "FROM problems pr LEFT JOIN projects p ON p.id = pr.project_id LEFT JOIN problem_categories c ON c.code = pr.category " \
-  "JOIN units u ON u.id = pr.unit_id JOIN users ru ON ru.id = pr.raised_by LEFT JOIN units rn ON rn.id = pr.raised_unit_id "
+  "JOIN units u ON u.id = pr.unit_id JOIN users ru ON ru.id = pr.raised_by LEFT JOIN units rn ON rn.id = pr.raised_unit_id " \
+  "LEFT JOIN nodes nd ON nd.id = pr.node_id "
 
 static void add_state_zh(json_t *o) {
   json_object_set_new(o, "state_name", json_string(problem_state_zh(json_string_value(json_object_get(o, "state")))));
@@ -234,12 +236,12 @@ int64_t problem_create(db *d, const problem_new *p) {
   cal_release(cal);
   db_stmt *st = db_query(d,
                          "INSERT INTO problems (project_id, category, title, description, raised_by, raised_unit_id, raised_on, "
-                         "unit_id, deadline_days, due_date, escalate2_date, state, escalation, meeting_id, created_at, updated_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?) RETURNING id",
+                         "unit_id, deadline_days, due_date, escalate2_date, state, escalation, meeting_id, node_id, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, ?) RETURNING id",
                          DBI(p->project_id), DBT(p->category), DBT(p->title), DBT(p->description ? p->description : ""),
                          DBI(p->raised_by), p->raised_unit_id ? DBI(p->raised_unit_id) : DBNULL, DBT(raised),
                          DBI(p->unit_id), DBI(days), DBT(due), DBT(due2), p->meeting_id ? DBI(p->meeting_id) : DBNULL,
-                         DBT(now), DBT(now));
+                         p->node_id ? DBI(p->node_id) : DBNULL, DBT(now), DBT(now));
   int64_t id = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
   db_done(st);
   int rc = id ? DB_OK : DB_ERROR;
@@ -302,7 +304,7 @@ static int category_ok(req *r, const char *code) {
 
 /* POST /api/v1/problems */
 static void problem_post(req *r) {
-  static const char *const fields[] = {"project_id", "category", "title", "description", "unit_id",
+  static const char *const fields[] = {"project_id", "node_id", "category", "title", "description", "unit_id",
                                        "co_unit_ids", "deadline_days", "raised_on", NULL};
   json_t *in = req_json(r, fields);
   if (!in) return;
@@ -311,6 +313,10 @@ static void problem_post(req *r) {
   if (jint(r, in, "project_id", 1, 1, INT64_MAX, &p.project_id) == JV_SET &&
       !db_int1(r->db, 0, "SELECT 1 FROM projects WHERE id = ?", DBI(p.project_id)))
     field_error(r, "project_id", "项目不存在", "no such project");
+  /* the node a problem is raised from is one of the problem's project's nodes */
+  if (jint(r, in, "node_id", 0, 1, INT64_MAX, &p.node_id) == JV_SET && p.project_id &&
+      db_int1(r->db, 0, "SELECT 1 FROM nodes WHERE id = ? AND project_id = ?", DBI(p.node_id), DBI(p.project_id)) != 1)
+    field_error(r, "node_id", "该节点不属于所选项目", "the node is not one of the project's nodes");
   if (jstr(r, in, "category", 1, 32, &p.category) == JV_SET) category_ok(r, p.category);
   jstr(r, in, "title", 1, 200, &p.title);
   jstr(r, in, "description", 0, 5000, &p.description);
@@ -354,6 +360,7 @@ static void problems_list(req *r) {
   int64_t project = qint(r, "project", 1, INT64_MAX, 0);
   int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
   int64_t meeting = qint(r, "meeting", 1, INT64_MAX, 0);
+  int64_t node = qint(r, "node", 1, INT64_MAX, 0);
   int64_t overdue = qint(r, "overdue", 0, 1, 0);
   int64_t escalated = qint(r, "escalated", 0, 1, 0);
   int64_t mine = qint(r, "mine", 0, 1, 0);
@@ -381,6 +388,10 @@ static void problems_list(req *r) {
   if (meeting) {
     sb_adds(&w, " AND pr.meeting_id = ?");
     args[n++] = DBI(meeting);
+  }
+  if (node) {
+    sb_adds(&w, " AND pr.node_id = ?");
+    args[n++] = DBI(node);
   }
   if (state) {
     sb_adds(&w, " AND pr.state = ?");

@@ -14,6 +14,7 @@
 
 typedef struct problem_new {
   int64_t project_id, unit_id, raised_by, raised_unit_id, meeting_id;
+  int64_t node_id;        /* 0: about the project as a whole */
   const char *category, *title, *description;
   const char *raised_on;  /* YYYY-MM-DD; NULL: today */
   int deadline_days;      /* 0: the category's default */

@@ -40,6 +40,8 @@ test('copy the demo district and see the same battle map', async () => {
     const second = guatu(['copy', '--from', source, '--to', target.url]);
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /renamed units\.name 荷塘区 → 荷塘区（荷塘区）/);
+    // both districts published last month's accountability list: the second's is the month's next version
+    assert.match(second.stdout, /renumbered accountability_versions\.version 1 → 2/);
     const units = await cb.get('/api/v1/units?per_page=500');
     assert.equal(units.body.total, 2 * (await ca.get('/api/v1/units?per_page=1')).body.total);
     // A source whose tables are empty (a district just initialised) copies

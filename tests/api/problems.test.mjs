@@ -457,3 +457,56 @@ test('webhooks: after the last retry (5 s, 30 s, 2 min, 10 min, 1 h scaled down)
     await fast.stop();
   }
 });
+
+test('a problem raised from a node links the node: shown in the list and detail, filtered by node; a node of another project is refused', async () => {
+  const nodes = (await office.get(`/api/v1/projects/${project.id}/nodes`)).body;
+  const items = Array.isArray(nodes) ? nodes : nodes.items;
+  assert.ok(items.length > 0, 'the demo project has nodes');
+  const node = items[0];
+  const p = await raise(jinshan, { node_id: node.id, title: `节点问题 ${node.name}` });
+  assert.equal(p.node_id, node.id);
+  assert.equal(p.node_name, node.name);
+  const one = await office.get(`/api/v1/problems/${p.id}`);
+  assert.equal(one.body.node_id, node.id);
+  assert.equal(one.body.node_name, node.name);
+  const byNode = await office.get(`/api/v1/problems?node=${node.id}&per_page=100`);
+  assert.equal(byNode.status, 200);
+  assert.ok(byNode.body.items.some((x) => x.id === p.id));
+  assert.ok(byNode.body.items.every((x) => x.node_id === node.id));
+  // a problem about the project as a whole has no node
+  const whole = await raise(office);
+  assert.equal(whole.node_id, null);
+  assert.ok(!byNode.body.items.some((x) => x.id === whole.id));
+  // another project's node, or no such node: a field error on node_id, in both languages
+  const list = await office.get('/api/v1/projects?per_page=500');
+  let otherNode = null;
+  for (const other of list.body.items.filter((x) => x.id !== project.id)) {
+    const r = (await office.get(`/api/v1/projects/${other.id}/nodes`)).body;
+    const ns = Array.isArray(r) ? r : r.items;
+    if (ns.length) { otherNode = ns[0]; break; }
+  }
+  assert.ok(otherNode, 'another demo project with nodes');
+  for (const bad of [otherNode.id, 99999999]) {
+    const r = await office.post('/api/v1/problems', { project_id: project.id, node_id: bad, category: 'land', title: 'x', unit_id: jinshanUnit });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.deepEqual(fields(r), ['node_id']);
+    const msg = JSON.stringify(r.body);
+    assert.match(msg, /节点/);
+    assert.match(msg, /node/);
+  }
+  // filtering by node keeps the scope: 桂花街道 has nothing to do with 金山街道's problem
+  const other = await guihua.get(`/api/v1/problems?node=${node.id}&per_page=100`);
+  assert.equal(other.status, 200);
+  assert.ok(!other.body.items.some((x) => x.id === p.id));
+});
+
+test('the demo’s problem timelines run forward: each starts with its creation and every entry is at or after the one before', async () => {
+  const list = await office.get('/api/v1/problems?per_page=500&sort=id');
+  assert.ok(list.body.items.length >= 80);
+  for (const p of list.body.items) {
+    const { events } = (await office.get(`/api/v1/problems/${p.id}`)).body;
+    assert.equal(events[0].type, 'create', `problem ${p.id} starts with its creation`);
+    for (let i = 1; i < events.length; i++)
+      assert.ok(events[i].at >= events[i - 1].at, `problem ${p.id}: ${events[i].type} at ${events[i].at} before ${events[i - 1].type} at ${events[i - 1].at}`);
+  }
+});

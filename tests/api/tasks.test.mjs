@@ -419,3 +419,19 @@ test('a task\'s linked projects carry their code and name, as the project picker
   const del = await office.del(`/api/v1/tasks/${r.body.id}`);
   assert.ok([200, 204].includes(del.status));
 });
+
+test('the demo district has last month’s list published, so the public board is not empty before anyone publishes', async () => {
+  const board = await anon.get(`/api/v1/public/board?month=${prevMonth}`);
+  assert.equal(board.status, 200);
+  assert.equal(board.body.published, true);
+  assert.equal(board.body.month, prevMonth);
+  assert.equal(board.body.version, 1);
+  assert.ok(board.body.months.includes(prevMonth));
+  assert.ok(board.body.entries.length > 0, 'the published list names units');
+  assert.ok(board.body.rankings.find((g) => g.group === 'town').items.length >= 7);
+  // what the board shows is what the office's list of that month says as version 1
+  const v1 = await office.get(`/api/v1/accountability?month=${prevMonth}&version=1`);
+  assert.equal(v1.status, 200);
+  assert.equal(v1.body.state, 'published');
+  assert.deepEqual(board.body.entries, v1.body.entries);
+});

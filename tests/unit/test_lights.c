@@ -45,6 +45,23 @@ static void test_node_light(void) {
   CHECK_EQ_INT(light_parse(NULL), -1);
 }
 
+/* 偏差 runs to today for an open node past its planned date (issue 20 #10:
+ * 偏差 0 beside 逾期12天), to the actual date when done, else to the plan. */
+static void test_node_slip_until(void) {
+  int32_t today = D("2026-11-24");
+  CHECK_EQ_INT(node_slip_until(today - 12, 0, 0, today), today);           /* overdue, open: slips to today */
+  CHECK_EQ_INT(node_slip_until(today - 12, 1, today - 3, today), today - 3); /* done late: the actual date */
+  CHECK_EQ_INT(node_slip_until(today - 12, 1, today - 20, today), today - 20);
+  CHECK_EQ_INT(node_slip_until(today, 0, 0, today), today);                /* due today: not overdue yet */
+  CHECK_EQ_INT(node_slip_until(today + 5, 0, 0, today), today + 5);        /* ahead: the plan */
+  calendar *cal = calendar_new_builtin();
+  /* baseline = planned = 12 days ago, still open: 偏差 is the working days since, not 0 */
+  int32_t base = D("2026-11-12");
+  CHECK(calendar_working_days_between(cal, base, node_slip_until(base, 0, 0, today)) > 0);
+  CHECK_EQ_INT(calendar_working_days_between(cal, base, node_slip_until(base, 0, 0, today)), 8);
+  calendar_free(cal);
+}
+
 static void test_project_light_lag(void) {
   light_cfg c = light_defaults;
   /* half the year closed: 50 % of time; plan ¥1,000,000.00 */
@@ -231,5 +248,5 @@ static void test_layout(void) {
   unlink(wal);
 }
 
-UNIT_MAIN(test_node_light, test_project_light_lag, test_light_from_columns, test_custom_thresholds,
+UNIT_MAIN(test_node_light, test_node_slip_until, test_project_light_lag, test_light_from_columns, test_custom_thresholds,
           test_thresholds_from_settings, test_reasons, test_layout)

@@ -3,6 +3,11 @@
 // so nothing is ever rounded through a float. Rounding is half away from zero.
 // Each formatter returns '' for an empty value; tables show a dash for ''.
 
+import { t, te } from './i18n.js'
+
+// a unit word in the current language (units.* in messages.js), Chinese where no catalogue is loaded
+const unitWord = (k, zh) => (te('units.' + k) ? t('units.' + k) : zh)
+
 const DEC = /^\s*([+-])?(\d*)(?:\.(\d*))?\s*$/
 
 /** Parses a decimal string (or integer / bigint) into a BigInt scaled by 10^scale, or null. */
@@ -60,21 +65,21 @@ function scaleTo(value, inScale, unitPow, digits) {
 export function formatYuan(value, { digits = 2, group = true, unit = false } = {}) {
   const n = scaleTo(value, 2, 0, digits)
   if (n === null) return ''
-  return scaledToString(n, digits, group) + (unit ? ' 元' : '')
+  return scaledToString(n, digits, group) + (unit ? ' ' + unitWord('yuan', '元') : '')
 }
 
 /** Yuan string → 万元: "366000000.00" → "36,600.00". */
 export function formatWan(value, { digits = 2, group = true, unit = false } = {}) {
   const n = scaleTo(value, 2, 4, digits)
   if (n === null) return ''
-  return scaledToString(n, digits, group) + (unit ? ' 万元' : '')
+  return scaledToString(n, digits, group) + (unit ? ' ' + unitWord('wan', '万元') : '')
 }
 
 /** Yuan string → 亿元: "366000000.00" → "3.66". */
 export function formatYi(value, { digits = 2, group = true, unit = false } = {}) {
   const n = scaleTo(value, 2, 8, digits)
   if (n === null) return ''
-  return scaledToString(n, digits, group) + (unit ? ' 亿元' : '')
+  return scaledToString(n, digits, group) + (unit ? ' ' + unitWord('yi', '亿元') : '')
 }
 
 /** Picks 亿元 from 1亿 up, else 万元; always with the unit. */
@@ -89,7 +94,7 @@ export function formatMoney(value, { digits = 2, group = true } = {}) {
 export function formatMu(value, { digits = 2, group = true, unit = true } = {}) {
   const n = scaleTo(value, 2, 0, digits)
   if (n === null) return ''
-  return scaledToString(n, digits, group) + (unit ? ' 亩' : '')
+  return scaledToString(n, digits, group) + (unit ? ' ' + unitWord('mu', '亩') : '')
 }
 
 /** part / whole as a percentage with two decimals: ("4191.26","4291.26") → "97.67%". */
@@ -154,4 +159,10 @@ export const formatters = {
   date: (v) => formatDate(v),
   datetime: (v) => formatDateTime(v),
   datetimes: (v) => formatDateTime(v, { seconds: true }),
+}
+
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+/** A month of the year (1–12) as the current language names it: 10 → "10月" / "Oct". */
+export function monthName(m) {
+  return te('units.month') ? t('units.month', { m, mon: MON[(Number(m) - 1 + 12) % 12] }) : `${m}月`
 }

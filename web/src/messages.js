@@ -120,6 +120,8 @@ export default {
       refresh: '刷新',
       total: '共 {n} 条',
     },
+    // units and month names the formatters and charts append (format.js)
+    units: { yuan: '元', wan: '万元', yi: '亿元', mu: '亩', month: '{m}月' },
   },
   en: {
     app: {
@@ -240,6 +242,7 @@ export default {
       refresh: 'Refresh',
       total: '{n} in all',
     },
+    units: { yuan: 'yuan', wan: '×10k yuan', yi: '×100M yuan', mu: 'mu', month: '{mon}' },
   },
 }
 

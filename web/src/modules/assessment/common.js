@@ -1,6 +1,7 @@
 // Helpers shared by the assessment pages: the current month (China time), previous months,
 // the task kinds and groups, PDF download of a list endpoint.
 import { request, saveBlob } from '../../api.js'
+import { getLocale } from '../../i18n.js'
 
 export const KINDS = ['land', 'demolition', 'investment', 'count', 'node']
 export const GROUPS = ['town', 'department', 'hq']
@@ -40,4 +41,9 @@ export function changeOf(v) {
   if (v > 0) return { cls: 'rc-up', arrow: '▲', n: v }
   if (v < 0) return { cls: 'rc-down', arrow: '▼', n: -v }
   return { cls: 'rc-same', arrow: '—', n: 0 }
+}
+
+/** An accountability entry's reasons in the current language (reasons_en from the server; lists published before it have Chinese only). */
+export function reasonsOf(e) {
+  return getLocale() === 'en' && Array.isArray(e?.reasons_en) && e.reasons_en.length === (e.reasons || []).length ? e.reasons_en : e?.reasons || []
 }

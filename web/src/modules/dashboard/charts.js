@@ -3,6 +3,7 @@
 // the tables and drill-downs). Each series item carries the drill {dimension, key}.
 import { PALETTE } from '../../components/chart.js'
 import { t } from '../../i18n.js'
+import { monthName } from '../../format.js'
 
 export const yi = (s) => Math.round(Number(s || 0) / 1e6) / 100 // yuan string → 亿 with 2 decimals
 export const LIGHT_COLORS = { red: '#e5484d', yellow: '#f5b72b', green: '#36a852' }
@@ -22,7 +23,7 @@ function base(dark) {
 
 export function monthlyOption(d, dark = false) {
   const b = base(dark)
-  const months = d.monthly.map((m) => `${m.month}月`)
+  const months = d.monthly.map((m) => monthName(m.month))
   const upto = (m, v) => (m.in_range ? v : null)
   return {
     color: b.color, textStyle: b.textStyle, legend: b.legend, grid: b.grid,
@@ -61,8 +62,10 @@ export function lightsOption(d, dark = false) {
   return {
     textStyle: b.textStyle,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { ...b.legend, bottom: 0, top: 'auto' },
-    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], label: { formatter: '{b}\n{c}', color: b.textStyle.color }, data }],
+    // names and counts in the legend, the count inside its segment: an outside label was cut to
+    // "…" in a narrow card (issue 20 #8), and nothing here depends on the card's width
+    legend: { ...b.legend, bottom: 0, top: 'auto', formatter: (name) => `${name} ${data.find((x) => x.name === name)?.value ?? ''}` },
+    series: [{ type: 'pie', radius: ['45%', '70%'], center: ['50%', '45%'], label: { show: true, position: 'inside', formatter: (p) => (p.value ? String(p.value) : ''), color: '#fff', fontWeight: 600 }, labelLine: { show: false }, data }],
   }
 }
 

@@ -167,6 +167,7 @@ export default {
         tagPlaceholder: '选择或输入标签',
         backToList: '返回项目库',
         node: {
+          openProblem: '未办结问题：',
           seq: '序号',
           name: '节点名称',
           kind: '节点类型',
@@ -408,6 +409,7 @@ export default {
         tagPlaceholder: 'Pick or type tags',
         backToList: 'Back to the library',
         node: {
+          openProblem: 'Open problem:',
           seq: 'No.',
           name: 'Node',
           kind: 'Kind',
