@@ -35,6 +35,8 @@
 #include "fin.h"
 #include "invest.h"
 #include "qa.h"
+#include "rollups.h"
+#include "clock.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -1505,6 +1507,8 @@ static int cmd_gen(int argc, char **argv) {
   }
   free(reindex);
   if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
+  /* the per-project roll-ups (rollups.h) of everything loaded, for today */
+  if (rc == 0 && table_exists(d, "project_rollups")) rc = rollup_rebuild(d, clock_today()) == DB_OK ? 0 : -1;
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
