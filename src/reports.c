@@ -967,6 +967,8 @@ static int cmd_reports(int argc, char **argv) {
   if (!d) return 1;
   int rc = db_begin(d);
   if (rc == DB_OK) rc = report_totals_rebuild(d);
+  /* the stored lights follow the year-to-date just rebuilt */
+  if (rc == DB_OK) rc = rollup_rebuild(d, clock_today());
   /* audited like any change, or running servers keep the old figures */
   json_t *after =
       rc == DB_OK ? json_pack("{s:I}", "rows", (json_int_t)db_int10(d, 0, "SELECT COUNT(*) FROM report_totals")) : NULL;
