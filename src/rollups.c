@@ -84,35 +84,35 @@ static int compute(db *d, int64_t project_id, int32_t day, rollups *out) {
   /* The nodes are read whole first: two statements may not be stepped
    * together on every connection. */
   rollups nodes = {0};
+  int rc = DB_ERROR, oom = 0;
   db_stmt *st = db_prepare(d, nsql, project_id ? 5 : 4, nargs);
-  int rc = st ? DB_OK : DB_ERROR;
-  while (st && (rc = db_step(st)) == DB_ROW) {
+  while (st && !oom && (rc = db_step(st)) == DB_ROW) {
     rollup x = {0};
     x.project_id = db_int(st, 0);
     if (!db_isnull(st, 1)) snprintf(x.next_open, sizeof x.next_open, "%s", db_text(st, 1));
     x.red = db_int(st, 2), x.yellow = db_int(st, 3), x.green = db_int(st, 4), x.done = db_int(st, 5);
-    if (push(&nodes, &x) != 0) rc = DB_ERROR;
+    oom = push(&nodes, &x) != 0;
   }
   db_done(st);
-  if (rc != DB_DONE && rc != DB_OK) {
+  if (rc != DB_DONE || oom) {
     free(nodes.r);
     return DB_ERROR;
   }
+  int prc = DB_ERROR;
   st = db_prepare(d, psql, project_id ? 3 : 2, pargs);
-  rc = st ? DB_OK : DB_ERROR;
   size_t k = 0;
-  while (st && (rc = db_step(st)) == DB_ROW) {
+  while (st && !oom && (prc = db_step(st)) == DB_ROW) {
     rollup x = {0};
     x.project_id = db_int(st, 0);
     int64_t plan = db_int(st, 1), y = db_int(st, 2);
     while (k < nodes.n && nodes.r[k].project_id < x.project_id) k++;
     if (k < nodes.n && nodes.r[k].project_id == x.project_id) x = nodes.r[k];
     x.light = light_from_columns(*x.next_open ? x.next_open : NULL, y, plan, year, day, &cfg);
-    if (push(out, &x) != 0) rc = DB_ERROR;
+    oom = push(out, &x) != 0;
   }
   db_done(st);
   free(nodes.r);
-  return rc == DB_DONE ? DB_OK : DB_ERROR;
+  return prc == DB_DONE && !oom ? DB_OK : DB_ERROR;
 }
 
 #define ROLLUP_COLS "project_id, next_open, nodes_red, nodes_yellow, nodes_green, nodes_done, light, day"
@@ -120,10 +120,11 @@ static int compute(db *d, int64_t project_id, int32_t day, rollups *out) {
 
 static int insert_rows(db *d, const rollups *rs, const char *day) {
   int rc = DB_OK;
-  db_val *args = malloc(ROLLUP_BATCH * 8 * sizeof *args);
+  db_val *args = malloc((size_t)ROLLUP_BATCH * 8 * sizeof *args);
   if (!args) return DB_ERROR;
   for (size_t i = 0; rc == DB_OK && i < rs->n; i += ROLLUP_BATCH) {
-    size_t m = rs->n - i < ROLLUP_BATCH ? rs->n - i : ROLLUP_BATCH;
+    size_t m = rs->n - i;
+    if (m > ROLLUP_BATCH) m = ROLLUP_BATCH;
     strbuf sql = STRBUF_INIT;
     sb_adds(&sql, "INSERT INTO project_rollups (" ROLLUP_COLS ") VALUES ");
     int n = 0;
@@ -218,6 +219,7 @@ static int cmp_pid(const void *a, const void *b) {
 
 static const rollup *find(const rollups *rs, int64_t pid) {
   rollup key = {.project_id = pid};
+  if (!rs->n) return NULL;
   return bsearch(&key, rs->r, rs->n, sizeof *rs->r, cmp_pid);
 }
 
@@ -235,10 +237,13 @@ static void diff_int(FILE *out, int64_t *n, int64_t pid, const char *field, int6
 static int64_t check_project_rollups(db *d, FILE *out) {
   int64_t diffs = 0;
   /* the expected rows for every day the stored rows are for (normally one) */
-  day_set days[8];
+  day_set days[8] = {0};
   int ndays = 0;
   rollups today = {0};
-  if (compute(d, 0, clock_today(), &today) != DB_OK) return -1;
+  if (compute(d, 0, clock_today(), &today) != DB_OK) {
+    free(today.r);
+    return -1;
+  }
   db_stmt *st = db_query0(d, "SELECT DISTINCT day FROM project_rollups WHERE day IS NOT NULL");
   int rc = DB_OK;
   while (st && db_step(st) == DB_ROW && rc == DB_OK) {
@@ -248,10 +253,10 @@ static int64_t check_project_rollups(db *d, FILE *out) {
       diffs++;
       continue;
     }
-    day_set *ds = &days[ndays++];
-    memset(ds, 0, sizeof *ds);
+    day_set *ds = &days[ndays];
     snprintf(ds->day, sizeof ds->day, "%s", db_text(st, 0));
     rc = compute(d, 0, dn, &ds->rs);
+    ndays++; /* freed below whether or not it was computed */
   }
   db_done(st);
   st = rc == DB_OK ? db_query0(d, "SELECT project_id, next_open, nodes_red, nodes_yellow, nodes_green, nodes_done, light, day "
