@@ -173,10 +173,12 @@ int rollup_rebuild(db *d, int32_t day) {
 int rollup_stale(db *d, int32_t day) {
   char dayv[11];
   date_format(day, dayv);
-  /* three index probes on project_rollups_day, not a scan */
+  /* two index probes on project_rollups_day, not a scan */
   if (db_int10(d, 0, "SELECT 1 FROM project_rollups WHERE day IS NULL LIMIT 1")) return 1;
-  if (db_int1(d, 0, "SELECT 1 FROM project_rollups WHERE day < ? LIMIT 1", DBT(dayv))) return 1;
-  return db_int1(d, 0, "SELECT 1 FROM project_rollups WHERE day > ? LIMIT 1", DBT(dayv)) != 0;
+  /* Only forward: rows an instance whose day is already later wrote are
+   * left to it (readers use a row only on its own day), so two instances
+   * around midnight do not rewrite the table in turn. */
+  return db_int1(d, 0, "SELECT 1 FROM project_rollups WHERE day < ? LIMIT 1", DBT(dayv)) != 0;
 }
 
 /* ---- the daily pass ---- */
@@ -192,8 +194,10 @@ static void rollups_tick(db *d) {
     date_format(day, dayv);
     json_t *after = json_pack("{s:s, s:I}", "day", dayv, "projects",
                               (json_int_t)db_int10(d, 0, "SELECT COUNT(*) FROM project_rollups"));
-    /* the version bump: cached answers made from the rows of the day
-     * before are renewed */
+    /* Audited like the escalation tick.  The refresh changes no answer (a
+     * cached answer is kept per day, and a reader computes a light itself
+     * from a row of another day), so the dashboard's cache version
+     * (CACHE_NOT_PROBLEMS, http.c) does not count it. */
     rc = audit_write(d, &audit_system, "refresh", "project_rollups", 0, NULL, after);
     json_decref(after);
   }

@@ -9,8 +9,8 @@
  * a bulk load (demo, gen) or a change of the light rules calls
  * rollup_rebuild().  Lights depend on the day: the rollups module's tick
  * recomputes every row for a new day (one transaction, audited as
- * "system" so cached answers are renewed), and a reader uses a row's
- * light only when its `day` is today.
+ * "system"), and a reader uses a row's light only when its `day` is today,
+ * so an answer never holds the lights of another day.
  */
 #ifndef GUATU_ROLLUPS_H
 #define GUATU_ROLLUPS_H
@@ -25,7 +25,7 @@
 int rollup_project(db *d, int64_t project_id);
 /* Recomputes every row for `day` (a day number): DB_OK or an error. */
 int rollup_rebuild(db *d, int32_t day);
-/* 1 when some row is not for `day` (a new day, or never computed). */
+/* 1 when some row is for a day before `day` or not yet for any day. */
 int rollup_stale(db *d, int32_t day);
 /* Recomputes every roll-up (project_rollups and report_totals) from the
  * facts and prints each difference to `out`; returns the number of
