@@ -36,7 +36,7 @@ async function dashboardLight(client, projectId) {
 }
 
 function sql(srv, text) {
-  const r = PG ? spawnSync('psql', [srv.db.url, '-q', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' })
+  const r = PG ? spawnSync('psql', [srv.db.url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' })
     : spawnSync('sqlite3', [srv.db.url, text], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
@@ -135,7 +135,7 @@ function guatuRebuildTotals(srv) {
   return spawnSync(process.env.GUATU_BIN || 'build/guatu', ['reports', 'rebuild-totals', '--db', srv.db.url], { encoding: 'utf8' });
 }
 
-test('a server started on a later day serves that day\'s lights at once, and its tick stores them', async () => {
+test('a server started on a later day serves that day\'s lights at once and its tick stores them; one on the earlier day leaves them alone', async () => {
   const own = await startServer();
   let id;
   try {
@@ -170,7 +170,22 @@ test('a server started on a later day serves that day\'s lights at once, and its
     assertRollups(next);
     assert.equal(await dashboardLight(o, id), 'red');
   } finally {
-    await next.stop();
+    await next.stop({ keep: true });
+  }
+  // An instance still on the earlier day serves its own day's lights and
+  // leaves the later rows alone (no rewriting in turn around midnight).
+  const back = await startServer({ db: own.db });
+  try {
+    const o = await back.login('office');
+    assert.equal(await dashboardLight(o, id), 'yellow');
+    const refreshes = () => Number(sql(back, "SELECT COUNT(*) FROM audit_log WHERE entity = 'project_rollups'").trim());
+    const n = refreshes();
+    await new Promise((res) => setTimeout(res, 2500)); // two ticks or more
+    assert.equal(refreshes(), n);
+    assert.equal(sql(back, 'SELECT DISTINCT day FROM project_rollups').trim(), later);
+    assert.equal(await dashboardLight(o, id), 'yellow');
+  } finally {
+    await back.stop({ keep: true });
     own.db.cleanup();
   }
 });
