@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "http.h"
 #include "projects.h"
+#include "rollups.h"
 
 static const char *fmt_day(arena *a, int32_t d) {
   char *b = arena_alloc(a, 11);
@@ -263,10 +264,11 @@ static void approval_get(req *r) {
 
 int approval_sync_node(db *d, int64_t project_id, const char *node_kind, const char *issued_on, const char *at) {
   if (!node_kind || !*node_kind) return DB_OK;
-  return db_exec(d,
-                 "UPDATE nodes SET actual_date = ?, version = version + 1, updated_at = ? WHERE project_id = ? AND kind = ? "
-                 "AND actual_date IS NULL",
-                 DBT(issued_on), DBT(at), DBI(project_id), DBT(node_kind));
+  int rc = db_exec(d,
+                   "UPDATE nodes SET actual_date = ?, version = version + 1, updated_at = ? WHERE project_id = ? AND kind = ? "
+                   "AND actual_date IS NULL",
+                   DBT(issued_on), DBT(at), DBI(project_id), DBT(node_kind));
+  return rc == DB_OK && db_changes(d) ? rollup_project(d, project_id) : rc;
 }
 
 /* The names of the prerequisites the project has taken on that are not

@@ -75,10 +75,16 @@ static int load_projects(req *r, const dparams *dp, const char *extra, const db_
   sb_addf(&sql, "SELECT p.id, p.code, p.name, p.unit_id, u.name, COALESCE(p.chain, ''), p.level, COALESCE(p.leader_id, 0), "
                 "COALESCE(lu.name, ''), COALESCE(pp.amount, 0), COALESCE(%s, 0), COALESCE(%s, 0), COALESCE(t.m%02d, 0)",
           ytd, prev, dp->month);
-  sb_adds(&sql, ", (SELECT MIN(n.planned_date) FROM nodes n WHERE n.project_id = p.id AND n.actual_date IS NULL) "
+  /* The earliest open node and the light come from the project's roll-up
+   * (rollups.h), kept with every change; a project without one (none is
+   * expected) falls back to its nodes. */
+  sb_adds(&sql, ", CASE WHEN ru.project_id IS NULL "
+                "THEN (SELECT MIN(n.planned_date) FROM nodes n WHERE n.project_id = p.id AND n.actual_date IS NULL) "
+                "ELSE ru.next_open END, ru.day, COALESCE(ru.light, 0) "
                 /* LEFT JOIN units (every project has one) keeps SQLite scanning
                  * projects in order instead of going through units first. */
                 "FROM projects p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN users lu ON lu.id = p.leader_id "
+                "LEFT JOIN project_rollups ru ON ru.project_id = p.id "
                 "LEFT JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ? "
                 "LEFT JOIN report_totals t ON t.project_id = p.id AND t.year = ? "
                 "LEFT JOIN report_totals l ON l.project_id = p.id AND l.year = ? "
@@ -99,6 +105,13 @@ static int load_projects(req *r, const dparams *dp, const char *extra, const db_
   if (!st) return -1;
   light_cfg cfg;
   lights_config_load(r->db, &cfg);
+  /* A stored light is the light of its day for that day's year and
+   * reported months (the default view): used only when both are asked. */
+  char today[11];
+  date_format(dp->today, today);
+  int ty, tm, td;
+  date_to_ymd(dp->today, &ty, &tm, &td);
+  int stored_ok = dp->year == ty && dp->month == (tm > 1 ? tm - 1 : 1);
   int rc;
   while ((rc = db_step(st)) == DB_ROW) {
     if (out->n == out->cap) {
@@ -123,7 +136,10 @@ static int load_projects(req *r, const dparams *dp, const char *extra, const db_
     p->ytd = db_int(st, 10);
     p->prev = db_int(st, 11);
     p->month_fen = db_int(st, 12);
-    p->light = light_from_columns(db_isnull(st, 13) ? NULL : db_text(st, 13), p->ytd, p->plan, dp->year, dp->today, &cfg);
+    int64_t sl = db_int(st, 15);
+    if (stored_ok && sl >= LIGHT_GREEN && sl <= LIGHT_RED && !db_isnull(st, 14) && strcmp(db_text(st, 14), today) == 0)
+      p->light = (int)sl;
+    else p->light = light_from_columns(db_isnull(st, 13) ? NULL : db_text(st, 13), p->ytd, p->plan, dp->year, dp->today, &cfg);
   }
   db_done(st);
   return rc == DB_DONE ? 0 : -1;

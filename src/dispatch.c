@@ -33,6 +33,7 @@
 #include "notify.h"
 #include "problems.h"
 #include "projects.h"
+#include "rollups.h"
 
 #define DISPATCH_WRITE (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER)
 #define DISPATCH_READ (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT)
@@ -673,6 +674,8 @@ int64_t dispatch_decide(db *d, const audit_actor *who, int64_t id, int64_t item,
     db_done(ns);
     rc = db_exec(d, "UPDATE nodes SET planned_date = ?, unit_id = ?, version = version + 1, updated_at = ? WHERE id = ?",
                  DBT(new_date), unit ? DBI(unit) : nunit ? DBI(nunit) : DBNULL, DBT(now), DBI(node));
+    if (rc == DB_OK)
+      rc = rollup_project(d, db_int1(d, 0, "SELECT project_id FROM nodes WHERE id = ?", DBI(node)));
     int64_t to = unit ? unit : nunit;
     if (rc == DB_OK && to) {
       notice nt = {"decision", arena_printf(&a, "调度会决定：节点「%s」调整至%s完成", nname, new_date),

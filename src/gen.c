@@ -35,6 +35,8 @@
 #include "fin.h"
 #include "invest.h"
 #include "qa.h"
+#include "rollups.h"
+#include "clock.h"
 
 #define GEN_TODAY_Y 2026
 #define GEN_TODAY_M 11
@@ -752,13 +754,16 @@ static int project_reports(gen *g, int64_t pid, sink *k, int64_t *report_id, int
     else if ((i == 1 && chance(&pr, 0.03)) || chance(&pr, 0.004)) state = "returned";
     int late = chance(&pr, 0.09);
     emitted++;
+    /* every draw of a report is made on both paths, so that the totals
+     * (k NULL) follow the same stream as the reports written */
+    int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+    int32_t sub = date_from_ymd(ny, nm, late ? deadline + 1 + (int)rn(&pr, 4) : 1 + (int)rn(&pr, deadline));
+    int32_t rev = sub + 1 + (int32_t)rn(&pr, 4);
+    const char *problem = chance(&pr, 0.1) ? prob_title[rn(&pr, NEL(prob_title))] : NULL;
     if (!k) {
       if (tot && state[0] == 'a' && y >= 2010 && y < 2010 + 20) tot[y - 2010][m - 1] += inv;
       continue;
     }
-    int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
-    int32_t sub = date_from_ymd(ny, nm, late ? deadline + 1 + (int)rn(&pr, 4) : 1 + (int)rn(&pr, deadline));
-    int32_t rev = sub + 1 + (int32_t)rn(&pr, 4);
     int reviewed = state[0] != 's';
     int pct = (int)((double)(month_day - p->start) * 100 / (p->months * 30 + 1));
     if (pct < 0) pct = 0;
@@ -767,7 +772,7 @@ static int project_reports(gen *g, int64_t pid, sink *k, int64_t *report_id, int
     const char *subt = stamp_at(g, sub);
     db_val v[] = {DBI(*report_id), DBI(pid), DBT(arena_printf(&g->a, "%04d-%02d", y, m)), DBI(inv),
                   DBT(images[pct * (NEL(images) - 1) / 100]), DBI(pct),
-                  chance(&pr, 0.1) ? DBT(prob_title[rn(&pr, NEL(prob_title))]) : DBNULL, DBT(state), DBI(late),
+                  problem ? DBT(problem) : DBNULL, DBT(state), DBI(late),
                   DBI(submitter), DBT(subt), reviewed ? DBI(gc->office) : DBNULL, reviewed ? DBT(stamp_at(g, rev)) : DBNULL,
                   state[0] == 'r' ? DBT("本月投资额与形象进度不符，请核实后重新填报") : DBNULL, DBI(1), DBT(subt),
                   DBT(reviewed ? stamp_at(g, rev) : subt)};
@@ -1505,6 +1510,8 @@ static int cmd_gen(int argc, char **argv) {
   }
   free(reindex);
   if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
+  /* the per-project roll-ups (rollups.h) of everything loaded, for today */
+  if (rc == 0 && table_exists(d, "project_rollups")) rc = rollup_rebuild(d, clock_today()) == DB_OK ? 0 : -1;
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",

@@ -613,7 +613,8 @@ static void run_handler(req *r, const route *rt) {
     version = rt->cacheable == CACHE_NOT_PROBLEMS
                   ? db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
-                             "'read') AND entity NOT IN ('problem', 'question', 'enterprise_request') ORDER BY id DESC LIMIT 1")
+                             "'read') AND entity NOT IN ('problem', 'question', 'enterprise_request', 'project_rollups') "
+                             "ORDER BY id DESC LIMIT 1")
                   : db_int10(r->db, 0,
                              "SELECT id FROM audit_log WHERE action NOT IN ('login', 'logout', 'login_failed', 'lock', "
                              "'read') ORDER BY id DESC LIMIT 1");

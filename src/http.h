@@ -92,7 +92,9 @@ typedef struct route {
    * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
    * problems (escalations tick by every second), to citizens' questions
    * (qa.h: asked all day long) and to enterprise requests (ent.h; they
-   * escalate by the tick too), none of them shown by these answers, do not. */
+   * escalate by the tick too), none of them shown by these answers, do not;
+   * nor does the daily refresh of the roll-ups (rollups.h), which changes no
+   * answer of a day. */
   int cacheable;
   /* Set by ROUTE(): the handler's name and the file that registers it, for
    * `guatu routes`. */

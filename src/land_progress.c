@@ -23,6 +23,7 @@
 #include "land_http.h"
 #include "projects.h"
 #include "rate.h"
+#include "rollups.h"
 
 #define PROGRESS_COLS                                                                                              \
   "COUNT(h.id), "                                                                                                  \
@@ -142,10 +143,11 @@ int land_sync_nodes(db *d, int64_t project_id, const char *at) {
   if (land_node_figures(d, project_id, &f) != DB_OK) return db_errcode(d);
   char on[11];
   if (!f.done || land_done_on(d, project_id, &f, on) != 0) return DB_OK;
-  return db_exec(d,
-                 "UPDATE nodes SET actual_date = ?, version = version + 1, updated_at = ? WHERE project_id = ? "
-                 "AND kind = 'land_acquisition' AND actual_date IS NULL",
-                 DBT(on), DBT(at), DBI(project_id));
+  int rc = db_exec(d,
+                   "UPDATE nodes SET actual_date = ?, version = version + 1, updated_at = ? WHERE project_id = ? "
+                   "AND kind = 'land_acquisition' AND actual_date IS NULL",
+                   DBT(on), DBT(at), DBI(project_id));
+  return rc == DB_OK ? rollup_project(d, project_id) : rc;
 }
 
 /* GET /api/v1/projects/{id}/land-progress */

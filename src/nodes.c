@@ -26,6 +26,7 @@
 #include "land.h"
 #include "nodes.h"
 #include "projects.h"
+#include "rollups.h"
 
 /* ---- node JSON ---- */
 
@@ -298,7 +299,7 @@ int nodes_apply_template(db *d, int64_t project_id, json_t *steps, int32_t start
     db_done(st);
     if (!prev) return -1;
   }
-  return 0;
+  return rollup_project(d, project_id) == DB_OK ? 0 : -1;
 }
 
 static const char *const node_fields[] = {"name", "kind", "unit_id", "person", "planned_date", "actual_date",
@@ -426,6 +427,7 @@ static void nodes_create(req *r) {
   db_done(st);
   /* a land-acquisition node of a ledger already done is done too */
   if (id && !actual && strcmp(kind, "land_acquisition") == 0 && land_sync_nodes(r->db, pid, at) != DB_OK) id = 0;
+  if (id && rollup_project(r->db, pid) != DB_OK) id = 0;
   json_t *after = id ? node_json(r->db, id, &lc) : NULL;
   rc = after ? audit_log(r, "create", "node", id, NULL, after) : db_errcode(r->db);
   commit_reply(r, rc, NULL, after, 201);
@@ -514,6 +516,7 @@ static void nodes_update(req *r) {
     return reply_problem(r, 409, "数据已被他人修改 / Conflict", "节点已被他人修改，请刷新后再改 / The node changed; reload and retry");
   }
   json_t *after = rc == DB_OK ? node_json(r->db, id, &lc) : NULL;
+  if (rc == DB_OK) rc = rollup_project(r->db, pid);
   if (rc == DB_OK) rc = audit_log(r, "update", "node", id, before, after);
   /* the project's version moves too, so a cached project page is stale */
   if (rc == DB_OK) rc = db_exec(r->db, "UPDATE projects SET updated_at = ? WHERE id = ?", DBT(now_rfc3339(&r->a)), DBI(pid));
@@ -535,6 +538,7 @@ static void nodes_delete(req *r) {
   json_t *before = node_json(r->db, id, &lc);
   rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE depends_on = ?", DBI(id));
   if (rc == DB_OK) rc = db_exec(r->db, "DELETE FROM nodes WHERE id = ?", DBI(id));
+  if (rc == DB_OK) rc = rollup_project(r->db, pid);
   if (rc == DB_OK) rc = audit_log(r, "delete", "node", id, before, NULL);
   if (rc == DB_OK) rc = audit_log(r, "delete_node", "project", pid, before, NULL);
   commit_reply(r, rc, before, NULL, 204);

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "projects.h"
+#include "clock.h"
+#include "rollups.h"
 
 /* ---- categories ---- */
 
@@ -93,6 +95,8 @@ int lights_config_save(db *d, const light_cfg *cfg) {
   int rc = db_exec(d, sql, DBT("light.yellow_days"), DBT(buf[0]));
   if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.red_lag"), DBT(buf[1]));
   if (rc == DB_OK) rc = db_exec(d, sql, DBT("light.yellow_lag"), DBT(buf[2]));
+  /* every stored light follows the new rules in the same transaction */
+  if (rc == DB_OK) rc = rollup_rebuild(d, clock_today());
   return rc;
 }
 

@@ -33,6 +33,7 @@
 #include "area.h"
 #include "calendar.h"
 #include "money.h"
+#include "rollups.h"
 
 const char *const project_levels[] = {"province", "city", "district", NULL};
 const char *const project_levels_zh[] = {"省重点", "市重点", "区重点", NULL};
@@ -447,6 +448,8 @@ int64_t proj_store(db *d, const proj_in *p, int64_t id, const char *at) {
     arena_release(&a);
   }
   free(custom);
+  /* its plan moves its light: the stored row follows in this transaction */
+  if (rc == DB_OK) rc = rollup_project(d, id);
   return rc == DB_OK ? id : 0;
 }
 
@@ -831,7 +834,8 @@ static void projects_delete(req *r) {
   rc = db_exec(r->db, "UPDATE nodes SET depends_on = NULL WHERE project_id = ?", DBI(id));
   static const char *const children[] = {"DELETE FROM nodes WHERE project_id = ?", "DELETE FROM project_plans WHERE project_id = ?",
                                          "DELETE FROM project_tags WHERE project_id = ?",
-                                         "DELETE FROM project_custom WHERE project_id = ?", "DELETE FROM projects WHERE id = ?"};
+                                         "DELETE FROM project_custom WHERE project_id = ?",
+                                         "DELETE FROM project_rollups WHERE project_id = ?", "DELETE FROM projects WHERE id = ?"};
   for (size_t i = 0; rc == DB_OK && i < sizeof children / sizeof *children; i++) rc = db_exec(r->db, children[i], DBI(id));
   if (rc == DB_OK) rc = audit_log(r, "delete", "project", id, before, NULL);
   commit_reply(r, rc, before, NULL, 204);

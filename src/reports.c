@@ -37,6 +37,7 @@
 #include "rate.h"
 #include "export.h"
 #include "reports.h"
+#include "rollups.h"
 
 /* ---- shared helpers (reports.h) ---- */
 
@@ -74,7 +75,9 @@ int report_totals_add(db *d, int64_t project_id, const char *period, int64_t fen
            "INSERT INTO report_totals (project_id, year, m%02d) VALUES (?, ?, ?) ON CONFLICT (project_id, year) "
            "DO UPDATE SET m%02d = report_totals.m%02d + excluded.m%02d",
            m, m, m, m);
-  return db_exec(d, sql, DBI(project_id), DBI(y), DBI(fen));
+  int rc = db_exec(d, sql, DBI(project_id), DBI(y), DBI(fen));
+  /* the project's stored light follows its year-to-date */
+  return rc == DB_OK ? rollup_project(d, project_id) : rc;
 }
 
 int report_totals_rebuild(db *d) {
@@ -964,6 +967,8 @@ static int cmd_reports(int argc, char **argv) {
   if (!d) return 1;
   int rc = db_begin(d);
   if (rc == DB_OK) rc = report_totals_rebuild(d);
+  /* the stored lights follow the year-to-date just rebuilt */
+  if (rc == DB_OK) rc = rollup_rebuild(d, clock_today());
   /* audited like any change, or running servers keep the old figures */
   json_t *after =
       rc == DB_OK ? json_pack("{s:I}", "rows", (json_int_t)db_int10(d, 0, "SELECT COUNT(*) FROM report_totals")) : NULL;

@@ -281,6 +281,8 @@ test('every command-line write makes a running server answer fresh at once', { t
     // Writes only when a migration is pending: then it is audited ("migrate"), like any change.
     init: () => reads(['init']),
     version: () => reads(['version']),
+    // recomputes the roll-ups and compares; writes nothing
+    'check rollups': () => reads(['check', 'rollups']),
     routes: () => undefined, // prints the route table; opens no database
     serve: () => undefined, // the server itself
     // gen fills only an empty database: its own case below.

@@ -3,7 +3,7 @@
 // figure drills down to the projects and reports behind it, scope applies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerAs, fields } from './lib.mjs';
+import { startServerAs, fields, assertRollups } from './lib.mjs';
 import { periodFromNow, unitId, makeProject, fen } from './reports_helpers.mjs';
 
 let server, office, leader, jinshan, bank;
@@ -121,6 +121,7 @@ test('an approval moves the figures; a submission does not', async () => {
     const earlier = (await office.get(`/api/v1/dashboard?year=${year}&month=${month - 1}`)).body;
     assert.equal(earlier.by_chain.find((c) => c.key === '测试链').ytd_investment, '0.00');
   }
+  assertRollups(server); // the roll-ups kept with these writes agree with the facts
 });
 
 test('scope: a unit sees its own projects; the bank none', async () => {

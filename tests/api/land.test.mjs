@@ -7,7 +7,7 @@
 // nothing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fields, TODAY, addDays, monthOf } from './lib.mjs';
+import { startServer, fields, TODAY, addDays, monthOf, assertRollups } from './lib.mjs';
 import { xlsx, unzipText, pdfText, idNumber } from './land_helpers.mjs';
 
 let server, office, admin, sany, guihua, enterprise, leader, anon;
@@ -607,6 +607,7 @@ test('a land-acquisition node shows the ledger\'s progress and is done on the da
   assert.equal(n.light, 'green');
   assert.deepEqual(n.land, { households: 2, handed_over: 2, acquired_mu: '5.00', planned_mu: '0.00', acquired_rate: null, done: true });
   assert.equal((await nodeOf(p.id, other.id)).actual_date, null, 'other nodes are left alone');
+  assertRollups(server); // the handover's node completion is in the project's roll-up
   // the battle map shows the same node with the ledger
   const bm = (await leader.get(`/api/v1/battlemap?unit=${sanyUnit}&limit=50000`)).body;
   const proj = bm.groups.flatMap((g) => g.projects).find((x) => x.id === p.id);

@@ -77,6 +77,20 @@ export function guatu(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// `guatu check rollups` on a server's database: every roll-up (src/rollups.h,
+// report_totals) recomputed from the facts; { status, stdout, stderr }.
+export function checkRollups(server) {
+  return guatu(['check', 'rollups', '--db', server.db.url]);
+}
+// Throws with the differences listed unless the roll-ups agree with the
+// facts: call it after a suite's write scenarios.
+export function assertRollups(server) {
+  const r = checkRollups(server);
+  if (r.status !== 0 || !/^rollups: 0 differences$/m.test(r.stdout)) {
+    throw new Error(`guatu check rollups (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+}
+
 // Runs a guatu command while this process goes on (its clients keep
 // talking to a server meanwhile; a synchronous run would stall them, and a
 // connection opened but silent for the server's header timeout is closed).

@@ -5,7 +5,7 @@
 // history, light thresholds and the battle map's grouping and lights.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerAs, fields, TODAY, addDays } from './lib.mjs';
+import { startServerAs, fields, TODAY, addDays, assertRollups } from './lib.mjs';
 import { unitId } from './reports_helpers.mjs';
 
 let server, office, admin, leader, jinshan, guihua, huaju, sany;
@@ -94,6 +94,7 @@ test('create, read with ETag, update with If-Match, stale 409, delete', async ()
   assert.equal(r.status, 204);
   r = await office.get(`/api/v1/projects/${p.id}`);
   assert.equal(r.status, 404);
+  assertRollups(server); // the roll-ups kept with these writes agree with the facts
 });
 
 test('every filter and sort of the list', async () => {
@@ -344,6 +345,7 @@ test('templates laid out in working days, node rules, baseline freeze and slip d
   assert.equal(r.status, 403);
   r = await office.del(`/api/v1/node-templates/${t2.id}`);
   assert.equal(r.status, 204);
+  assertRollups(server); // the roll-ups kept with these writes agree with the facts
 });
 
 test('node lights and project lights follow the thresholds', async () => {
@@ -382,6 +384,7 @@ test('node lights and project lights follow the thresholds', async () => {
   r = await office.get(`/api/v1/projects/${green.p.id}`);
   assert.equal(r.body.light, 'yellow');
   r = await admin.put('/api/v1/settings/lights', { yellow_days: 7 });
+  assertRollups(server); // the roll-ups kept with these writes agree with the facts
 });
 
 test('battle map: grouping, lights, filters', async () => {

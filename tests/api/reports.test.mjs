@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, startServerAs, fields, newDatabase, guatu, TODAY, addDays, monthOf } from './lib.mjs';
+import { startServer, startServerAs, fields, newDatabase, guatu, TODAY, addDays, monthOf, assertRollups } from './lib.mjs';
 import { periodFromNow, unitId, makeProject, makePng } from './reports_helpers.mjs';
 
 let server, office, jinshan, guihua, huaju, leader, bank;
@@ -101,6 +101,7 @@ test('submit → return → resubmit → approve', async () => {
   assert.equal(approved.after.state, 'approved');
   assert.equal(approved.after.investment, '10000000.00');
   assert.equal(approved.user_login, 'office');
+  assertRollups(server); // the roll-ups kept with these writes agree with the facts
 });
 
 test('scope: an enterprise reports only on its own projects; units on theirs', async () => {
