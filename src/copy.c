@@ -46,6 +46,11 @@ static int find_table(const char *name) {
   return -1;
 }
 
+/* Code tables keyed by their code (字典 items): merged like settings, the
+ * target's rows win and new codes get the target's own ids (nothing refers
+ * to these ids: projects store the code). */
+static int keyed_by_code(const char *table) { return strcmp(table, "dict_items") == 0; }
+
 static int load_schema(db *src) {
   /* Sessions and login counters are not moved: people log in again on the
    * shared server. */
@@ -60,6 +65,7 @@ static int load_schema(db *src) {
     snprintf(sql, sizeof sql, "SELECT name, pk, type FROM pragma_table_info('%.63s') ORDER BY cid", ti->name);
     st = db_query0(src, sql);
     while (st && db_step(st) == DB_ROW && ti->ncols < MAX_COLS) {
+      if (keyed_by_code(ti->name) && strcmp(db_text(st, 0), "id") == 0) continue;
       snprintf(ti->cols[ti->ncols], 64, "%s", db_text(st, 0));
       ti->fk_table[ti->ncols] = -1;
       if (strcmp(db_text(st, 0), "id") == 0 && db_int(st, 1) == 1) ti->has_id = 1;
