@@ -268,3 +268,23 @@ export async function tableLoaded(page) {
   await page.waitForFunction(() => !document.querySelector('[data-testid="data-table"] .el-loading-mask'))
   return table
 }
+
+/** Logs in over the API (as another person would, elsewhere) and returns
+ * call(method, path, body) → { status, body }. */
+export async function apiAs(server, user) {
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: user.login, password: user.password }),
+  })
+  const cookie = res.headers.get('set-cookie').split(';')[0]
+  const { csrf_token: csrf } = await res.json()
+  return async (method, url, body) => {
+    const r = await fetch(`${server.url}/api/v1${url}`, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    return { status: r.status, body: r.status === 204 ? null : await r.json() }
+  }
+}

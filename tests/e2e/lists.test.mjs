@@ -3,7 +3,7 @@
 // fixed at the right edge of the table.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ADMIN, OFFICE, UNIT_STAFF, TODAY, DEMO_UNIT, startAll, stopAll, newPage, login, shot, navigate, tableLoaded } from './lib.mjs'
+import { ADMIN, OFFICE, UNIT_STAFF, TODAY, DEMO_UNIT, startAll, stopAll, newPage, login, shot, navigate, tableLoaded, apiAs } from './lib.mjs'
 
 let server
 let browser
@@ -150,24 +150,6 @@ test('系统管理 → 字典管理: the fixed dictionaries are read-only; a cha
   await page.context().close()
 })
 
-/** Logs in over the API and returns call(method, path, body) → { status, body }. */
-async function apiAs(user) {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: user.login, password: user.password }),
-  })
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, url, body) => {
-    const r = await fetch(`${server.url}/api/v1${url}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: r.status, body: r.status === 204 ? null : await r.json() }
-  }
-}
 
 async function unitIdOf(call, name) {
   const r = await call('GET', '/units?per_page=500')
@@ -175,12 +157,12 @@ async function unitIdOf(call, name) {
 }
 
 test('tasks: the office selects tasks and 批量确认 confirms those waiting, reporting each one that could not be confirmed', async () => {
-  const call = await apiAs(OFFICE)
+  const call = await apiAs(server, OFFICE)
   const unit = await unitIdOf(call, DEMO_UNIT)
   const month = TODAY.slice(0, 7)
   const tag = `批量确认${process.pid}`
   const made = []
-  const unitCall = await apiAs(UNIT_STAFF)
+  const unitCall = await apiAs(server, UNIT_STAFF)
   for (const [i, actual] of [['甲', '12'], ['乙', '8'], ['丙', null]]) {
     let r = await call('POST', '/tasks', { unit_id: unit, month, kind: 'land', title: `${tag}${i}`, target: '10' })
     assert.equal(r.status, 201, JSON.stringify(r.body))
@@ -226,7 +208,7 @@ test('tasks: the office selects tasks and 批量确认 confirms those waiting, r
 })
 
 test('problems: the office selects problems and 批量交办 gives them to one lead unit; a closed one is not reassigned and is reported so', async () => {
-  const call = await apiAs(OFFICE)
+  const call = await apiAs(server, OFFICE)
   const from = await unitIdOf(call, DEMO_UNIT)
   const to = '桂花街道'
   const projects = await call('GET', '/projects?per_page=1')
@@ -238,7 +220,7 @@ test('problems: the office selects problems and 批量交办 gives them to one l
     ids.push(r.body.id)
   }
   // 丙 goes round the loop to 已办结: the unit accepts and replies, the office closes it
-  const unitCall = await apiAs(UNIT_STAFF)
+  const unitCall = await apiAs(server, UNIT_STAFF)
   for (const [who, ev] of [[unitCall, { type: 'accept' }], [unitCall, { type: 'reply', text: '已完成增容' }], [call, { type: 'close', text: '确认办结' }]]) {
     const r = await who('POST', `/problems/${ids[2]}/events`, ev)
     assert.ok(r.status < 300, `${ev.type}: ${JSON.stringify(r.body)}`)

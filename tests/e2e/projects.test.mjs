@@ -9,7 +9,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { inflateRawSync } from 'node:zlib'
 import path from 'node:path'
 import { parseMoney, fenToYuan } from '../../web/src/modules/projects/money.js'
-import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, TODAY, startAll, stopAll, newPage, login, shot, menuEntry, tableLoaded } from './lib.mjs'
+import { ADMIN, OFFICE, PHONE, OUT, DEMO_UNIT, TODAY, startAll, stopAll, newPage, login, shot, menuEntry, tableLoaded, apiAs } from './lib.mjs'
 
 let server
 let browser
@@ -286,27 +286,9 @@ test('a project saved with its code left empty gets the next code of the year, s
   await page.context().close()
 })
 
-/** Logs in over the API (as another person would, elsewhere) and returns a fetch helper. */
-async function apiAs(user) {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: user.login, password: user.password }),
-  })
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await res.json()
-  return async (method, url, body) => {
-    const r = await fetch(`${server.url}/api/v1${url}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: r.status, body: r.status === 204 ? null : await r.json() }
-  }
-}
 
 test('the form reads money with exactly the server grammar', async () => {
-  const call = await apiAs(ADMIN)
+  const call = await apiAs(server, ADMIN)
   const units = await call('GET', '/units?per_page=500')
   const unit = units.body.items.find((u) => u.name === DEMO_UNIT)
   const made = await call('POST', '/projects', {
@@ -338,7 +320,7 @@ test('the form reads money with exactly the server grammar', async () => {
 })
 
 test('the project page: nodes from a template, editing a node, a version conflict, the history', async () => {
-  const call = await apiAs(ADMIN)
+  const call = await apiAs(server, ADMIN)
   const units = await call('GET', '/units?per_page=500')
   const unit = units.body.items.find((u) => u.name === DEMO_UNIT)
   const created = await call('POST', '/projects', {
@@ -516,7 +498,7 @@ test('admin keeps the node templates and adds a custom field that shows in the f
   await form.locator('.el-form-item').filter({ hasText: '建设期次' }).waitFor()
   await page.keyboard.press('Escape')
   // Clean up so that other tests see the library as the demo made it.
-  const call = await apiAs(ADMIN)
+  const call = await apiAs(server, ADMIN)
   assert.equal((await call('DELETE', `/project-fields/${key}`)).status, 204)
   assert.deepEqual(page.problems, [])
   await page.context().close()
