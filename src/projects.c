@@ -1,17 +1,16 @@
 /*
  * projects.c — the project library (项目库): projects with their plans per
- * year, tags and the values of their custom fields; lists with filters,
- * sorting and export; data scope; history from the audit log; the lights
- * and their reasons.  The custom field definitions are in project_fields.c,
- * the category table and the light thresholds in project_settings.c.
+ * year, tags and the values of their custom fields; creating, changing and
+ * deleting them; data scope; history from the audit log; the lights and
+ * their reasons.  A project's JSON and the lists are in project_list.c, the
+ * custom field definitions in project_fields.c, the category table and the
+ * light thresholds in project_settings.c.
  *
- * GET    /api/v1/projects?q&level&stage&unit&leader&chain&category&tag&light&year&cf.KEY&page&per_page&sort&format
  * POST   /api/v1/projects                 office/admin; a unit user for its own units, stage reserve only
  * GET    /api/v1/projects/{id}            ETag "<version>"
  * PATCH  /api/v1/projects/{id}            If-Match or version; stale → 409
  * DELETE /api/v1/projects/{id}            office/admin
  * GET    /api/v1/projects/{id}/history    audit entries of the project and its nodes
- * GET    /api/v1/public/projects          published projects, no login
  *
  * Scope decisions: admin/office read and write everything; leaders read
  * everything; a unit user reads and writes the projects whose responsible
@@ -135,126 +134,6 @@ int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, 
   return project_light(worst, ytd, plan, months_closed(lc->year, lc->today), &lc->cfg);
 }
 
-/* ---- project JSON ---- */
-
-#define PROJECT_SELECT                                                                                               \
-  "SELECT p.id, p.code, p.name, p.level, p.category, p.chain, p.stage, p.unit_id, u.name AS unit_name, p.leader_id, " \
-  "l.name AS leader_name, p.hq_id, h.name AS hq_name, p.owner_unit_id, o.name AS owner_name, "                       \
-  "p.total_investment AS total_investment__m, p.land_area AS land_area_mu__a, p.land_plan_mu AS land_plan_mu__a, "   \
-  "p.location, p.lng, p.lat, "                                                                                        \
-  "p.flag_top500 AS flag_top500__b, p.published AS published__b, p.custom_json AS custom__j, p.version, "            \
-  "p.created_at, p.updated_at, p.total_investment AS total_fen FROM projects p JOIN units u ON u.id = p.unit_id "    \
-  "LEFT JOIN users l ON l.id = p.leader_id LEFT JOIN units h ON h.id = p.hq_id "                                     \
-  "LEFT JOIN units o ON o.id = p.owner_unit_id "
-
-/* The Chinese name of a code: codes[i] ↔ names[i]. */
-static const char *code_label(const char *const *codes, const char *const *names, const char *code) {
-  for (int i = 0; code && codes[i]; i++)
-    if (strcmp(codes[i], code) == 0) return names[i];
-  return code ? code : "";
-}
-
-/* The annual plans and tags of a page of projects, one query each per 100
- * projects instead of two per project (a round trip each on PostgreSQL):
- * {"<id>": {"annual_plan": {…}, "tags": […]}} for project_decorate_with. */
-#define PAGE_CHUNK 100
-static json_t *plans_tags_page(db *d, json_t *items) {
-  json_t *pre = json_object();
-  size_t total = json_array_size(items);
-  for (size_t i = 0; i < total; i++) {
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
-    json_object_set_new(pre, key, json_pack("{s:o, s:o}", "annual_plan", json_object(), "tags", json_array()));
-  }
-  static const char *const heads[2] = {"SELECT project_id, year, amount FROM project_plans WHERE project_id IN (",
-                                       "SELECT project_id, tag FROM project_tags WHERE project_id IN ("};
-  static const char *const tails[2] = {") ORDER BY project_id, year", ") ORDER BY project_id, tag"};
-  for (size_t from = 0; from < total; from += PAGE_CHUNK) {
-    size_t n = total - from;
-    if (n > PAGE_CHUNK) n = PAGE_CHUNK;
-    db_val args[PAGE_CHUNK];
-    strbuf marks;
-    sb_init(&marks, 0);
-    for (size_t i = 0; i < n; i++) {
-      sb_adds(&marks, i ? ", ?" : "?");
-      args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
-    }
-    for (int q = 0; q < 2; q++) {
-      strbuf sql;
-      sb_init(&sql, 0);
-      sb_adds(&sql, heads[q]);
-      sb_adds(&sql, sb_str(&marks));
-      sb_adds(&sql, tails[q]);
-      db_stmt *st = db_prepare(d, sb_str(&sql), (int)n, args);
-      sb_release(&sql);
-      while (st && db_step(st) == DB_ROW) {
-        json_t *e = json_object_get(pre, db_text(st, 0));
-        if (!e) continue;
-        if (q == 0) {
-          char y[16];
-          snprintf(y, sizeof y, "%lld", (long long)db_int(st, 1));
-          json_object_set_new(json_object_get(e, "annual_plan"), y, json_money(db_int(st, 2)));
-        } else {
-          json_array_append_new(json_object_get(e, "tags"), json_string(db_text(st, 1)));
-        }
-      }
-      db_done(st);
-    }
-    sb_release(&marks);
-  }
-  return pre;
-}
-
-/* Adds the computed and related fields to a PROJECT_SELECT row; `pre`, when
- * given, holds its annual plans and tags already read (plans_tags_page). */
-static void project_decorate_with(db *d, json_t *o, const light_ctx *lc, json_t *pre) {
-  int64_t id = json_integer_value(json_object_get(o, "id"));
-  int64_t total = json_integer_value(json_object_get(o, "total_fen"));
-  json_object_del(o, "total_fen");
-  json_object_set_new(o, "flag_100m", json_boolean(total >= 10000000000LL));
-  json_object_set_new(o, "flag_1bn", json_boolean(total >= 100000000000LL));
-  if (!json_is_object(json_object_get(o, "custom"))) json_object_set_new(o, "custom", json_object());
-  if (pre) {
-    json_object_set(o, "annual_plan", json_object_get(pre, "annual_plan"));
-    json_object_set(o, "tags", json_object_get(pre, "tags"));
-  } else {
-    json_t *plan = json_object();
-    db_stmt *st = db_query(d, "SELECT year, amount FROM project_plans WHERE project_id = ? ORDER BY year", DBI(id));
-    while (st && db_step(st) == DB_ROW) {
-      char y[16];
-      snprintf(y, sizeof y, "%lld", (long long)db_int(st, 0));
-      json_object_set_new(plan, y, json_money(db_int(st, 1)));
-    }
-    db_done(st);
-    json_object_set_new(o, "annual_plan", plan);
-    json_t *tags = json_array();
-    st = db_query(d, "SELECT tag FROM project_tags WHERE project_id = ? ORDER BY tag", DBI(id));
-    while (st && db_step(st) == DB_ROW) json_array_append_new(tags, json_string(db_text(st, 0)));
-    db_done(st);
-    json_object_set_new(o, "tags", tags);
-  }
-  json_t *reasons = json_array();
-  int64_t ytd = 0;
-  int light = project_light_full(d, id, lc, reasons, &ytd);
-  json_object_set_new(o, "light", json_string(light_name(light)));
-  json_object_set_new(o, "light_reasons", reasons);
-  /* Display names beside the codes, so an export reads as the screen does. */
-  static const char *const light_labels[] = {"绿灯", "黄灯", "红灯"};
-  json_object_set_new(o, "light_label", json_string(light_labels[light]));
-  json_object_set_new(o, "level_name", json_string(code_label(project_levels, project_levels_zh, json_string_value(json_object_get(o, "level")))));
-  json_object_set_new(o, "stage_name", json_string(code_label(project_stages, project_stages_zh, json_string_value(json_object_get(o, "stage")))));
-  json_object_set_new(o, "ytd_investment", json_money(ytd));
-}
-
-static void project_decorate(db *d, json_t *o, const light_ctx *lc) { project_decorate_with(d, o, lc, NULL); }
-
-json_t *project_json(db *d, int64_t id, const light_ctx *lc) {
-  db_stmt *st = db_query(d, PROJECT_SELECT "WHERE p.id = ?", DBI(id));
-  json_t *o = st && db_step(st) == DB_ROW ? db_row_json(st) : NULL;
-  db_done(st);
-  if (o) project_decorate(d, o, lc);
-  return o;
-}
 
 /* ---- scope ---- */
 
@@ -841,176 +720,6 @@ static void projects_delete(req *r) {
   commit_reply(r, rc, before, NULL, 204);
 }
 
-/* ---- the list ---- */
-
-static const char *const project_sorts[] = {
-    "id", "p.id", "code", "p.code", "name", "p.name", "total_investment", "p.total_investment",
-    "stage", "CASE p.stage WHEN 'reserve' THEN 1 WHEN 'preparation' THEN 2 WHEN 'construction' THEN 3 WHEN 'completed' THEN 4 ELSE 5 END",
-    "level", "CASE p.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END", "updated_at", "p.updated_at",
-    "light", "p.id", /* placeholder: light sorts in C */
-    NULL};
-
-/* realloc that gives up the way the arena does: out of memory is fatal. */
-static void *grow(void *p, size_t n) {
-  void *q = realloc(p, n);
-  if (!q) abort();
-  return q;
-}
-
-typedef struct lrow {
-  int64_t id;
-  int light;
-  int pos;
-} lrow;
-
-/* ctx points at the sign: 1 sorts by light ascending, -1 descending (per
- * call: requests sorting both ways run at the same time). */
-static int lrow_cmp(const void *a, const void *b, void *ctx) {
-  const lrow *x = a, *y = b;
-  int sign = *(const int *)ctx;
-  if (x->light != y->light) return sign * (x->light - y->light);
-  return x->pos - y->pos;
-}
-
-/* Builds the WHERE clause of the list from the filters. */
-static const char *list_where(req *r, db_val *args, int *n, int public_only) {
-  strbuf w = STRBUF_INIT;
-  sb_adds(&w, " WHERE 1 = 1");
-  if (public_only) sb_adds(&w, " AND p.published = 1");
-  else project_scope_sql(r, &w, args, n);
-  const char *q = req_arg(r, "q");
-  if (q && *q) {
-    sb_adds(&w, " AND (p.code LIKE ? OR p.name LIKE ?)");
-    args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-    args[(*n)++] = DBT(arena_printf(&r->a, "%%%s%%", q));
-  }
-  db_where_text(&w, args, n, " AND p.level = ?", qenum(r, "level", project_levels));
-  db_where_text(&w, args, n, " AND p.stage = ?", qenum(r, "stage", project_stages));
-  int64_t unit = qint(r, "unit", 1, INT64_MAX, 0);
-  if (unit) {
-    db_stmt *st = db_query(r->db, "SELECT path FROM units WHERE id = ?", DBI(unit));
-    const char *path = st && db_step(st) == DB_ROW ? arena_printf(&r->a, "%s%%", db_text(st, 0)) : NULL;
-    db_done(st);
-    if (!path) field_error(r, "unit", "单位不存在", "no such unit");
-    else {
-      sb_adds(&w, " AND p.unit_id IN (SELECT id FROM units WHERE path LIKE ?)");
-      args[(*n)++] = DBT(path);
-    }
-  }
-  db_where_int(&w, args, n, " AND p.leader_id = ?", qint(r, "leader", 1, INT64_MAX, 0));
-  db_where_text(&w, args, n, " AND p.chain = ?", req_arg(r, "chain"));
-  db_where_text(&w, args, n, " AND p.category = ?", req_arg(r, "category"));
-  db_where_text(&w, args, n, " AND EXISTS (SELECT 1 FROM project_tags t WHERE t.project_id = p.id AND t.tag = ?)", req_arg(r, "tag"));
-  db_where_int(&w, args, n, " AND EXISTS (SELECT 1 FROM project_plans pp WHERE pp.project_id = p.id AND pp.year = ?)",
-               qint(r, "year", 2000, 2100, 0));
-  cfields cf;
-  cfields_load(r->db, &r->a, &cf);
-  for (int i = 0; i < cf.n && *n < 40; i++) {
-    const char *v = req_arg(r, arena_printf(&r->a, "cf.%s", cf.f[i].key));
-    if (!v || !*v) continue;
-    sb_adds(&w, " AND EXISTS (SELECT 1 FROM project_custom c WHERE c.project_id = p.id AND c.key = ? AND c.value = ?)");
-    args[(*n)++] = DBT(cf.f[i].key);
-    args[(*n)++] = DBT(v);
-  }
-  json_decref(cf.all);
-  const char *out = arena_strdup(&r->a, sb_str(&w));
-  sb_release(&w);
-  return out;
-}
-
-static void projects_list_impl(req *r, int public_only) {
-  static const char *const light_names[] = {"green", "yellow", "red", NULL};
-  page p;
-  req_page(r, &p);
-  db_val args[48];
-  int n = 0;
-  const char *where = list_where(r, args, &n, public_only);
-  const char *lf = qenum(r, "light", light_names);
-  const char *order = req_sort(r, project_sorts, "p.code");
-  const char *sort = req_arg(r, "sort");
-  int light_sort = sort && (strcmp(sort, "light") == 0 || strcmp(sort, "-light") == 0 || strncmp(sort, "light,", 6) == 0 ||
-                            strncmp(sort, "-light,", 7) == 0);
-  if (has_errors(r)) return reply_invalid(r);
-  light_ctx lc;
-  light_ctx_init(r->db, &lc, req_calendar(r), 0);
-  json_t *items = json_array();
-  int64_t total;
-  if (!lf && !light_sort) {
-    total = list_total(r, arena_printf(&r->a, "SELECT COUNT(*) FROM projects p%s", where), n, args);
-    db_val a2[50];
-    memcpy(a2, args, sizeof *args * (size_t)n);
-    a2[n] = DBI(p.per_page);
-    a2[n + 1] = DBI(p.offset);
-    db_stmt *st = db_prepare(r->db, arena_printf(&r->a, PROJECT_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), n + 2, a2);
-    if (!st || total < 0) {
-      db_done(st);
-      json_decref(items);
-      return reply_db_error(r, db_errcode(r->db));
-    }
-    while (db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-    db_done(st);
-  } else {
-    /* The light is computed, so filtering and sorting by it happen here,
-     * on the light columns of every matching row (ids only). */
-    char from[16], to[16];
-    snprintf(from, sizeof from, "%04d-01", lc.year);
-    snprintf(to, sizeof to, "%04d-12", lc.year);
-    db_val a2[52];
-    a2[0] = DBT(from);
-    a2[1] = DBT(to);
-    a2[2] = DBI(lc.year);
-    memcpy(a2 + 3, args, sizeof *args * (size_t)n);
-    db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT p.id, " LIGHTS_COLUMNS " FROM projects p%s ORDER BY %s", where, order),
-                             n + 3, a2);
-    if (!st) {
-      json_decref(items);
-      return reply_db_error(r, db_errcode(r->db));
-    }
-    int cap = 1024, cnt = 0;
-    lrow *rows = grow(NULL, sizeof *rows * (size_t)cap);
-    int want = lf ? light_parse(lf) : -1;
-    while (db_step(st) == DB_ROW) {
-      int l = light_from_columns(db_text(st, 1), db_int(st, 2), db_int(st, 3), lc.year, lc.today, &lc.cfg);
-      if (want >= 0 && l != want) continue;
-      if (cnt == cap) rows = grow(rows, sizeof *rows * (size_t)(cap *= 2));
-      rows[cnt] = (lrow){db_int(st, 0), l, cnt};
-      cnt++;
-    }
-    db_done(st);
-    if (light_sort) {
-      int sign = sort[0] == '-' ? -1 : 1;
-      qsort_r(rows, (size_t)cnt, sizeof *rows, lrow_cmp, &sign);
-    }
-    total = cnt;
-    for (int64_t i = p.offset; i < cnt && i < p.offset + p.per_page; i++) {
-      st = db_query(r->db, PROJECT_SELECT "WHERE p.id = ?", DBI(rows[i].id));
-      if (st && db_step(st) == DB_ROW) json_array_append_new(items, db_row_json(st));
-      db_done(st);
-    }
-    free(rows);
-  }
-  size_t i;
-  json_t *o;
-  json_t *pre = plans_tags_page(r->db, items);
-  json_array_foreach(items, i, o) {
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
-    project_decorate_with(r->db, o, &lc, json_object_get(pre, key));
-    /* custom fields flattened as cf.KEY so that exports can name them */
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(o, "custom"), k, v) {
-      json_object_set(o, arena_printf(&r->a, "cf.%s", k), v);
-    }
-  }
-  json_decref(pre);
-  reply_list(r, items, total, &p);
-}
-
-/* GET /api/v1/projects?q&level&stage&unit&leader&chain&category&tag&light&year&cf.KEY&page&per_page&sort&format */
-static void projects_list(req *r) { projects_list_impl(r, 0); }
-/* GET /api/v1/public/projects — published projects for everybody */
-static void projects_public(req *r) { projects_list_impl(r, 1); }
 
 /* GET /api/v1/projects/{id}/history?page&per_page */
 static void projects_history(req *r) {
@@ -1035,14 +744,12 @@ static void projects_history(req *r) {
 }
 
 static const route project_routes[] = {
-    ROUTE("GET", "/api/v1/projects", projects_list, ROLES_ANY, "项目列表 / Projects (filters, paging, export)", 0, CACHE_NOT_PROBLEMS),
     ROUTE("POST", "/api/v1/projects", projects_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新建项目 / Create a project", 0),
     ROUTE("GET", "/api/v1/projects/{id}", projects_get, ROLES_ANY, "项目详情 / One project", 0),
     ROUTE("PATCH", "/api/v1/projects/{id}", projects_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,
           "修改项目 / Change a project", 0),
     ROUTE("DELETE", "/api/v1/projects/{id}", projects_delete, ROLE_ADMIN | ROLE_OFFICE, "删除项目 / Delete a project", 0),
     ROUTE("GET", "/api/v1/projects/{id}/history", projects_history, ROLES_ANY, "项目变更历史 / Project history", 0),
-    ROUTE("GET", "/api/v1/public/projects", projects_public, ROLES_NONE, "公开项目 / Published projects", 0),
     {0},
 };
 
