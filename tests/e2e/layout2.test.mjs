@@ -49,32 +49,43 @@ function outsideCard(page, selector) {
   }, selector)
 }
 
-test('at 1440 px the dashboard\'s overdue table shows all five columns inside its card, headers on one line, nothing cut short without a tooltip', async () => {
-  const page = await newPage(browser, server, { viewport: DESKTOP })
-  await login(page, OFFICE.login, OFFICE.password)
-  await openDashboard(page)
-  const card = page.getByTestId('overdue-card')
-  await card.scrollIntoViewIfNeeded()
-  const heads = await card.locator('.el-table__header th .cell').allInnerTexts()
-  assert.deepEqual(heads.map((h) => h.trim()), ['项目', '节点', '责任单位', '计划日期', '逾期天数'])
-  const rows = await card.locator('.el-table__body tr').count()
-  assert.ok(rows >= 3, `the demo has overdue nodes to show (${rows})`)
-  // every header cell and every body cell lies inside the card: no column is cut off
-  assert.deepEqual(await outsideCard(page, '[data-testid="overdue-card"] .el-table__header th'), [])
-  assert.deepEqual(await outsideCard(page, '[data-testid="overdue-card"] .el-table__body tr:first-child td'), [])
-  // so the table needs no sideways scrolling to be read
-  const scroll = await card.locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((w) => [w.scrollWidth, w.clientWidth])
-  assert.ok(scroll[0] <= scroll[1] + 1, `no hidden columns to the right (${scroll})`)
-  // header labels on one line each
-  const tall = await card.locator('.el-table__header th .cell').evaluateAll((els) =>
-    els.filter((el) => el.getBoundingClientRect().height > (parseFloat(getComputedStyle(el).lineHeight) || 23) * 1.5).map((el) => el.innerText),
-  )
-  assert.deepEqual(tall, [], 'header labels on one line')
-  assert.deepEqual(await truncatedWithoutTooltip(page, '[data-testid="overdue-card"] .cell'), [])
-  await shot(page, 'layout2-dashboard-overdue-1440')
-  assert.deepEqual(page.problems, [])
-  await page.context().close()
-})
+for (const [size, viewport] of [['1440', DESKTOP], ['1024', { width: 1024, height: 768 }]]) {
+  test(`at ${size} px the dashboard's overdue table shows all five columns inside its card, headers on one line, nothing cut short without a tooltip`, async () => {
+    const page = await newPage(browser, server, { viewport })
+    await login(page, OFFICE.login, OFFICE.password)
+    await openDashboard(page)
+    const card = page.getByTestId('overdue-card')
+    await card.scrollIntoViewIfNeeded()
+    const heads = await card.locator('.el-table__header th .cell').allInnerTexts()
+    assert.deepEqual(heads.map((h) => h.trim()), ['项目', '节点', '责任单位', '计划日期', '逾期天数'])
+    const rows = await card.locator('.el-table__body tr').count()
+    assert.ok(rows >= 3, `the demo has overdue nodes to show (${rows})`)
+    // every header cell and every body cell lies inside the card: no column is cut off
+    assert.deepEqual(await outsideCard(page, '[data-testid="overdue-card"] .el-table__header th'), [])
+    assert.deepEqual(await outsideCard(page, '[data-testid="overdue-card"] .el-table__body tr:first-child td'), [])
+    // so the table needs no sideways scrolling to be read
+    const scroll = await card.locator('.el-table__body-wrapper .el-scrollbar__wrap').evaluate((w) => [w.scrollWidth, w.clientWidth])
+    assert.ok(scroll[0] <= scroll[1] + 1, `no hidden columns to the right (${scroll})`)
+    // header labels on one line each
+    const tall = await card.locator('.el-table__header th .cell').evaluateAll((els) =>
+      els.filter((el) => el.getBoundingClientRect().height > (parseFloat(getComputedStyle(el).lineHeight) || 23) * 1.5).map((el) => el.innerText),
+    )
+    assert.deepEqual(tall, [], 'header labels on one line')
+    assert.deepEqual(await truncatedWithoutTooltip(page, '[data-testid="overdue-card"] .cell'), [])
+    // where a long name is cut short, pointing at it shows the whole name
+    const cut = card.locator('.el-table__body .cell.el-tooltip')
+    const cutIndex = await cut.evaluateAll((els) => els.findIndex((el) => el.scrollWidth > el.clientWidth + 1))
+    if (cutIndex >= 0) {
+      const cell = cut.nth(cutIndex)
+      const full = (await cell.textContent()).trim()
+      await cell.hover()
+      await page.locator('.el-popper', { hasText: full }).last().waitFor()
+    }
+    await shot(page, `layout2-dashboard-overdue-${size}`)
+    assert.deepEqual(page.problems, [])
+    await page.context().close()
+  })
+}
 
 test('at 390 px each overdue node is a list entry inside the card with its project, node, unit, planned date and days overdue all readable', async () => {
   const page = await newPage(browser, server, { viewport: PHONE, mobile: true })
