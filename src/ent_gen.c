@@ -131,6 +131,10 @@ int ent_gen(db *d, uint64_t seed, int32_t today, const calendar *cal, FILE *log)
       if (replied > today) replied = today;
       int has_reply = !strcmp(state, "replied") || !strcmp(state, "closed");
       int closed = !strcmp(state, "closed");
+      /* the level the escalation tick (ent_escalate.c) would have reached
+       * by today, so that serving the dataset has nothing to catch up on */
+      int waiting = !strcmp(state, "open") || !strcmp(state, "accepted") || !strcmp(state, "in_progress");
+      int level = waiting ? problem_escalation_level(cal, raised, days, today, 0) : 0;
       char rs[11], du[11], rp[11], cl[11];
       date_format(raised, rs);
       date_format(due, du);
@@ -138,11 +142,11 @@ int ent_gen(db *d, uint64_t seed, int32_t today, const calendar *cal, FILE *log)
       date_format(replied + 2 <= today ? replied + 2 : today, cl);
       st = db_query(d,
                     "INSERT INTO enterprise_requests (enterprise_id, category, text, unit_id, state, raised_on, started_on, deadline_days, "
-                    "due_date, reply, replied_on, closed_on, rating, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "due_date, reply, replied_on, closed_on, rating, escalation, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     DBI(id), DBT(ent_request_categories[cat]), DBT(texts[cat]), DBI(dept), DBT(state), DBT(rs), DBT(rs), DBI(days),
                     DBT(du), has_reply ? DBT("已协调办理。") : DBNULL, has_reply ? DBT(rp) : DBNULL, closed ? DBT(cl) : DBNULL,
-                    closed ? DBI(3 + (int64_t)((q >> 44) % 3)) : DBNULL, DBT(stamp), DBT(stamp));
+                    closed ? DBI(3 + (int64_t)((q >> 44) % 3)) : DBNULL, DBI(level), DBT(stamp), DBT(stamp));
       int64_t qid = st && db_step(st) == DB_ROW ? db_int(st, 0) : 0;
       db_done(st);
       if (!qid) rc = db_errcode(d);

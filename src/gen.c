@@ -1510,8 +1510,9 @@ static int cmd_gen(int argc, char **argv) {
   }
   free(reindex);
   if (rc == 0 && table_exists(d, "leads")) rc = invest_gen(d, GEN_STAMP); /* 招商引资, derived from the projects */
-  /* the per-project roll-ups (rollups.h) of everything loaded, for today */
-  if (rc == 0 && table_exists(d, "project_rollups")) rc = rollup_rebuild(d, clock_today()) == DB_OK ? 0 : -1;
+  /* the per-project roll-ups (rollups.h) of everything loaded, for the
+   * dataset's fixed today (the day it is served on), not the wall clock */
+  if (rc == 0 && table_exists(d, "project_rollups")) rc = rollup_rebuild(d, g.today) == DB_OK ? 0 : -1;
   if (rc == 0 && !sqlite) {
     /* ids were given explicitly: move every identity past them */
     static const char *const seqs[] = {"units", "users", "projects", "nodes", "reports", "problems", "tasks",
