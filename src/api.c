@@ -404,6 +404,16 @@ void commit_reply(req *r, int rc, json_t *before, json_t *after, unsigned status
   reply_json(r, status, after);
 }
 
+size_t page_ids_in(json_t *items, size_t from, size_t max, strbuf *marks, db_val *args) {
+  size_t total = json_array_size(items), n = from < total ? total - from : 0;
+  if (n > max) n = max;
+  for (size_t i = 0; i < n; i++) {
+    sb_adds(marks, i ? ", ?" : "?");
+    args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
+  }
+  return n;
+}
+
 void reply_list(req *r, json_t *items, int64_t total, const page *p) {
   const char *format = req_arg(r, "format");
   if (format && (strcmp(format, "xlsx") == 0 || strcmp(format, "csv") == 0)) {

@@ -243,6 +243,10 @@ void reply_rows(req *r, db_stmt *st, int64_t total, const page *p);
  * through a long list counts it once; elsewhere it simply runs.  -1 on a
  * database error, like db_int1v. */
 int64_t list_total(req *r, const char *sql, int n, const db_val *args);
+/* For reading what belongs to a page of rows in one query: the "id" of up
+ * to max items of `items` from `from` into args, and as many "?" marks
+ * ("?, ?, ?") appended to marks; returns how many. */
+size_t page_ids_in(json_t *items, size_t from, size_t max, strbuf *marks, db_val *args);
 
 /* --- the server ---------------------------------------------------------- */
 typedef struct server_opts {

@@ -101,17 +101,12 @@ static void add_co_units_page(req *r, json_t *items) {
     json_object_set_new(o, "co_unit_names", json_array());
   }
   for (size_t from = 0; from < total; from += CO_CHUNK) {
-    size_t n = total - from;
-    if (n > CO_CHUNK) n = CO_CHUNK;
     db_val args[CO_CHUNK];
     strbuf sql;
     sb_init(&sql, 0);
     sb_adds(&sql, "SELECT cu.problem_id, cu.unit_id, u.name FROM problem_co_units cu JOIN units u ON u.id = cu.unit_id "
                   "WHERE cu.problem_id IN (");
-    for (size_t i = 0; i < n; i++) {
-      sb_adds(&sql, i ? ", ?" : "?");
-      args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
-    }
+    size_t n = page_ids_in(items, from, CO_CHUNK, &sql, args);
     sb_adds(&sql, ") ORDER BY cu.problem_id, u.name");
     db_stmt *st = db_prepare(r->db, sb_str(&sql), (int)n, args);
     sb_release(&sql);

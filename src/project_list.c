@@ -50,15 +50,10 @@ static json_t *plans_tags_page(db *d, json_t *items) {
                                        "SELECT project_id, tag FROM project_tags WHERE project_id IN ("};
   static const char *const tails[2] = {") ORDER BY project_id, year", ") ORDER BY project_id, tag"};
   for (size_t from = 0; from < total; from += PAGE_CHUNK) {
-    size_t n = total - from;
-    if (n > PAGE_CHUNK) n = PAGE_CHUNK;
     db_val args[PAGE_CHUNK];
     strbuf marks;
     sb_init(&marks, 0);
-    for (size_t i = 0; i < n; i++) {
-      sb_adds(&marks, i ? ", ?" : "?");
-      args[i] = DBI(json_integer_value(json_object_get(json_array_get(items, from + i), "id")));
-    }
+    size_t n = page_ids_in(items, from, PAGE_CHUNK, &marks, args);
     for (int q = 0; q < 2; q++) {
       strbuf sql;
       sb_init(&sql, 0);
