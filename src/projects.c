@@ -415,7 +415,15 @@ static void project_read_input(req *r, json_t *in, proj_in *p, int creating) {
   if (jstr(r, in, "category", req_, 32, &p->category) == JV_SET &&
       db_int1(r->db, 0, "SELECT COUNT(*) FROM project_categories WHERE name = ?", DBT(p->category)) == 0)
     field_error(r, "category", "没有这个项目类别", "no such project category");
-  if (jstr(r, in, "chain", 0, 32, &p->chain) == JV_NULL) p->chain = NULL;
+  /* 产业链 is free text with the dictionary as its list; an item the
+   * administrator disabled is no longer given to a project (a project that
+   * already has it keeps it). */
+  const char *old_chain = p->chain;
+  int cst = jstr(r, in, "chain", 0, 32, &p->chain);
+  if (cst == JV_NULL) p->chain = NULL;
+  if (cst == JV_SET && *p->chain && !(old_chain && strcmp(old_chain, p->chain) == 0) &&
+      db_int1(r->db, 0, "SELECT COUNT(*) FROM dict_items WHERE dict = 'project_chain' AND code = ? AND enabled = 0", DBT(p->chain)))
+    field_error(r, "chain", "该产业链已停用", "this industry chain is disabled");
   if (creating) p->stage = "reserve";
   jenum(r, in, "stage", 0, project_stages, &p->stage);
   if (jint(r, in, "unit_id", req_, 1, INT64_MAX, &p->unit_id) == JV_SET &&

@@ -84,6 +84,29 @@ test('admin changes a chain item’s labels, order and enabled; the change is au
   assert.equal(upd.after.enabled, false);
 });
 
+test('a disabled chain is no longer given to a project, and a project that already has it keeps it', async () => {
+  const c = code();
+  let r = await admin.post('/api/v1/dicts/project_chain', { code: c, label_zh: c, sort_order: 900 });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const unit = (await office.get('/api/v1/units')).body.items.find((u) => u.kind === 'department' || u.kind === 'town')?.id;
+  const body = (n) => ({ name: `停用链项目${process.pid}-${n}`, level: 'district', category: '产业项目', unit_id: unit, chain: c });
+  r = await office.post('/api/v1/projects', body(1));
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const kept = r.body.id, version = r.body.version;
+  r = await admin.patch(`/api/v1/dicts/project_chain/${encodeURIComponent(c)}`, { enabled: false });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await office.post('/api/v1/projects', body(2));
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(fields(r), ['chain']);
+  bilingual(r);
+  r = await office.patch(`/api/v1/projects/${kept}`, { name: `停用链项目${process.pid}-1 改`, chain: c, version });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.chain, c, 'the project keeps its chain');
+  r = await admin.patch(`/api/v1/dicts/project_chain/${encodeURIComponent(c)}`, { enabled: true });
+  r = await office.post('/api/v1/projects', body(3));
+  assert.equal(r.status, 201, 'enabled again, it is given again');
+});
+
 test('invalid dictionary changes are refused naming each field in Chinese and English, and nothing is written', async () => {
   const c = code();
   let r = await admin.post('/api/v1/dicts/project_chain', { code: '', label_zh: '', sort_order: -1, enabled: 'yes' });
