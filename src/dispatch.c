@@ -749,6 +749,11 @@ static void decision_create(req *r) {
     if (!project) project = item_project;
     if (!project) field_error(r, "project_id", "请选择项目", "required");
     else if (!project_exists(r->db, project)) field_error(r, "project_id", "项目不存在", "no such project");
+    /* A problem decided about a node (sent, or the agenda item's own node
+     * when the problem is about that item's project) is linked to it. */
+    if (node && project && !db_int1(r->db, 0, "SELECT 1 FROM nodes WHERE id = ? AND project_id = ?", DBI(node), DBI(project)))
+      field_error(r, "node_id", "该节点不属于所选项目", "the node is not one of the project's nodes");
+    else if (!node && item_node && project == item_project) node = item_node;
     if (!unit) field_error(r, "unit_id", "请指定责任单位", "required");
     else if (!db_int1(r->db, 0, "SELECT 1 FROM units WHERE id = ?", DBI(unit))) field_error(r, "unit_id", "单位不存在", "no such unit");
     if (db_int1(r->db, 0, "SELECT 1 FROM problem_categories WHERE code = ?", DBT(category)) != 1)
@@ -784,7 +789,9 @@ static void decision_create(req *r) {
   audit_actor who = {r->user.id, r->user.login, r->ip};
   problem_new p = {.project_id = project, .unit_id = unit, .raised_by = r->user.id, .raised_unit_id = r->user.unit_id,
                    .category = category, .title = title, .deadline_days = (int)days, .co_units = co, .nco = nco};
-  int64_t did = dispatch_decide(r->db, &who, id, item, kind, text, &p, node, new_date, unit);
+  int is_problem = !strcmp(kind, "problem");
+  if (is_problem) p.node_id = node;
+  int64_t did = dispatch_decide(r->db, &who, id, item, kind, text, &p, is_problem ? 0 : node, new_date, unit);
   if (!did) return commit_reply(r, db_errcode(r->db), NULL, NULL, 201);
   char today[11];
   date_format(clock_today(), today);

@@ -143,11 +143,27 @@ test('a weekly meeting: agenda generated, edited, minuted with decisions', async
   const nodes = await office.get(`/api/v1/projects/${nodeItem.project_id}/nodes`);
   const n = (nodes.body.items || nodes.body).find((x) => x.id === nodeItem.node_id);
   assert.equal(n.planned_date, '2030-06-30');
+  // a problem decided about an overdue node is linked to that node (and a node of another project is refused)
+  r = await office.post(`/api/v1/dispatch/meetings/${id}/decisions`, {
+    item_id: nodeItem.id, kind: 'problem', text: '节点滞后，责任单位三日内拿出赶工方案', unit_id: jinshanUnit, category: 'demolition',
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const nodeProb = await office.get(`/api/v1/problems/${r.body.problem_id}`);
+  assert.equal(nodeProb.body.node_id, nodeItem.node_id, 'the problem is about the agenda item’s node');
+  assert.equal(nodeProb.body.project_id, nodeItem.project_id);
+  const other = m.body.agenda.find((i) => i.kind === 'node' && i.project_id !== red.project_id);
+  assert.ok(other, 'the demo agenda has an overdue node of another project than the red one');
+  r = await office.post(`/api/v1/dispatch/meetings/${id}/decisions`, {
+    item_id: red.id, kind: 'problem', text: 'x', unit_id: jinshanUnit, category: 'demolition', node_id: other.node_id,
+  });
+  assert.equal(r.status, 422, JSON.stringify(r.body));
+  assert.deepEqual(fields(r), ['node_id']);
+  assert.match(r.body.errors[0].message, /[\u4e00-\u9fff].* \/ [A-Za-z]/, 'in Chinese and English');
   // an item with decisions cannot be removed; the meeting is now held
   assert.equal((await office.patch(`/api/v1/dispatch/meetings/${id}/agenda/${red.id}`, { removed: true })).status, 409);
   const full = await office.get(`/api/v1/dispatch/meetings/${id}`);
   assert.equal(full.body.state, 'held');
-  assert.equal(full.body.decisions.length, 2);
+  assert.equal(full.body.decisions.length, 3);
   assert.equal(full.body.agenda.find((i) => i.id === red.id).decisions.length, 1);
   assert.equal((await jinshan.post(`/api/v1/dispatch/meetings/${id}/decisions`, { kind: 'node', text: 'x' })).status, 403);
 
