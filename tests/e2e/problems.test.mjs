@@ -157,6 +157,8 @@ test('the weekly report picker numbers weeks as ISO 8601 (Monday first): on a Su
   await page.waitForFunction(() => document.querySelector('[data-testid="weekly-week"]').innerText.trim() !== '')
   const shown = await picker.innerText()
   assert.ok(shown.includes(`${year}年第${week}周`), `picker shows "${shown}", ISO week ${key}`)
+  // the page says that the PDF's lists are cut and where the rest is (PDF_TOP_ROWS in src/dispatch_weekly.c)
+  assert.match(await page.getByTestId('weekly-hint').innerText(), /PDF 中每张清单列前 100 条.*Excel 含全部明细/)
   // the days of the week shown run Monday to Sunday
   const monday = new Date(new Date(`${sunday}T00:00:00Z`) - 6 * 86400000).toISOString().slice(5, 10)
   assert.ok(shown.includes(`${monday} — ${sunday.slice(5)}`), shown)

@@ -63,6 +63,8 @@ export default {
         weekLabel: '{year}年第{week}周',
         downloadPdf: '下载PDF',
         downloadXlsx: '下载Excel',
+        // 100: PDF_TOP_ROWS in src/dispatch_weekly.c
+        weeklyHint: 'PDF 中每张清单列前 100 条（其余以“其余 N 个”合计），Excel 含全部明细',
         sections: {
           red_project: '红灯项目',
           land_hard_case: '征拆疑难个案',
@@ -119,6 +121,7 @@ export default {
         weekLabel: 'Week {week}, {year}',
         downloadPdf: 'PDF',
         downloadXlsx: 'Excel',
+        weeklyHint: 'The PDF lists the first 100 rows of each list (the rest as one “N more” total); the Excel file has every row',
         sections: {
           red_project: 'Red projects',
           land_hard_case: 'Open land hard cases',
