@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -47,6 +48,21 @@
 #include "projects.h"
 
 #define MAX_TABLES 12
+
+/* `guatu report weekly --timings`: the wall and CPU time of each step on
+ * stderr, to see where a slow report spends it (issue 21). */
+static int timings;
+static void phase(const char *what) {
+  static double w0, c0;
+  if (!timings) return;
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+  double w = (double)a.tv_sec + (double)a.tv_nsec / 1e9, c = (double)b.tv_sec + (double)b.tv_nsec / 1e9;
+  if (what) fprintf(stderr, "%-24s wall %7.3f s  cpu %7.3f s\n", what, w - w0, c - c0);
+  w0 = w;
+  c0 = c;
+}
 
 typedef struct wtable {
   const char *sheet, *title, *empty;
@@ -190,8 +206,15 @@ static void current_week(char out[16]) {
 static const char *cutoff(arena *a, const char *asof) { return arena_printf(a, "%sT16:00:00.000Z", asof); }
 
 /* The project p existed by the cut-off: no audit entry records its
- * creation after it (projects loaded without one, as the demo's, existed). */
-#define EXISTED " NOT EXISTS (SELECT 1 FROM audit_log al WHERE al.entity = 'project' AND al.entity_id = p.id AND al.action = 'create' AND al.at >= ?)"
+ * creation after it (projects loaded without one, as the demo's, existed).
+ * One uncorrelated set, read once (issue 21): as a NOT EXISTS per project
+ * SQLite scanned the whole audit log once for each of a province's 50,000
+ * projects whenever its statistics said the log was small (ANALYZE run on
+ * a fresh database), and after a day's writes (~8,000 entries) the report
+ * took a minute instead of a second. */
+#define EXISTED                                                                                                     \
+  " p.id NOT IN (SELECT al.entity_id FROM audit_log al WHERE al.entity = 'project' AND al.action = 'create' AND " \
+  "al.at >= ? AND al.entity_id IS NOT NULL)"
 
 /* A project's stage and year plan as of the cut-off, where a later change
  * recorded them (the "before" of the first audit update after it). */
@@ -537,9 +560,12 @@ static int weekly_gather(db *d, weekly *w, const calendar *cal, int32_t monday) 
   /* projects and lights, as of the day */
   const char *cut = cutoff(a, w->asof);
   asof_fixes fx;
+  phase("settings");
   if (load_fixes(d, a, cut, y, &fx) != 0) return -1;
+  phase("later changes");
   proj_figs pf;
   if (projects_asof(d, a, w->asof, cut, &fx, &pf) != 0) return -1;
+  phase("projects and lights");
   int64_t nproj = pf.nsched, nall = pf.nall, plan = pf.plan, ytd = pf.ytd, onodes = pf.onodes;
   dispatch_red *reds = pf.reds;
   int nred = pf.nred;
@@ -549,6 +575,7 @@ static int weekly_gather(db *d, weekly *w, const calendar *cal, int32_t monday) 
   const char *A = w->asof, *M = w->monday;
   prob_figs pr;
   if (problems_asof(d, a, A, M, &pr) != 0) return -1;
+  phase("problems");
   int64_t raised = pr.raised, open = pr.open, overdue = pr.overdue, esc2 = pr.esc2, new_week = pr.new_week,
           closed_week = pr.closed_week, closed_all = pr.closed_all;
   /* the last meeting held by the end of the week */
@@ -562,6 +589,7 @@ static int weekly_gather(db *d, weekly *w, const calendar *cal, int32_t monday) 
   }
   db_done(st);
   json_t *dec = meeting ? dispatch_decisions_json(d, meeting, w->asof) : json_array();
+  phase("last meeting");
   int ndone = 0;
   size_t i;
   json_t *o;
@@ -646,6 +674,7 @@ static int weekly_gather(db *d, weekly *w, const calendar *cal, int32_t monday) 
   static const char *const sh[] = {"状态", "问题数", "占比"};
   static const double sw[] = {3, 2, 2};
   static const int sr[] = {0, 1, 1};
+  phase("overdue nodes");
   t = table(w, "问题按状态", "四、问题办理情况（按状态）", "暂无问题。", 3, sh, sw, sr);
   for (int s = 0; s < 6; s++) row(w, t, problem_state_zh(prob_states[s]), num(a, pr.by_state[s]), pct(a, pr.by_state[s], raised));
   row(w, t, "合计", num(a, raised), raised ? "100.00%" : "—");
@@ -717,6 +746,7 @@ static int weekly_gather(db *d, weekly *w, const calendar *cal, int32_t monday) 
     tail[2] = arena_printf(a, "其余 %lld 个超期问题，%s同期周报XLSX「超期问题」表", (long long)(overdue - PDF_TOP_ROWS),
                            listed(a, t->nrows, overdue));
 
+  phase("overdue problems");
   /* 7 decisions of the last meeting */
   static const char *const dh[] = {"序号", "决定事项", "项目", "责任单位", "时限", "落实情况"};
   static const double dw[] = {0.9, 4, 2.4, 2, 1.4, 1.2};
@@ -918,7 +948,7 @@ static void dispatch_weekly_get(req *r) {
 /* ---- CLI ---- */
 
 static const char report_usage[] =
-    "guatu report weekly --week YYYY-Www --format pdf|xlsx --out FILE [--db DB]   调度周报 / the weekly dispatch report";
+    "guatu report weekly --week YYYY-Www --format pdf|xlsx --out FILE [--db DB] [--timings]   调度周报 / the weekly dispatch report";
 
 static int cmd_dispatch_weekly(int argc, char **argv) {
   if (cli_wants_help(argc, argv)) return printf("%s\n", report_usage), 0;
@@ -939,17 +969,22 @@ static int cmd_dispatch_weekly(int argc, char **argv) {
     arena_release(&a);
     return fprintf(stderr, "guatu report: --week wants an ISO week such as 2022-W39, not '%s'\n", wk), 2;
   }
+  timings = cli_flag(argc, argv, "--timings");
+  phase(NULL);
   db *d = cli_open_db(argc, argv, report_usage);
   if (!d) {
     arena_release(&a);
     return 1;
   }
+  phase("open and migrate");
   const calendar *cal = cal_acquire(d);
   int rc = dispatch_weekly_build(d, &w, cal, monday);
   cal_release(cal);
+  phase("decisions");
   if (rc == 0 && !strcmp(format, "pdf")) {
     size_t len = 0;
     unsigned char *pdf = dispatch_weekly_pdf(&w, &len);
+    phase("PDF layout and output");
     FILE *f = pdf ? fopen(out, "wb") : NULL;
     rc = f && fwrite(pdf, 1, len, f) == len ? 0 : -1;
     if (f && fclose(f) != 0) rc = -1;
@@ -957,7 +992,9 @@ static int cmd_dispatch_weekly(int argc, char **argv) {
   } else if (rc == 0) {
     rc = dispatch_weekly_xlsx_file(&w, out);
   }
+  phase("file written");
   db_close(d);
+  phase("database closed");
   arena_release(&a);
   if (rc != 0) return fprintf(stderr, "guatu report: cannot write %s\n", out), 1;
   printf("weekly report %04d-W%02d written to %s\n", w.year, w.week, out);
