@@ -22,7 +22,9 @@
  *
  * Speed (issue 21): each table is read once, grouped (projects, the nodes
  * open on the day per project, the approved investment per project, the
- * plans, the problems per unit and state), and merged here.  On paper the
+ * plans), and merged here; the problems are read once in the table's own
+ * order and counted here, per unit and state, keeping the overdue ones for
+ * their list.  `--timings` prints each step's time.  On paper the
  * long lists are cut to what a reader takes in: the first 100 red/yellow
  * projects, overdue nodes and overdue problems, and the 20 busiest units,
  * each followed by a row for the rest; the XLSX keeps every row.
