@@ -393,8 +393,10 @@ log "cold start median ${COLD_MS} ms (${COLD[*]})"
 WEEK=2026-W46
 if "$BIN" report --help >/dev/null 2>&1; then
   t0=$(ms_now)
-  if "$BIN" report weekly --week $WEEK --format pdf --out "$WORK/weekly.pdf" --db "$DB" >"$WORK/weekly.log" 2>&1; then
+  # --timings: each step's wall and CPU time, in the log (where a slow run spends it)
+  if "$BIN" report weekly --week $WEEK --format pdf --out "$WORK/weekly.pdf" --db "$DB" --timings >"$WORK/weekly.log" 2>&1; then
     PDF_S=$(awk -v a="$t0" -v b="$(ms_now)" 'BEGIN{printf "%.2f", (b-a)/1000}')
+    grep -E ' wall .* cpu ' "$WORK/weekly.log" >&2
     PDF_KB=$(( $(stat -c %s "$WORK/weekly.pdf") / 1024 ))
     PDF="${PDF_S} s (${PDF_KB} KB)"
   else

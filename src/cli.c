@@ -21,7 +21,7 @@ void command_add(const command *c) {
 }
 
 /* The options that take no value; every other option takes one. */
-static const char *const cli_flags[] = {"--help", "-h", "--quiet", "--dry-run", NULL};
+static const char *const cli_flags[] = {"--help", "-h", "--quiet", "--dry-run", "--timings", NULL};
 
 static int is_flag(const char *arg) {
   for (int i = 0; cli_flags[i]; i++)

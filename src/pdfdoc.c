@@ -55,6 +55,7 @@ struct pdfdoc {
   cairo_t *cr;
   double y;
   int page, pages;
+  int measuring; /* the counting pass: lay out, draw no text */
 };
 
 static const char *sdup(pdfdoc *d, const char *s) { return arena_strdup(&d->a, s ? s : ""); }
@@ -169,9 +170,13 @@ static double lay_w(PangoLayout *l) {
   return (double)w / PANGO_SCALE;
 }
 
-static void draw(cairo_t *cr, PangoLayout *l, double x, double y) {
-  cairo_move_to(cr, x, y);
-  pango_cairo_show_layout(cr, l);
+/* Shows the text, except in the pass that only counts the pages: laid
+ * out, text takes its place all the same, and not showing it spares the
+ * glyphs and the font subset of a document that is thrown away. */
+static void draw(pdfdoc *d, PangoLayout *l, double x, double y) {
+  if (d->measuring) return;
+  cairo_move_to(d->cr, x, y);
+  pango_cairo_show_layout(d->cr, l);
 }
 
 static void footer(pdfdoc *d) {
@@ -184,17 +189,17 @@ static void footer(pdfdoc *d) {
   cairo_stroke(cr);
   cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
   PangoLayout *l = lay(cr, d->footer, 8, 0, 0, 0);
-  draw(cr, l, MARGIN_X, fy);
+  draw(d, l, MARGIN_X, fy);
   g_object_unref(l);
   char buf[64];
   snprintf(buf, sizeof buf, "第 %d 页 / 共 %d 页", d->page, d->pages > 0 ? d->pages : d->page);
   l = lay(cr, buf, 8, 0, 0, 0);
-  draw(cr, l, d->pw - MARGIN_X - lay_w(l), fy);
+  draw(d, l, d->pw - MARGIN_X - lay_w(l), fy);
   g_object_unref(l);
   if (d->page > 1) {
     /* a running head on continuation pages */
     l = lay(cr, d->title, 8, 0, 0, 0);
-    draw(cr, l, MARGIN_X, MARGIN_TOP - 26);
+    draw(d, l, MARGIN_X, MARGIN_TOP - 26);
     g_object_unref(l);
     cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
     cairo_move_to(cr, MARGIN_X, MARGIN_TOP - 12);
@@ -216,18 +221,23 @@ static void need(pdfdoc *d, double h) {
   if (!fits(d, h) && d->y > MARGIN_TOP) new_page(d);
 }
 
-static double table_row_height(cairo_t *cr, const block *b, const char *const *row, double size, int bold) {
+/* Lays out the cells of a row (ls[c], the caller frees them) and returns
+ * its height; the same layouts are then drawn, each cell laid out once. */
+static double row_layouts(cairo_t *cr, const block *b, const char *const *row, int head, PangoLayout **ls) {
   double h = 0;
   for (int c = 0; c < b->ncols; c++) {
-    PangoLayout *l = lay(cr, row[c], size, bold, b->widths[c] - 8, 0);
-    double lh = lay_h(l);
-    g_object_unref(l);
+    ls[c] = lay(cr, row[c], head ? 9 : 8.5, head, b->widths[c] - 8, !head && b->right[c]);
+    double lh = lay_h(ls[c]);
     if (lh > h) h = lh;
   }
   return h + 8;
 }
 
-static void table_row(pdfdoc *d, const block *b, const char *const *row, double h, int head, int zebra) {
+static void free_layouts(PangoLayout **ls, int n) {
+  for (int c = 0; c < n; c++) g_object_unref(ls[c]);
+}
+
+static void table_row(pdfdoc *d, const block *b, const char *const *row, PangoLayout **ls, double h, int head, int zebra) {
   cairo_t *cr = d->cr;
   double x = MARGIN_X;
   if (head)
@@ -248,13 +258,11 @@ static void table_row(pdfdoc *d, const block *b, const char *const *row, double 
   cairo_set_source_rgb(cr, 0, 0, 0);
   x = MARGIN_X;
   for (int c = 0; c < b->ncols; c++) {
-    PangoLayout *l = lay(cr, row[c], head ? 9 : 8.5, head, b->widths[c] - 8, !head && b->right[c]);
     /* red for 红灯 / 超期 cells makes the warnings stand out on paper */
     if (!head && row[c] && (strstr(row[c], "红灯") || strstr(row[c], "已超期"))) cairo_set_source_rgb(cr, 0.78, 0.1, 0.1);
     else if (!head && row[c] && strstr(row[c], "黄灯")) cairo_set_source_rgb(cr, 0.7, 0.45, 0.0);
-    draw(cr, l, x + 4, d->y + 4);
+    draw(d, ls[c], x + 4, d->y + 4);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    g_object_unref(l);
     x += b->widths[c];
   }
   d->y += h;
@@ -262,30 +270,39 @@ static void table_row(pdfdoc *d, const block *b, const char *const *row, double 
 
 static void render_table(pdfdoc *d, const block *b) {
   cairo_t *cr = d->cr;
-  double hh = table_row_height(cr, b, b->heads, 9, 1);
+  /* the header's layouts (drawn again on each new page), then a row's */
+  PangoLayout **hl = calloc((size_t)b->ncols * 2, sizeof *hl);
+  if (!hl) abort();
+  PangoLayout **rl = hl + b->ncols;
+  double hh = row_layouts(cr, b, b->heads, 1, hl);
   if (b->nrows == 0) {
     need(d, hh + 22);
-    table_row(d, b, b->heads, hh, 1, 0);
+    table_row(d, b, b->heads, hl, hh, 1, 0);
+    free_layouts(hl, b->ncols);
+    free(hl);
     PangoLayout *l = lay(cr, b->empty, 9, 0, 0, 0);
     cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    draw(cr, l, MARGIN_X + 4, d->y + 4);
+    draw(d, l, MARGIN_X + 4, d->y + 4);
     cairo_set_source_rgb(cr, 0, 0, 0);
     g_object_unref(l);
     d->y += 22 + 10;
     return;
   }
-  double first = table_row_height(cr, b, b->cells, 8.5, 0);
-  need(d, hh + first);
-  table_row(d, b, b->heads, hh, 1, 0);
+  double h = row_layouts(cr, b, b->cells, 0, rl);
+  need(d, hh + h);
+  table_row(d, b, b->heads, hl, hh, 1, 0);
   for (int r = 0; r < b->nrows; r++) {
     const char *const *row = b->cells + (size_t)r * (size_t)b->ncols;
-    double h = r == 0 ? first : table_row_height(cr, b, row, 8.5, 0);
+    if (r > 0) h = row_layouts(cr, b, row, 0, rl);
     if (!fits(d, h)) {
       new_page(d);
-      table_row(d, b, b->heads, hh, 1, 0); /* the header again on the new page */
+      table_row(d, b, b->heads, hl, hh, 1, 0); /* the header again on the new page */
     }
-    table_row(d, b, row, h, 0, r % 2);
+    table_row(d, b, row, rl, h, 0, r % 2);
+    free_layouts(rl, b->ncols);
   }
+  free_layouts(hl, b->ncols);
+  free(hl);
   d->y += 12;
 }
 
@@ -302,7 +319,7 @@ static void render_bars(pdfdoc *d, const block *b) {
   const double H = 230, plot_h = 150, left = MARGIN_X + 30, width = d->pw - 2 * MARGIN_X - 40;
   need(d, H);
   PangoLayout *l = lay(cr, b->text, 10, 1, 0, 0);
-  draw(cr, l, MARGIN_X, d->y);
+  draw(d, l, MARGIN_X, d->y);
   double top = d->y + lay_h(l) + 8;
   g_object_unref(l);
   double max = 0;
@@ -329,7 +346,7 @@ static void render_bars(pdfdoc *d, const block *b) {
     fmt_value(v, buf, sizeof buf);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     l = lay(cr, buf, 7, 0, 0, 0);
-    draw(cr, l, left - 4 - lay_w(l), yy - lay_h(l) / 2);
+    draw(d, l, left - 4 - lay_w(l), yy - lay_h(l) / 2);
     g_object_unref(l);
   }
   int n = b->nrows > 0 ? b->nrows : 1;
@@ -348,14 +365,14 @@ static void render_bars(pdfdoc *d, const block *b) {
         fmt_value(v, buf, sizeof buf);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
         l = lay(cr, buf, 6.5, 0, 0, 0);
-        draw(cr, l, x0 + s * bw + (bw - lay_w(l)) / 2, base - h - lay_h(l));
+        draw(d, l, x0 + s * bw + (bw - lay_w(l)) / 2, base - h - lay_h(l));
         g_object_unref(l);
       }
     }
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     l = lay(cr, b->heads[i], 7, 0, slot - 2, 0);
     pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
-    draw(cr, l, left + i * slot + 1, base + 3);
+    draw(d, l, left + i * slot + 1, base + 3);
     g_object_unref(l);
   }
   cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -373,7 +390,7 @@ static void render_bars(pdfdoc *d, const block *b) {
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     l = lay(cr, b->series[s], 8, 0, 0, 0);
-    draw(cr, l, lx + 14, ly);
+    draw(d, l, lx + 14, ly);
     lx += 24 + lay_w(l);
     g_object_unref(l);
   }
@@ -393,14 +410,14 @@ static void layout_all(pdfdoc *d) {
       l = lay(cr, b->text, 20, 1, d->pw - 2 * MARGIN_X, 0);
       pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
       cairo_set_source_rgb(cr, 0.70, 0.08, 0.08);
-      draw(cr, l, MARGIN_X, d->y + 10);
+      draw(d, l, MARGIN_X, d->y + 10);
       d->y += 10 + lay_h(l) + 6;
       g_object_unref(l);
       if (b->sub) {
         l = lay(cr, b->sub, 10.5, 0, d->pw - 2 * MARGIN_X, 0);
         pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        draw(cr, l, MARGIN_X, d->y);
+        draw(d, l, MARGIN_X, d->y);
         d->y += lay_h(l) + 6;
         g_object_unref(l);
       }
@@ -421,7 +438,7 @@ static void layout_all(pdfdoc *d) {
       cairo_rectangle(cr, MARGIN_X, d->y + 3, 4, lay_h(l) - 4);
       cairo_fill(cr);
       cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-      draw(cr, l, MARGIN_X + 10, d->y);
+      draw(d, l, MARGIN_X + 10, d->y);
       cairo_set_source_rgb(cr, 0, 0, 0);
       d->y += lay_h(l) + 8;
       g_object_unref(l);
@@ -432,7 +449,7 @@ static void layout_all(pdfdoc *d) {
       pango_layout_set_indent(l, 21 * PANGO_SCALE); /* 首行缩进两字 */
       double h = lay_h(l);
       if (!fits(d, h) && h < d->ph / 2) need(d, h);
-      draw(cr, l, MARGIN_X, d->y);
+      draw(d, l, MARGIN_X, d->y);
       d->y += h + 10;
       g_object_unref(l);
       break;
@@ -481,6 +498,7 @@ unsigned char *pdfdoc_render(pdfdoc *d, size_t *len) {
   membuf m = {0};
   for (int pass = 0; pass < 2; pass++) {
     m.discard = pass == 0;
+    d->measuring = pass == 0;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, &m, d->pw, d->ph);
     if (pass == 1) {
       cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);

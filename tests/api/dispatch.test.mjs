@@ -329,7 +329,11 @@ test('weekly report: a past week states the facts as of its Sunday, the same aft
     unit_id: jinshanUnit, total_investment: '5亿', annual_plan: { [year]: '8000万' },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  r = await office.post(`/api/v1/projects/${r.body.id}/reports`, { period: `${year}-01`, investment: '300万' });
+  const created = r.body;
+  // with a node planned before that week's Sunday and still open (overdue then, had the project existed),
+  r = await office.post(`/api/v1/projects/${created.id}/nodes`, { name: `周报之后新建节点${code}`, kind: 'other', planned_date: addDays(day, -3) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await office.post(`/api/v1/projects/${created.id}/reports`, { period: `${year}-01`, investment: '300万' });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal((await office.post(`/api/v1/reports/${r.body.id}/review`, { decision: 'approve' })).status, 200);
   // a scheduled project completed, with its plan raised
@@ -347,8 +351,10 @@ test('weekly report: a past week states the facts as of its Sunday, the same aft
   assert.deepEqual(after.reds, before.reds);
   assert.deepEqual(after.nodes, before.nodes);
 
-  // this week's report does count them
-  const now = sheetRows((await office.get(`/api/v1/reports/weekly?week=${isoWeek(TODAY)}&format=xlsx`)).body, 2);
+  // this week's report does count them, and lists the new project's overdue node
+  const thisWeek = (await office.get(`/api/v1/reports/weekly?week=${isoWeek(TODAY)}&format=xlsx`)).body;
+  assert.ok(sheetRows(thisWeek, 4).some((x) => x[2] === `周报之后新建节点${code}`), 'the node is overdue this week');
+  const now = sheetRows(thisWeek, 2);
   const scheduled = (await office.get('/api/v1/projects?per_page=500')).body.items.filter((p) => ['construction', 'preparation'].includes(p.stage));
   assert.equal(Number(now.find((x) => x[0] === '调度项目数（个）')[1]), scheduled.length);
 });

@@ -108,3 +108,18 @@ test('weekly report at scale: the PDF lists the 100 longest overdue problems and
   assert.ok(!flat.includes('个逾期节点，'), 'no row for other overdue nodes');
   assert.equal(dataRows(sheets[4], '序号').length, nodes);
 });
+
+test('weekly report at scale: --timings names each step with its wall and CPU time on stderr, and writes the same document', () => {
+  const out = join(tmp, 'timed.pdf');
+  const r = guatu(['report', 'weekly', '--week', WEEK, '--format', 'pdf', '--out', out, '--db', db.url, '--timings'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  const steps = [...r.stderr.matchAll(/^(.+?) +wall +(\d+\.\d{3}) s +cpu +(\d+\.\d{3}) s$/gm)].map((m) => m[1]);
+  for (const step of ['open and migrate', 'projects and lights', 'problems', 'overdue nodes', 'overdue problems', 'PDF layout and output', 'file written'])
+    assert.ok(steps.includes(step), `${step} timed (${steps.join(', ')})`);
+  const t = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+  assert.equal(t.stdout, pdf);
+  // without the flag, nothing on stderr
+  const quiet = guatu(['report', 'weekly', '--week', WEEK, '--format', 'xlsx', '--out', join(tmp, 'q.xlsx'), '--db', db.url], { env });
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stderr, '');
+});
