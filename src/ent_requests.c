@@ -133,8 +133,10 @@ static void requests_list(req *r) {
   strbuf w = STRBUF_INIT;
   db_val args[16];
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   req_scope(r, &w, args, &n);
+  /* the scope and the text search read the enterprise and the unit; the
+   * other filters only the request */
+  int joined = n > 0 || (q && *q);
   if (state) db_where_text(&w, args, &n, " AND q.state = ?", state);
   if (cat) db_where_text(&w, args, &n, " AND q.category = ?", cat);
   if (unit) db_where_int(&w, args, &n, " AND q.unit_id = ?", unit);
@@ -146,11 +148,14 @@ static void requests_list(req *r) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
+  /* enterprise_id and unit_id are NOT NULL foreign keys: the joins are one
+   * to one, so the total is counted without them unless a filter reads them */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM enterprise_requests q JOIN enterprises e ON e.id = q.enterprise_id "
-                                               "JOIN units u ON u.id = q.unit_id %s", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM enterprise_requests q%s %s",
+                                        joined ? " JOIN enterprises e ON e.id = q.enterprise_id JOIN units u ON u.id = q.unit_id" : "",
+                                        where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
