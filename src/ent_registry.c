@@ -33,8 +33,9 @@ void ent_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   args[(*n)++] = DBT(pat);
   args[(*n)++] = DBI(r->user.id);
   if (has_role(r, ROLE_UNIT)) {
-    sb_adds(sql, " OR e.town_unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR e.id IN (SELECT q.enterprise_id FROM "
-                 "enterprise_requests q JOIN units qu ON qu.id = q.unit_id WHERE qu.path LIKE ?)");
+    /* the requests routed to the units in scope, found by their unit's index */
+    sb_adds(sql, " OR e.town_unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR e.id IN (SELECT sq.enterprise_id FROM "
+                 "enterprise_requests sq WHERE sq.unit_id IN (SELECT id FROM units WHERE path LIKE ?))");
     args[(*n)++] = DBT(pat);
     args[(*n)++] = DBT(pat);
   }
