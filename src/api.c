@@ -414,6 +414,12 @@ size_t page_ids_in(json_t *items, size_t from, size_t max, strbuf *marks, db_val
   return n;
 }
 
+const char *sql_where(arena *a, const char *conds) {
+  if (!conds || !*conds) return "";
+  if (strncmp(conds, " AND ", 5) == 0) return arena_printf(a, "WHERE %s", conds + 5);
+  return arena_printf(a, "WHERE 1 = 1%s", conds);
+}
+
 void reply_list(req *r, json_t *items, int64_t total, const page *p) {
   const char *format = req_arg(r, "format");
   if (format && (strcmp(format, "xlsx") == 0 || strcmp(format, "csv") == 0)) {

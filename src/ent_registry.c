@@ -33,8 +33,9 @@ void ent_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   args[(*n)++] = DBT(pat);
   args[(*n)++] = DBI(r->user.id);
   if (has_role(r, ROLE_UNIT)) {
-    sb_adds(sql, " OR e.town_unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR e.id IN (SELECT q.enterprise_id FROM "
-                 "enterprise_requests q JOIN units qu ON qu.id = q.unit_id WHERE qu.path LIKE ?)");
+    /* the requests routed to the units in scope, found by their unit's index */
+    sb_adds(sql, " OR e.town_unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR e.id IN (SELECT sq.enterprise_id FROM "
+                 "enterprise_requests sq WHERE sq.unit_id IN (SELECT id FROM units WHERE path LIKE ?))");
     args[(*n)++] = DBT(pat);
     args[(*n)++] = DBT(pat);
   }
@@ -197,7 +198,6 @@ static void ents_list(req *r) {
   strbuf w = STRBUF_INIT;
   db_val args[16];
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   ent_scope_sql(r, &w, args, &n);
   if (q && *q) {
     const char *like = arena_printf(&r->a, "%%%s%%", q);
@@ -210,7 +210,7 @@ static void ents_list(req *r) {
   if (comm) db_where_int(&w, args, &n, " AND e.commissioner_id = ?", comm);
   if (chain && *chain) db_where_text(&w, args, &n, " AND e.chain = ?", chain);
   if (flag) db_where_text(&w, args, &n, " AND (',' || e.flags || ',') LIKE ?", arena_printf(&r->a, "%%,%s,%%", flag));
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
   int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) FROM enterprises e %s", where), n, args);
   args[n++] = DBI(pg.per_page);

@@ -37,11 +37,17 @@
   "FROM enterprise_requests q JOIN enterprises e ON e.id = q.enterprise_id JOIN units u ON u.id = q.unit_id "      \
   "LEFT JOIN users rb ON rb.id = q.raised_by "
 
-/* The caller's scope over requests aliased q (enterprise e, unit u). */
+/* The caller's scope over requests aliased q: routed to a unit in scope,
+ * or raised by an enterprise in scope or that the caller is commissioner
+ * of.  Written over q alone, each part narrowed by an index (the units in
+ * scope, then their requests; the enterprises, then theirs), so that a
+ * department's list does not join and test every request. */
 static void req_scope(req *r, strbuf *sb, db_val *args, int *n) {
   if (scope_reads_all(r)) return;
   const char *pat = scope_path_pattern(r);
-  sb_adds(sb, " AND (u.path LIKE ? OR e.unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR e.commissioner_id = ?)");
+  sb_adds(sb, " AND q.id IN (SELECT s1.id FROM enterprise_requests s1 WHERE s1.unit_id IN (SELECT id FROM units WHERE path LIKE ?) "
+              "UNION SELECT s2.id FROM enterprise_requests s2 WHERE s2.enterprise_id IN (SELECT se.id FROM enterprises se "
+              "WHERE se.unit_id IN (SELECT id FROM units WHERE path LIKE ?) OR se.commissioner_id = ?))");
   args[(*n)++] = DBT(pat);
   args[(*n)++] = DBT(pat);
   args[(*n)++] = DBI(r->user.id);
@@ -133,8 +139,10 @@ static void requests_list(req *r) {
   strbuf w = STRBUF_INIT;
   db_val args[16];
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   req_scope(r, &w, args, &n);
+  /* the text search reads the enterprise; the scope and the other filters
+   * only the request */
+  int joined = q && *q;
   if (state) db_where_text(&w, args, &n, " AND q.state = ?", state);
   if (cat) db_where_text(&w, args, &n, " AND q.category = ?", cat);
   if (unit) db_where_int(&w, args, &n, " AND q.unit_id = ?", unit);
@@ -146,11 +154,14 @@ static void requests_list(req *r) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
+  /* enterprise_id and unit_id are NOT NULL foreign keys: the joins are one
+   * to one, so the total is counted without them unless a filter reads them */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM enterprise_requests q JOIN enterprises e ON e.id = q.enterprise_id "
-                                               "JOIN units u ON u.id = q.unit_id %s", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM enterprise_requests q%s %s",
+                                        joined ? " JOIN enterprises e ON e.id = q.enterprise_id JOIN units u ON u.id = q.unit_id" : "",
+                                        where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);

@@ -211,7 +211,6 @@ static void needs_list(req *r) {
   db_val *args = all + 1; /* all[0]: the white list's year in the columns */
   all[0] = DBI(this_year());
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   fin_need_scope_sql(r, &w, args, &n);
   db_where_text(&w, args, &n, " AND n.state = ?", state);
   db_where_int(&w, args, &n, " AND n.enterprise_unit_id = ?", ent);
@@ -225,9 +224,11 @@ static void needs_list(req *r) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
-  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) " NEED_FROM "%s", where), n, args);
+  /* enterprise_unit_id is a NOT NULL foreign key: counted without the join
+   * unless the text search reads the enterprise's name */
+  int64_t total = db_int1v(r->db, -1, arena_printf(&r->a, "SELECT COUNT(*) %s%s", q && *q ? NEED_FROM : "FROM fin_needs n ", where), n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);
   db_stmt *st = db_prepare(r->db, arena_printf(&r->a, "SELECT " NEED_COLS NEED_FROM "%s ORDER BY %s LIMIT ? OFFSET ?", where, order), n + 1, all);

@@ -247,6 +247,10 @@ int64_t list_total(req *r, const char *sql, int n, const db_val *args);
  * to max items of `items` from `from` into args, and as many "?" marks
  * ("?, ?, ?") appended to marks; returns how many. */
 size_t page_ids_in(json_t *items, size_t from, size_t max, strbuf *marks, db_val *args);
+/* A list's WHERE clause from its conditions, each " AND …": "" when there
+ * are none, so that SQLite counts a whole table from its smallest index
+ * (a "WHERE 1 = 1" makes it step through every row), else "WHERE …". */
+const char *sql_where(arena *a, const char *conds);
 
 /* --- the server ---------------------------------------------------------- */
 typedef struct server_opts {

@@ -279,7 +279,6 @@ static void leads_list(req *r) {
   strbuf w = STRBUF_INIT;
   db_val args[16];
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   if (team) {
     sb_adds(&w, " AND l.team_unit_id IN (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE id = ?) || '%')");
     args[n++] = DBI(team);
@@ -318,10 +317,13 @@ static void leads_list(req *r) {
     args[n++] = DBT(like);
   }
   invest_scope_sql(r, &w, args, &n);
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
+  /* a left join to at most one project: counted without it unless the
+   * stage filter reads the project's stage */
   int64_t total = db_int1v(r->db, -1,
-                           arena_printf(&r->a, "SELECT COUNT(*) FROM leads l LEFT JOIN projects p ON p.id = l.project_id %s", where),
+                           arena_printf(&r->a, "SELECT COUNT(*) FROM leads l%s %s",
+                                        stage ? " LEFT JOIN projects p ON p.id = l.project_id" : "", where),
                            n, args);
   args[n++] = DBI(pg.per_page);
   args[n++] = DBI(pg.offset);

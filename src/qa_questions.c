@@ -215,7 +215,6 @@ static void questions_list(req *r) {
   strbuf w = STRBUF_INIT;
   db_val args[16];
   int n = 0;
-  sb_adds(&w, "WHERE 1 = 1");
   scope_filter(r, "q.unit_id", &w, args, &n);
   if (state) db_where_text(&w, args, &n, " AND q.state = ?", state);
   if (unit) db_where_int(&w, args, &n, " AND q.unit_id = ?", unit);
@@ -229,7 +228,7 @@ static void questions_list(req *r) {
     args[n++] = DBT(like);
     args[n++] = DBT(like);
   }
-  const char *where = arena_strdup(&r->a, sb_str(&w));
+  const char *where = sql_where(&r->a, sb_str(&w));
   sb_release(&w);
   /* the joins are one-to-one (foreign keys): counted without them unless a category filters */
   int64_t total = db_int1v(r->db, -1,

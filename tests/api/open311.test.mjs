@@ -298,6 +298,35 @@ test('the request list: default window, ids, service_code, status and date filte
   assert.ok(x.children.every((c) => c.name === 'request'));
 });
 
+test('the JSON request list writes each request byte for byte as the request by id does: escapes, numbers, nulls', async () => {
+  const text = '路灯"坏了"\\三天，\n晚上\t看不见路。\u0001请尽快修复。';
+  const p = await post('json', goodForm({ description: text, lat: '27.123456', long: '113', address_string: '月塘街道"东"口' }));
+  assert.equal(p.status, 200, p.text);
+  const id = p.json[0].service_request_id;
+  const unpublished = await get(`/open311/v2/requests/${id}.json`);
+  const q = (await office.get(`/api/v1/questions?q=${id}`)).body.items[0];
+  const a = await office.post(`/api/v1/questions/${q.id}/actions`, { action: 'approve' });
+  assert.equal(a.status, 200, JSON.stringify(a.body));
+  const one = await get(`/open311/v2/requests/${id}.json`);
+  assert.equal(one.json[0].description, text);
+  assert.equal(one.json[0].lat, 27.123456);
+  assert.equal(one.json[0].long, 113);
+  assert.match(one.text, /"long":113\.0,/, 'a whole number stays a real');
+  assert.equal(one.json[0].zipcode, null);
+  const list = await get('/open311/v2/requests.json');
+  assert.equal(list.status, 200);
+  assert.match(list.type, /^application\/json/);
+  const item = one.text.slice(1, -1);
+  assert.ok(list.text.includes(item), 'the same bytes in the list as by id');
+  assert.deepEqual(list.json.find((r) => r.service_request_id === id), one.json[0]);
+  assert.ok(!list.text.includes(unpublished.text.slice(1, -1)), 'the list shows the request as it is now');
+  // the XML list carries the same request
+  const x = parseXml((await get('/open311/v2/requests.xml')).text);
+  const xq = x.children.find((c) => child(c, 'service_request_id').text === id);
+  assert.ok(xq);
+  assert.equal(Number(child(xq, 'lat').text), 27.123456);
+});
+
 test('each API key may post only its hourly limit; then 429 with the error list', async () => {
   const k = newKey('Slow', 2);
   for (let i = 0; i < 2; i++) assert.equal((await post('json', goodForm({ api_key: k }))).status, 200);
