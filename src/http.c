@@ -972,11 +972,13 @@ static struct {
 
 static int client_gone(int fd);
 
-/* Under work.lock, from the I/O thread when the bound is reached: answers
- * the queued reads whose clients have gone (499, to no one) and frees their
+/* Under work.lock, from the I/O thread when the bound is reached: takes the
+ * queued reads whose clients have gone off the read lane and frees their
  * places at once, so that a backlog left by clients that went away does not
- * refuse the clients that are there. */
-static void work_purge_gone(void) {
+ * refuse the clients that are there.  Returns them, linked by next, answered
+ * (499, to no one); the caller resumes them once the lock is released. */
+static conn_ctx *work_purge_gone(void) {
+  conn_ctx *gone = NULL;
   for (conn_ctx **p = &work.head, *prev = NULL; *p;) {
     conn_ctx *cx = *p;
     if (!client_gone(cx->fd)) {
@@ -991,8 +993,10 @@ static void work_purge_gone(void) {
     reply_problem(&cx->r, 499, "客户端已断开 / Client closed request",
                   "请求未处理：客户端已关闭连接 / Not handled: the client closed the connection");
     cx->state = JOB_DONE;
-    MHD_resume_connection(cx->conn);
+    cx->next = gone;
+    gone = cx;
   }
+  return gone;
 }
 
 /* Admits a request whose headers are in, or returns 0 (answer 503).  Reads
@@ -1003,15 +1007,21 @@ static void work_purge_gone(void) {
 static int work_admit(int is_write) {
   pthread_mutex_lock(&work.lock);
   int ok = 0;
+  conn_ctx *gone = NULL;
   if (!work.closing && is_write) {
     ok = work.wpending < work.max_pending;
     work.wpending += ok;
   } else if (!work.closing) {
-    if (work.pending >= work.max_pending) work_purge_gone();
+    if (work.pending >= work.max_pending) gone = work_purge_gone();
     ok = work.pending < work.max_pending;
   }
   work.pending += ok;
   pthread_mutex_unlock(&work.lock);
+  while (gone) { /* cx is the I/O thread's again once resumed */
+    conn_ctx *next = gone->next;
+    MHD_resume_connection(gone->conn);
+    gone = next;
+  }
   return ok;
 }
 
