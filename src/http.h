@@ -268,6 +268,10 @@ int server_run(const server_opts *o);
 
 /* Dispatches one request through the route table (also used by tests). */
 void route_dispatch(req *r);
+/* The answer of /api/v1/health while its last database check is fresh
+ * (core.c), copied into buf: its length, or 0 when the database must be
+ * asked again.  The I/O thread answers such a request itself. */
+size_t health_recent(char *buf, size_t cap);
 
 /* Wall time now, RFC 3339 UTC with milliseconds, into an arena. */
 const char *now_rfc3339(arena *a);
