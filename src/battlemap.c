@@ -27,6 +27,7 @@
 
 #include "nodes.h"
 #include "projects.h"
+#include "reports.h"
 
 /* An answer that asks for no group, page or limit and would list more than
  * bm_full_max() projects (about 1 MB of JSON) is paged: the group index and
@@ -146,9 +147,7 @@ static void battlemap(req *r) {
   const char *glabel = strcmp(group, "leader") == 0 ? "l.name" : strcmp(group, "chain") == 0 ? "p.chain" : "u.name";
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), (int)year);
-  char from[16], to[16], yfirst[16], ylast[16];
-  snprintf(from, sizeof from, "%04d-01", lc.year);
-  snprintf(to, sizeof to, "%04d-12", lc.year);
+  char yfirst[16], ylast[16];
   snprintf(yfirst, sizeof yfirst, "%04d-01-01", lc.year);
   snprintf(ylast, sizeof ylast, "%04d-12-31", lc.year);
 
@@ -184,20 +183,42 @@ static void battlemap(req *r) {
   const char *where = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
 
+  /* The light's three inputs come from what the writers keep (rollups.h):
+   * the earliest open node from the project's roll-up (its nodes only when
+   * it has none), the year's approved investment from report_totals and the
+   * plan; the light itself is the roll-up's when it is for today and for
+   * this view (see below).  Before, each project summed its year's
+   * reports and scanned its nodes. */
+  int ty, tm, td;
+  date_to_ymd(lc.today, &ty, &tm, &td);
+  const int light_month = tm > 1 ? tm - 1 : 1; /* the month the stored light counts to (rollups.c) */
+  char ytd_all[160], ytd_stored[160], today_s[11];
+  report_months_sum(ytd_all, sizeof ytd_all, "t", 12);
+  report_months_sum(ytd_stored, sizeof ytd_stored, "t", light_month);
+  date_format(lc.today, today_s);
   db_val a1[28];
-  a1[0] = DBT(from);
-  a1[1] = DBT(to);
-  a1[2] = DBI(lc.year);
-  memcpy(a1 + 3, args, sizeof *args * (size_t)n);
+  a1[0] = DBI(lc.year);
+  a1[1] = DBI(lc.year);
+  memcpy(a1 + 2, args, sizeof *args * (size_t)n);
   db_stmt *st = db_prepare(
       r->db,
       arena_printf(&r->a,
                    "SELECT p.id, p.code, p.name, p.level, p.stage, u.name, l.name, p.chain, p.unit_id, p.leader_id, "
-                   "p.total_investment, " LIGHTS_COLUMNS ", %s, %s FROM projects p JOIN units u ON u.id = p.unit_id "
-                   "LEFT JOIN users l ON l.id = p.leader_id%s ORDER BY %s, %s, p.code",
-                   gcol, glabel, where, glabel, gcol),
-      n + 3, a1);
+                   "p.total_investment, CASE WHEN ru.project_id IS NULL THEN (SELECT MIN(n.planned_date) FROM nodes n "
+                   "WHERE n.project_id = p.id AND n.actual_date IS NULL) ELSE ru.next_open END, COALESCE(%s, 0), "
+                   "COALESCE(pp.amount, 0), %s, %s, ru.day, COALESCE(ru.light, -1), COALESCE(%s, 0) "
+                   "FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN users l ON l.id = p.leader_id "
+                   "LEFT JOIN project_rollups ru ON ru.project_id = p.id "
+                   "LEFT JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ? "
+                   "LEFT JOIN report_totals t ON t.project_id = p.id AND t.year = ?%s ORDER BY %s, %s, p.code",
+                   ytd_all, gcol, glabel, ytd_stored, where, glabel, gcol),
+      n + 2, a1);
   if (!st) return reply_db_error(r, db_errcode(r->db));
+  /* A stored light is for its day, the year of that day and the investment
+   * reported up to the month before (rollups.c): it is this map's light when
+   * it is today's, the map is of this year and no month after that one has
+   * approved investment yet (the map counts the whole year's). */
+  const int stored_view = lc.year == ty;
   int cap = 256, np = 0, gcap = 32, ng = 0;
   bm_proj *ps = grow(NULL, sizeof *ps * (size_t)cap);
   bm_group *gs = grow(NULL, sizeof *gs * (size_t)gcap);
@@ -207,7 +228,12 @@ static void battlemap(req *r) {
    * turned into JSON.  BM_AUTO cannot know yet whether it will page, so it
    * also keeps the projects of later groups while the total is small. */
   while (db_step(st) == DB_ROW) {
-    int light = light_from_columns(db_text(st, 11), db_int(st, 12), db_int(st, 13), lc.year, lc.today, &lc.cfg);
+    int64_t sl = db_int(st, 17);
+    int light = stored_view && sl >= LIGHT_GREEN && sl <= LIGHT_RED && !db_isnull(st, 16) &&
+                        strcmp(db_text(st, 16), today_s) == 0 && db_int(st, 18) == db_int(st, 12)
+                    ? (int)sl
+                    : light_from_columns(db_isnull(st, 11) ? NULL : db_text(st, 11), db_int(st, 12), db_int(st, 13),
+                                         lc.year, lc.today, &lc.cfg);
     if (want >= 0 && light != want) continue;
     const char *kt = db_isnull(st, 14) ? NULL : db_text(st, 14);
     if (ng == 0 || (kt == NULL) != (gs[ng - 1].keytext == NULL) || (kt && strcmp(kt, gs[ng - 1].keytext) != 0)) {

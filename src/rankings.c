@@ -247,9 +247,53 @@ const char *default_month(req *r) {
   return arena_printf(&r->a, "%04d-%02d", y % 10000, m % 100);
 }
 
+typedef struct rank_page {
+  int paged; /* page or per_page was asked */
+  page p;
+} rank_page;
+
+/* A province ranks ~2,300 units (1.5 MB with every row, and `items` repeats
+ * the groups' rows): `top` keeps each group's first N rows (its best, in
+ * rank order), page/per_page a page of `items` (what the list in the UI
+ * asks for); each group's `items` then holds its rows of that window, while
+ * `size` and `total` still count every row. */
+static void rankings_window(json_t *groups, json_t **all, int64_t top, const rank_page *pg) {
+  json_t *kept = json_array();
+  size_t i;
+  json_t *g;
+  json_array_foreach(groups, i, g) {
+    json_t *items = json_object_get(g, "items");
+    if (top)
+      while ((int64_t)json_array_size(items) > top) json_array_remove(items, json_array_size(items) - 1);
+    json_array_extend(kept, items);
+  }
+  if (pg->paged) {
+    json_t *slice = json_array();
+    for (int64_t k = pg->p.offset; k < pg->p.offset + pg->p.per_page && k < (int64_t)json_array_size(kept); k++)
+      json_array_append(slice, json_array_get(kept, (size_t)k));
+    json_decref(kept);
+    kept = slice;
+    /* each group keeps the rows of the page (the same objects) */
+    json_array_foreach(groups, i, g) {
+      json_t *items = json_object_get(g, "items");
+      for (size_t k = json_array_size(items); k-- > 0;) {
+        json_t *row = json_array_get(items, k);
+        int on_page = 0;
+        for (size_t m = 0; m < json_array_size(kept) && !on_page; m++) on_page = json_array_get(kept, m) == row;
+        if (!on_page) json_array_remove(items, k);
+      }
+    }
+  }
+  json_decref(*all);
+  *all = kept;
+}
+
 static void rankings_get(req *r) {
   const char *month = qmonth(r, "month");
   const char *group = qenum(r, "group", group_values);
+  int64_t top = qint(r, "top", 1, 100000, 0);
+  rank_page pg = {.paged = !req_arg(r, "format") && (req_arg(r, "page") || req_arg(r, "per_page"))};
+  req_page(r, &pg.p);
   if (has_errors(r)) return reply_invalid(r);
   if (!month) month = default_month(r);
   acc_settings s;
@@ -275,8 +319,15 @@ static void rankings_get(req *r) {
     json_decref(groups);
     if (done) return;
   }
+  json_int_t total = (json_int_t)json_array_size(all);
+  if (top || pg.paged) rankings_window(groups, &all, top, &pg);
   json_t *o = json_pack("{s:s, s:s?, s:s, s:i, s:o, s:o, s:I}", "month", month, "group", group, "tie_rule", TIE_RULE,
-                        "last_n", s.last_n, "groups", groups, "items", all, "total", (json_int_t)json_array_size(all));
+                        "last_n", s.last_n, "groups", groups, "items", all, "total", total);
+  if (top) json_object_set_new(o, "top", json_integer(top));
+  if (pg.paged) {
+    json_object_set_new(o, "page", json_integer(pg.p.page));
+    json_object_set_new(o, "per_page", json_integer(pg.p.per_page));
+  }
   reply_json(r, 200, o);
 }
 
