@@ -626,7 +626,7 @@ int64_t list_total(req *r, const char *sql, int n, const db_val *args) {
  * shrank (another file copied over this one) starts afresh.
  * PostgreSQL hands out ids before commit, so an entry below the newest id
  * can still appear: there the newest entry that counts is read each time,
- * one step down a partial index per kind (sql/pg/0029, whose WHERE clauses
+ * one step down a partial index per kind (sql/pg/0022, whose WHERE clauses
  * are these). */
 #define DV_ANY "action NOT IN ('login', 'logout', 'login_failed', 'lock', 'read')"
 #define DV_NOT_PROBLEMS DV_ANY " AND entity NOT IN ('problem', 'question', 'enterprise_request', 'project_rollups')"

@@ -1,4 +1,4 @@
--- 0029 (PostgreSQL): the newest audit entry of each kind of data version
+-- 0022 (PostgreSQL): the newest audit entry of each kind of data version
 -- (src/http.c: DV_ANY, DV_NOT_PROBLEMS — the WHERE clauses must stay the
 -- same text for the planner to use these) is one step down an index that
 -- holds only the entries that count.
