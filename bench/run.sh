@@ -113,13 +113,26 @@ run_wrk() { # URL LUA [conns]
 }
 
 # Waits (up to 60 s) until the server is idle: a slow row leaves requests
-# running after wrk stops, which would be counted against the next row.
+# running after wrk stops, which would be counted against the next row.  On
+# PostgreSQL the work is mostly in its backends, so their CPU counts too
+# (guatu itself sits idle waiting on them: watching it alone let the next
+# row start while 64 requests of closed connections were still queued, and
+# every answer of the rows after was a 503).
+busy_ticks() { # CPU ticks of the server and of the private PostgreSQL's processes
+  local pm="" p t
+  t=$(awk '{print $14 + $15}' "/proc/$SPID/stat" 2>/dev/null) || return 1
+  [ "$PG_STARTED" = 1 ] && pm=$(head -1 "$PGDIR/pg/data/postmaster.pid" 2>/dev/null)
+  if [ -n "$pm" ]; then
+    for p in $pm $(pgrep -P "$pm"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  fi
+  echo "$t"
+}
 drain() {
   local a b
   for _ in $(seq 1 60); do
-    a=$(awk '{print $14 + $15}' "/proc/$SPID/stat" 2>/dev/null) || return 0
+    a=$(busy_ticks) || return 0
     sleep 1
-    b=$(awk '{print $14 + $15}' "/proc/$SPID/stat" 2>/dev/null) || return 0
+    b=$(busy_ticks) || return 0
     [ $((b - a)) -lt 10 ] && return 0 # under 0.1 s of CPU in that second
   done
 }

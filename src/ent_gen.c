@@ -133,7 +133,7 @@ int ent_gen(db *d, uint64_t seed, int32_t today, const calendar *cal, FILE *log)
       int closed = !strcmp(state, "closed");
       /* the level the escalation tick (ent_escalate.c) would have reached
        * by today, so that serving the dataset has nothing to catch up on */
-      int waiting = !strcmp(state, "open") || !strcmp(state, "accepted") || !strcmp(state, "in_progress");
+      int waiting = !strcmp(state, "open") || !strcmp(state, "accepted") || !strcmp(state, "in_progress") || !strcmp(state, "reopened");
       int level = waiting ? problem_escalation_level(cal, raised, days, today, 0) : 0;
       char rs[11], du[11], rp[11], cl[11];
       date_format(raised, rs);
