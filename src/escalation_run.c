@@ -32,7 +32,37 @@ int escalation_due(db *d, const esc_spec *s, int32_t today, esc_item *items, int
 }
 
 /* One item from e->old to e->level, in the open transaction. */
-static int escalate_one(db *d, const esc_spec *s, arena *a, const esc_item *e, const char *day, const char *now) {
+/* The enabled users of a role, read once per run: a province has 50,000
+ * users and roles is a list in text, so finding them is a scan that each
+ * escalated item used to repeat for each level. */
+typedef struct id_list {
+  int64_t *id;
+  size_t n;
+} id_list;
+
+static int role_users(db *d, arena *a, const char *role, id_list *out) {
+  out->n = 0;
+  out->id = NULL;
+  size_t cap = 0;
+  db_stmt *st = db_query(d, "SELECT id FROM users WHERE disabled = 0 AND ',' || roles || ',' LIKE ? ORDER BY id",
+                         DBT(arena_printf(a, "%%,%s,%%", role)));
+  int rc = st ? DB_DONE : DB_ERROR;
+  while (st && (rc = db_step(st)) == DB_ROW) {
+    if (out->n == cap) {
+      size_t nc = cap ? cap * 2 : 16;
+      int64_t *ni = arena_alloc(a, nc * sizeof *ni);
+      if (out->n) memcpy(ni, out->id, out->n * sizeof *ni);
+      out->id = ni;
+      cap = nc;
+    }
+    out->id[out->n++] = db_int(st, 0);
+  }
+  db_done(st);
+  return rc == DB_DONE ? DB_OK : DB_ERROR;
+}
+
+static int escalate_one(db *d, const esc_spec *s, arena *a, const esc_item *e, const char *day, const char *now, const id_list *office,
+                        const id_list *leaders) {
   int rc = DB_OK;
   for (int lv = e->old + 1; rc == DB_OK && lv <= e->level; lv++) {
     notice nt = {"escalate", "", NULL, NULL, s->entity, e->id};
@@ -40,12 +70,12 @@ static int escalate_one(db *d, const esc_spec *s, arena *a, const esc_item *e, c
     /* the handling unit (its users and webhooks) and the project office at
      * level 1, the district's leaders at level 2 */
     if (rc == DB_OK && lv == 1) rc = notify_unit(d, e->unit, &nt, 0);
-    if (rc == DB_OK)
+    const id_list *to = lv == 1 ? office : leaders;
+    for (size_t k = 0; rc == DB_OK && k < to->n; k++)
       rc = db_exec(d,
                    "INSERT INTO notifications (user_id, kind, title, body, link, entity, entity_id, created_at) "
-                   "SELECT u.id, ?, ?, ?, ?, ?, ?, ? FROM users u WHERE u.disabled = 0 AND ',' || u.roles || ',' LIKE ?",
-                   DBT(nt.kind), DBT(nt.title), DBT(nt.body), DBT(nt.link), DBT(nt.entity), DBI(e->id), DBT(now),
-                   DBT(lv == 1 ? "%,office,%" : "%,leader,%"));
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   DBI(to->id[k]), DBT(nt.kind), DBT(nt.title), DBT(nt.body), DBT(nt.link), DBT(nt.entity), DBI(e->id), DBT(now));
   }
   json_t *bef = json_pack("{s:i}", "escalation", e->old), *aft = json_pack("{s:i}", "escalation", e->level);
   if (rc == DB_OK) rc = audit_write(d, &audit_system, "escalate", s->entity, e->id, bef, aft);
@@ -63,6 +93,11 @@ int escalation_run(db *d, const esc_spec *s, int32_t today) {
   arena q;
   arena_init(&q);
   const char *claim = arena_printf(&q, "UPDATE %s SET escalation = ? WHERE id = ? AND escalation = ?", s->table);
+  id_list office = {0}, leaders = {0};
+  if (n > 0 && (role_users(d, &q, "office", &office) != DB_OK || role_users(d, &q, "leader", &leaders) != DB_OK)) {
+    arena_release(&q);
+    return -1;
+  }
   int changed = 0;
   for (int i = 0; i < n; i++) {
     arena a;
@@ -74,7 +109,7 @@ int escalation_run(db *d, const esc_spec *s, int32_t today) {
       arena_release(&a);
       continue;
     }
-    if (rc == DB_OK) rc = escalate_one(d, s, &a, &items[i], day, now_rfc3339(&a));
+    if (rc == DB_OK) rc = escalate_one(d, s, &a, &items[i], day, now_rfc3339(&a), &office, &leaders);
     if (rc == DB_OK && db_commit(d) == DB_OK)
       changed++;
     else
