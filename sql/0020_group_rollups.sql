@@ -48,5 +48,5 @@ CREATE INDEX group_rollups_unit ON group_rollups(unit_id);
 
 -- the unit each project roll-up was counted in, so that a project moved to
 -- another unit refreshes the rows of both (filled by the first tick)
-ALTER TABLE project_rollups ADD COLUMN unit_id BIGINT;
+ALTER TABLE project_rollups ADD COLUMN unit_id BIGINT REFERENCES units(id);
 UPDATE project_rollups SET unit_id = (SELECT p.unit_id FROM projects p WHERE p.id = project_rollups.project_id);
