@@ -18,6 +18,8 @@
 
 #include "arena.h"
 #include "cli.h"
+#include "clock.h"
+#include "rollups.h"
 #include "http.h"
 #include "db_driver.h"
 #include "migrate.h"
@@ -55,7 +57,7 @@ static int load_schema(db *src) {
   /* Sessions and login counters are not moved: people log in again on the
    * shared server. */
   db_stmt *st = db_query0(src, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                               "AND name NOT IN ('schema_migrations', 'sessions', 'login_throttle') ORDER BY name");
+                               "AND name NOT IN ('schema_migrations', 'sessions', 'login_throttle', 'group_rollups') ORDER BY name");
   if (!st) return -1;
   while (db_step(st) == DB_ROW && ntables < MAX_TABLES) snprintf(tables[ntables++].name, 64, "%s", db_text(st, 0));
   db_done(st);
@@ -413,6 +415,12 @@ static int cmd_copy(int argc, char **argv) {
       db_rollback(dst);
       goto out;
     }
+  /* the group roll-ups sum both districts' units: rebuilt, not copied */
+  if (rollup_groups_rebuild(dst, clock_today()) != DB_OK) {
+    fprintf(stderr, "guatu copy: group roll-ups: %s; nothing copied\n", db_errmsg(dst));
+    db_rollback(dst);
+    goto out;
+  }
   {
     json_t *after = json_pack("{s:s, s:i, s:i}", "from", from, "tables", ntables, "units_renamed", renamed);
     char *text = json_dumps(after, JSON_COMPACT);

@@ -28,6 +28,7 @@
 #include "projects.h"
 #include "rate.h"
 #include "reports.h"
+#include "rollups.h"
 
 typedef struct dproj {
   int64_t id, unit_id, leader_id, plan, ytd, prev, month_fen;
@@ -43,6 +44,8 @@ typedef struct dset {
 typedef struct dparams {
   int year, month;
   int32_t today;
+  int top;   /* groups shown per list (0: all) */
+  int facts; /* from=facts: computed from the facts, never the group roll-ups */
 } dparams;
 
 /* Reads year and month; replies 422 itself and returns 0 on bad input. */
@@ -54,6 +57,10 @@ static int read_params(req *r, dparams *dp) {
   /* The current year defaults to last month: the period being reported
    * now, so year-on-year compares the same closed months. */
   dp->month = (int)qint(r, "month", 1, 12, dp->year == ty ? (tm > 1 ? tm - 1 : 1) : 12);
+  dp->top = (int)qint(r, "top", 0, 100000, 50);
+  static const char *const froms[] = {"rollups", "facts", NULL};
+  const char *from = qenum(r, "from", froms);
+  dp->facts = from && strcmp(from, "facts") == 0;
   if (has_errors(r)) {
     reply_invalid(r);
     return 0;
@@ -195,7 +202,8 @@ static void groups_init(arena *a, groups *gs, size_t expect) {
   gs->slots = arena_alloc(a, gs->nslots * sizeof *gs->slots);
 }
 
-static void groups_add(arena *a, groups *gs, const char *key, const char *name, const dproj *p) {
+/* The group of `key`, added (named `name`) when missing. */
+static group *groups_slot(arena *a, groups *gs, const char *key, const char *name) {
   size_t i = hash_str(key) & (gs->nslots - 1);
   while (gs->slots[i] && strcmp(gs->g[gs->slots[i] - 1].key, key) != 0) i = (i + 1) & (gs->nslots - 1);
   if (!gs->slots[i]) {
@@ -205,12 +213,26 @@ static void groups_add(arena *a, groups *gs, const char *key, const char *name, 
     g->name = name;
     gs->slots[i] = gs->n;
   }
-  group *g = &gs->g[gs->slots[i] - 1];
+  return &gs->g[gs->slots[i] - 1];
+}
+
+static void groups_add(arena *a, groups *gs, const char *key, const char *name, const dproj *p) {
+  group *g = groups_slot(a, gs, key, name);
   g->plan = money_add(g->plan, p->plan);
   g->ytd = money_add(g->ytd, p->ytd);
   g->prev = money_add(g->prev, p->prev);
   g->count++;
   g->lights[p->light]++;
+}
+
+/* Adds a group already summed (a group roll-up) under `key`. */
+static void groups_put(arena *a, groups *gs, const char *key, const char *name, const int64_t f[4], const int lights[3]) {
+  group *g = groups_slot(a, gs, key, name);
+  g->count += (int)f[0];
+  g->plan = money_add(g->plan, f[1]);
+  g->ytd = money_add(g->ytd, f[2]);
+  g->prev = money_add(g->prev, f[3]);
+  for (int k = 0; k < 3; k++) g->lights[k] += lights[k];
 }
 
 static json_t *lights_json(const int l[3]) {
@@ -247,10 +269,11 @@ static int cmp_ytd(const void *a, const void *b) {
   return strcmp(x->key, y->key);
 }
 
-static json_t *groups_json(groups *gs, int (*cmp)(const void *, const void *)) {
+/* The first `top` groups (0: all) in the order of `cmp`. */
+static json_t *groups_json(groups *gs, int (*cmp)(const void *, const void *), int top) {
   qsort(gs->g, gs->n, sizeof *gs->g, cmp);
   json_t *a = json_array();
-  for (size_t i = 0; i < gs->n; i++) {
+  for (size_t i = 0; i < gs->n && (top <= 0 || i < (size_t)top); i++) {
     json_t *o = group_json(&gs->g[i]);
     if (cmp == cmp_rate) json_object_set_new(o, "rank", json_integer((json_int_t)i + 1));
     json_array_append_new(a, o);
@@ -305,7 +328,8 @@ static json_t *overdue_nodes(req *r, const dparams *dp, int64_t *total) {
   project_scope_sql(r, &w, args, &n);
   const char *ws = arena_strdup(&r->a, sb_str(&w));
   sb_release(&w);
-  *total = db_int1v(r->db, 0, arena_printf(&r->a, "SELECT COUNT(*)%s", ws), n, args);
+  /* the count only when no group roll-up holds it */
+  if (total) *total = db_int1v(r->db, 0, arena_printf(&r->a, "SELECT COUNT(*)%s", ws), n, args);
   args[n++] = DBI(20);
   db_stmt *st = db_prepare(r->db,
                            arena_printf(&r->a, "SELECT x.id, x.name, x.kind, x.planned_date, x.project_id, x.project_name, u.name AS unit_name "
@@ -324,49 +348,157 @@ static json_t *overdue_nodes(req *r, const dparams *dp, int64_t *total) {
   return a;
 }
 
-/* GET /api/v1/dashboard?year&month */
+/* The dashboard's headline figures and groups, however they were found. */
+typedef struct dsum {
+  int64_t count, plan, ytd, prev, started, completed, overdue;
+  int lights[3];
+  progress_year cur, last;
+  groups by_unit, by_chain, by_level, by_leader;
+} dsum;
+
+/* Computed from the projects in scope (and their nodes). */
+static int from_facts(req *r, const dparams *dp, dsum *s) {
+  dset ds = {0};
+  if (load_projects(r, dp, NULL, NULL, 0, 0, &ds) != 0) return -1;
+  s->count = (int64_t)ds.n;
+  groups_init(&r->a, &s->by_unit, ds.n);
+  groups_init(&r->a, &s->by_chain, ds.n);
+  groups_init(&r->a, &s->by_level, 8);
+  groups_init(&r->a, &s->by_leader, ds.n);
+  for (size_t i = 0; i < ds.n; i++) {
+    dproj *p = &ds.p[i];
+    s->plan = money_add(s->plan, p->plan), s->ytd = money_add(s->ytd, p->ytd), s->prev = money_add(s->prev, p->prev);
+    s->lights[p->light]++;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)p->unit_id);
+    groups_add(&r->a, &s->by_unit, key, p->unit, p);
+    groups_add(&r->a, &s->by_chain, p->chain, *p->chain ? p->chain : "未分类", p);
+    groups_add(&r->a, &s->by_level, p->level, level_zh(p->level), p);
+    if (p->leader_id) {
+      snprintf(key, sizeof key, "%lld", (long long)p->leader_id);
+      groups_add(&r->a, &s->by_leader, key, p->leader, p);
+    }
+  }
+  if (monthly_sums(r, dp->year, &s->cur) != 0 || monthly_sums(r, dp->year - 1, &s->last) != 0) return -1;
+  count_done(r, dp, &s->started, &s->completed);
+  return 0;
+}
+
+typedef struct grow_read {
+  char *dim, *key, *name;
+  int64_t f[4]; /* projects, plan, ytd, prev */
+  int lights[3];
+} grow_read;
+
+/* From the group roll-ups (rollups.h) when they can answer: the whole
+ * province (a reader of every unit), the default view (this year, up to
+ * last month) and every row for today.  1 when answered, 0 when the caller
+ * computes, -1 on a database error. */
+static int from_rollups(req *r, const dparams *dp, dsum *s) {
+  int ty, tm, td;
+  date_to_ymd(dp->today, &ty, &tm, &td);
+  if (dp->facts || !scope_reads_all(r) || dp->year != ty || dp->month != (tm > 1 ? tm - 1 : 1)) return 0;
+  if (rollup_groups_stale(r->db, dp->today)) return 0;
+  char today[11];
+  date_format(dp->today, today);
+  strbuf sql = STRBUF_INIT;
+  sb_adds(&sql, "SELECT g.unit_id, COALESCE(u.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, "
+                "g.completed, g.overdue, g.day");
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.m%02d", m);
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.l%02d", m);
+  sb_adds(&sql, " FROM group_rollups g LEFT JOIN units u ON u.id = g.unit_id WHERE g.dim = 'unit'");
+  db_stmt *st = db_query0(r->db, sb_str(&sql));
+  sb_release(&sql);
+  size_t n = 0, cap = 256;
+  grow_read *rows = arena_alloc(&r->a, cap * sizeof *rows);
+  int rc, fresh = 1;
+  while (fresh && (rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
+    if (strcmp(db_text(st, 12), today) != 0) {
+      fresh = 0; /* a unit's rows of another day: the tick has not run yet */
+      break;
+    }
+    if (n == cap) {
+      grow_read *nr = arena_alloc(&r->a, cap * 2 * sizeof *nr);
+      memcpy(nr, rows, n * sizeof *nr);
+      rows = nr, cap *= 2;
+    }
+    grow_read *g = &rows[n++];
+    g->key = arena_printf(&r->a, "%lld", (long long)db_int(st, 0));
+    g->name = arena_strdup(&r->a, db_text(st, 1));
+    for (int k = 0; k < 4; k++) g->f[k] = db_int(st, 2 + k);
+    g->lights[LIGHT_RED] = (int)db_int(st, 6), g->lights[LIGHT_YELLOW] = (int)db_int(st, 7), g->lights[LIGHT_GREEN] = (int)db_int(st, 8);
+    s->started += db_int(st, 9), s->completed += db_int(st, 10), s->overdue += db_int(st, 11);
+    for (int m = 0; m < 12; m++) s->cur.m[m] = money_add(s->cur.m[m], db_int(st, 13 + m)), s->last.m[m] = money_add(s->last.m[m], db_int(st, 25 + m));
+  }
+  db_done(st);
+  if (!fresh) return 0;
+  if (rc != DB_DONE) return -1;
+  groups_init(&r->a, &s->by_unit, n);
+  for (size_t i = 0; i < n; i++) {
+    grow_read *g = &rows[i];
+    groups_put(&r->a, &s->by_unit, g->key, g->name, g->f, g->lights);
+    s->count += g->f[0], s->plan = money_add(s->plan, g->f[1]), s->ytd = money_add(s->ytd, g->f[2]), s->prev = money_add(s->prev, g->f[3]);
+    for (int k = 0; k < 3; k++) s->lights[k] += g->lights[k];
+  }
+  /* the chains, levels and leaders over every unit */
+  st = db_query0(r->db, "SELECT g.dim, g.gkey, COALESCE(lu.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green "
+                        "FROM group_rollups g LEFT JOIN users lu ON g.dim = 'leader' AND lu.id = g.ref "
+                        "WHERE g.unit_id = 0 AND g.dim IN ('chain', 'level', 'leader')");
+  n = 0;
+  size_t per[3] = {0, 0, 0};
+  while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
+    if (n == cap) {
+      grow_read *nr = arena_alloc(&r->a, cap * 2 * sizeof *nr);
+      memcpy(nr, rows, n * sizeof *nr);
+      rows = nr, cap *= 2;
+    }
+    grow_read *g = &rows[n++];
+    g->dim = arena_strdup(&r->a, db_text(st, 0));
+    g->key = arena_strdup(&r->a, db_text(st, 1));
+    g->name = arena_strdup(&r->a, db_text(st, 2));
+    for (int k = 0; k < 4; k++) g->f[k] = db_int(st, 3 + k);
+    g->lights[LIGHT_RED] = (int)db_int(st, 7), g->lights[LIGHT_YELLOW] = (int)db_int(st, 8), g->lights[LIGHT_GREEN] = (int)db_int(st, 9);
+    per[*g->dim == 'c' ? 0 : strcmp(g->dim, "level") == 0 ? 1 : 2]++;
+  }
+  db_done(st);
+  if (rc != DB_DONE) return -1;
+  groups_init(&r->a, &s->by_chain, per[0]);
+  groups_init(&r->a, &s->by_level, per[1]);
+  groups_init(&r->a, &s->by_leader, per[2]);
+  for (size_t i = 0; i < n; i++) {
+    grow_read *g = &rows[i];
+    if (*g->dim == 'c') groups_put(&r->a, &s->by_chain, g->key, *g->key ? g->key : "未分类", g->f, g->lights);
+    else if (strcmp(g->dim, "level") == 0) groups_put(&r->a, &s->by_level, g->key, level_zh(g->key), g->f, g->lights);
+    else groups_put(&r->a, &s->by_leader, g->key, g->name, g->f, g->lights);
+  }
+  return 1;
+}
+
+/* GET /api/v1/dashboard?year&month&top&from */
 static void dashboard(req *r) {
   dparams dp;
   if (!read_params(r, &dp)) return;
-  dset ds = {0};
-  if (load_projects(r, &dp, NULL, NULL, 0, 0, &ds) != 0) return reply_db_error(r, db_errcode(r->db));
-
-  int64_t plan = 0, ytd = 0, prev = 0;
-  int lights[3] = {0, 0, 0};
-  progress_year cur = {0}, last = {0};
-  groups by_unit, by_chain, by_level, by_leader;
-  groups_init(&r->a, &by_unit, ds.n);
-  groups_init(&r->a, &by_chain, ds.n);
-  groups_init(&r->a, &by_level, 8);
-  groups_init(&r->a, &by_leader, ds.n);
-  for (size_t i = 0; i < ds.n; i++) {
-    dproj *p = &ds.p[i];
-    plan = money_add(plan, p->plan), ytd = money_add(ytd, p->ytd), prev = money_add(prev, p->prev);
-    lights[p->light]++;
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)p->unit_id);
-    groups_add(&r->a, &by_unit, key, p->unit, p);
-    groups_add(&r->a, &by_chain, p->chain, *p->chain ? p->chain : "未分类", p);
-    groups_add(&r->a, &by_level, p->level, level_zh(p->level), p);
-    if (p->leader_id) {
-      snprintf(key, sizeof key, "%lld", (long long)p->leader_id);
-      groups_add(&r->a, &by_leader, key, p->leader, p);
-    }
+  dsum s;
+  memset(&s, 0, sizeof s);
+  int used = from_rollups(r, &dp, &s);
+  if (used < 0) return reply_db_error(r, db_errcode(r->db));
+  if (!used) {
+    memset(&s, 0, sizeof s);
+    if (from_facts(r, &dp, &s) != 0) return reply_db_error(r, db_errcode(r->db));
   }
-  if (monthly_sums(r, dp.year, &cur) != 0 || monthly_sums(r, dp.year - 1, &last) != 0) return reply_db_error(r, db_errcode(r->db));
   char rate[32], growth[32];
-  progress_rate(ytd, plan, rate);
-  int has_growth = progress_growth(ytd, prev, growth);
+  progress_rate(s.ytd, s.plan, rate);
+  int has_growth = progress_growth(s.ytd, s.prev, growth);
 
   json_t *monthly = json_array();
   for (int m = 1; m <= 12; m++) {
     char period[8];
     progress_period(dp.year, m, period);
     json_array_append_new(monthly, json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:b}", "period", period, "month", m, "actual",
-                                             json_money(cur.m[m - 1]), "cumulative", json_money(progress_ytd(&cur, m)),
-                                             "plan_cumulative", json_money(progress_plan_share(plan, m)), "last_year",
-                                             json_money(last.m[m - 1]), "last_year_cumulative",
-                                             json_money(progress_ytd(&last, m)), "in_range", m <= dp.month));
+                                             json_money(s.cur.m[m - 1]), "cumulative", json_money(progress_ytd(&s.cur, m)),
+                                             "plan_cumulative", json_money(progress_plan_share(s.plan, m)), "last_year",
+                                             json_money(s.last.m[m - 1]), "last_year_cumulative",
+                                             json_money(progress_ytd(&s.last, m)), "in_range", m <= dp.month));
   }
   db_stmt *st = db_query(r->db,
                          "SELECT start_target, complete_target, project_count, investment_target FROM year_targets WHERE year = ?",
@@ -374,44 +506,47 @@ static void dashboard(req *r) {
   int64_t t_start = 0, t_complete = 0, t_count = 0, t_inv = 0;
   if (st && db_step(st) == DB_ROW) t_start = db_int(st, 0), t_complete = db_int(st, 1), t_count = db_int(st, 2), t_inv = db_int(st, 3);
   db_done(st);
-  int64_t started, completed;
-  count_done(r, &dp, &started, &completed);
   char inv_rate[32];
-  progress_rate(ytd, t_inv, inv_rate);
+  progress_rate(s.ytd, t_inv, inv_rate);
   int64_t overdue_total = 0;
-  json_t *overdue = overdue_nodes(r, &dp, &overdue_total);
-  /* Submitted reports waiting for review and this period's missing ones. */
+  json_t *overdue = overdue_nodes(r, &dp, used ? NULL : &overdue_total);
+  if (used) overdue_total = s.overdue;
   char as_of[11];
   date_format(dp.today, as_of);
 
-  groups ranking = by_unit;
-  group *copy = arena_alloc(&r->a, (by_unit.n + 1) * sizeof *copy);
-  memcpy(copy, by_unit.g, by_unit.n * sizeof *copy);
+  groups ranking = s.by_unit;
+  group *copy = arena_alloc(&r->a, (s.by_unit.n + 1) * sizeof *copy);
+  memcpy(copy, s.by_unit.g, s.by_unit.n * sizeof *copy);
   ranking.g = copy;
 
   json_t *o = json_object();
   json_object_set_new(o, "year", json_integer(dp.year));
   json_object_set_new(o, "month", json_integer(dp.month));
   json_object_set_new(o, "as_of", json_string(as_of));
-  json_object_set_new(o, "project_count", json_integer((json_int_t)ds.n));
-  json_object_set_new(o, "ytd_investment", json_money(ytd));
-  json_object_set_new(o, "annual_plan", json_money(plan));
+  json_object_set_new(o, "source", json_string(used ? "rollups" : "facts"));
+  json_object_set_new(o, "project_count", json_integer((json_int_t)s.count));
+  json_object_set_new(o, "ytd_investment", json_money(s.ytd));
+  json_object_set_new(o, "annual_plan", json_money(s.plan));
   json_object_set_new(o, "completion_rate", json_string(rate));
-  json_object_set_new(o, "last_year_ytd", json_money(prev));
+  json_object_set_new(o, "last_year_ytd", json_money(s.prev));
   json_object_set_new(o, "yoy_growth", has_growth ? json_string(growth) : json_null());
-  json_object_set_new(o, "month_investment", json_money(cur.m[dp.month - 1]));
-  json_object_set_new(o, "lights", lights_json(lights));
-  json_object_set_new(o, "started", json_integer(started));
-  json_object_set_new(o, "completed", json_integer(completed));
+  json_object_set_new(o, "month_investment", json_money(s.cur.m[dp.month - 1]));
+  json_object_set_new(o, "lights", lights_json(s.lights));
+  json_object_set_new(o, "started", json_integer(s.started));
+  json_object_set_new(o, "completed", json_integer(s.completed));
   json_object_set_new(o, "targets", json_pack("{s:I, s:I, s:I, s:o, s:s}", "start_target", (json_int_t)t_start, "complete_target",
                                               (json_int_t)t_complete, "project_count", (json_int_t)t_count, "investment_target",
                                               json_money(t_inv), "investment_rate", inv_rate));
   json_object_set_new(o, "monthly", monthly);
-  json_object_set_new(o, "by_unit", groups_json(&by_unit, cmp_ytd));
-  json_object_set_new(o, "by_chain", groups_json(&by_chain, cmp_ytd));
-  json_object_set_new(o, "by_level", groups_json(&by_level, cmp_ytd));
-  json_object_set_new(o, "by_leader", groups_json(&by_leader, cmp_ytd));
-  json_object_set_new(o, "unit_ranking", groups_json(&ranking, cmp_rate));
+  json_object_set_new(o, "by_unit", groups_json(&s.by_unit, cmp_ytd, dp.top));
+  json_object_set_new(o, "by_unit_total", json_integer((json_int_t)s.by_unit.n));
+  json_object_set_new(o, "by_chain", groups_json(&s.by_chain, cmp_ytd, dp.top));
+  json_object_set_new(o, "by_chain_total", json_integer((json_int_t)s.by_chain.n));
+  json_object_set_new(o, "by_level", groups_json(&s.by_level, cmp_ytd, 0));
+  json_object_set_new(o, "by_leader", groups_json(&s.by_leader, cmp_ytd, dp.top));
+  json_object_set_new(o, "by_leader_total", json_integer((json_int_t)s.by_leader.n));
+  json_object_set_new(o, "unit_ranking", groups_json(&ranking, cmp_rate, dp.top));
+  json_object_set_new(o, "unit_ranking_total", json_integer((json_int_t)ranking.n));
   json_object_set_new(o, "overdue_nodes", overdue);
   json_object_set_new(o, "overdue_total", json_integer(overdue_total));
   reply_json(r, 200, o);

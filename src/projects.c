@@ -723,7 +723,10 @@ static void projects_delete(req *r) {
                                          "DELETE FROM project_tags WHERE project_id = ?",
                                          "DELETE FROM project_custom WHERE project_id = ?",
                                          "DELETE FROM project_rollups WHERE project_id = ?", "DELETE FROM projects WHERE id = ?"};
+  int64_t unit = db_int1(r->db, 0, "SELECT unit_id FROM projects WHERE id = ?", DBI(id));
   for (size_t i = 0; rc == DB_OK && i < sizeof children / sizeof *children; i++) rc = db_exec(r->db, children[i], DBI(id));
+  /* its unit's group roll-ups no longer count it */
+  if (rc == DB_OK) rc = rollup_groups_unit(r->db, unit);
   if (rc == DB_OK) rc = audit_log(r, "delete", "project", id, before, NULL);
   commit_reply(r, rc, before, NULL, 204);
 }

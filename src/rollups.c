@@ -21,7 +21,7 @@
 #include "reports.h"
 
 typedef struct rollup {
-  int64_t project_id;
+  int64_t project_id, unit_id;
   char next_open[11]; /* "" when no node is open */
   int64_t red, yellow, green, done;
   int light;
@@ -68,7 +68,7 @@ static int compute(db *d, int64_t project_id, int32_t day, rollups *out) {
 
   char psql[700], nsql[700];
   snprintf(psql, sizeof psql,
-           "SELECT p.id, COALESCE(pp.amount, 0), COALESCE(%s, 0) FROM projects p "
+           "SELECT p.id, COALESCE(pp.amount, 0), COALESCE(%s, 0), p.unit_id FROM projects p "
            "LEFT JOIN project_plans pp ON pp.project_id = p.id AND pp.year = ? "
            "LEFT JOIN report_totals t ON t.project_id = p.id AND t.year = ?%s ORDER BY p.id",
            ytd, project_id ? " WHERE p.id = ?" : "");
@@ -107,6 +107,7 @@ static int compute(db *d, int64_t project_id, int32_t day, rollups *out) {
     int64_t plan = db_int(st, 1), y = db_int(st, 2);
     while (k < nodes.n && nodes.r[k].project_id < x.project_id) k++;
     if (k < nodes.n && nodes.r[k].project_id == x.project_id) x = nodes.r[k];
+    x.unit_id = db_int(st, 3);
     x.light = light_from_columns(*x.next_open ? x.next_open : NULL, y, plan, year, day, &cfg);
     oom = push(out, &x) != 0;
   }
@@ -115,12 +116,12 @@ static int compute(db *d, int64_t project_id, int32_t day, rollups *out) {
   return prc == DB_DONE && !oom ? DB_OK : DB_ERROR;
 }
 
-#define ROLLUP_COLS "project_id, next_open, nodes_red, nodes_yellow, nodes_green, nodes_done, light, day"
-#define ROLLUP_BATCH 100 /* rows per INSERT: 800 values, under every SQLite's limit */
+#define ROLLUP_COLS "project_id, next_open, nodes_red, nodes_yellow, nodes_green, nodes_done, light, day, unit_id"
+#define ROLLUP_BATCH 100 /* rows per INSERT: 900 values, under every SQLite's limit */
 
 static int insert_rows(db *d, const rollups *rs, const char *day) {
   int rc = DB_OK;
-  db_val *args = malloc((size_t)ROLLUP_BATCH * 8 * sizeof *args);
+  db_val *args = malloc((size_t)ROLLUP_BATCH * 9 * sizeof *args);
   if (!args) return DB_ERROR;
   for (size_t i = 0; rc == DB_OK && i < rs->n; i += ROLLUP_BATCH) {
     size_t m = rs->n - i;
@@ -130,7 +131,7 @@ static int insert_rows(db *d, const rollups *rs, const char *day) {
     int n = 0;
     for (size_t j = 0; j < m; j++) {
       const rollup *x = &rs->r[i + j];
-      sb_adds(&sql, j ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
+      sb_adds(&sql, j ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       args[n++] = DBI(x->project_id);
       args[n++] = *x->next_open ? DBT(x->next_open) : DBNULL;
       args[n++] = DBI(x->red);
@@ -139,6 +140,7 @@ static int insert_rows(db *d, const rollups *rs, const char *day) {
       args[n++] = DBI(x->done);
       args[n++] = DBI(x->light);
       args[n++] = DBT(day);
+      args[n++] = DBI(x->unit_id);
     }
     rc = db_execv(d, sb_str(&sql), n, args);
     sb_release(&sql);
@@ -152,10 +154,16 @@ int rollup_project(db *d, int64_t project_id) {
   char days[11];
   date_format(day, days);
   rollups rs = {0};
+  /* the unit it was counted in: a project moved to another unit leaves it */
+  int64_t old_unit = db_int1(d, 0, "SELECT unit_id FROM project_rollups WHERE project_id = ?", DBI(project_id));
   int rc = compute(d, project_id, day, &rs);
   if (rc == DB_OK) rc = db_exec(d, "DELETE FROM project_rollups WHERE project_id = ?", DBI(project_id));
   if (rc == DB_OK && rs.n) rc = insert_rows(d, &rs, days);
+  int64_t unit = rs.n ? rs.r[0].unit_id : 0;
   free(rs.r);
+  /* its unit's group rows (rollups_groups.c), and those of the unit it left */
+  if (rc == DB_OK) rc = rollup_groups_unit(d, unit);
+  if (rc == DB_OK && old_unit != unit) rc = rollup_groups_unit(d, old_unit);
   return rc;
 }
 
@@ -167,6 +175,7 @@ int rollup_rebuild(db *d, int32_t day) {
   if (rc == DB_OK) rc = db_exec0(d, "DELETE FROM project_rollups");
   if (rc == DB_OK) rc = insert_rows(d, &rs, days);
   free(rs.r);
+  if (rc == DB_OK) rc = rollup_groups_rebuild(d, day);
   return rc;
 }
 
@@ -175,6 +184,7 @@ int rollup_stale(db *d, int32_t day) {
   date_format(day, dayv);
   /* two index probes on project_rollups_day, not a scan */
   if (db_int10(d, 0, "SELECT 1 FROM project_rollups WHERE day IS NULL LIMIT 1")) return 1;
+  if (rollup_groups_stale(d, day)) return 1;
   /* Only forward: rows an instance whose day is already later wrote are
    * left to it (readers use a row only on its own day), so two instances
    * around midnight do not rewrite the table in turn. */
@@ -386,15 +396,37 @@ static int64_t check_report_totals(db *d, FILE *out) {
   return err ? -1 : diffs;
 }
 
+/* The group rows against the facts: the lights recomputed from the nodes
+ * (as check_project_rollups does), the sums from report_totals (checked
+ * against the reports by check_report_totals). */
+static int64_t check_groups(db *d, FILE *out) {
+  rollups rs = {0};
+  if (compute(d, 0, clock_today(), &rs) != DB_OK) {
+    free(rs.r);
+    return -1;
+  }
+  rollup_light *l = malloc((rs.n + 1) * sizeof *l);
+  if (!l) {
+    free(rs.r);
+    return -1;
+  }
+  for (size_t i = 0; i < rs.n; i++) l[i] = (rollup_light){rs.r[i].project_id, rs.r[i].light, rs.r[i].red};
+  int64_t n = rollup_groups_check(d, l, rs.n, out);
+  free(l);
+  free(rs.r);
+  return n;
+}
+
 int64_t rollup_check(db *d, FILE *out) {
   int64_t a = check_project_rollups(d, out);
   int64_t b = a < 0 ? -1 : check_report_totals(d, out);
-  return a < 0 || b < 0 ? -1 : a + b;
+  int64_t c = b < 0 ? -1 : check_groups(d, out);
+  return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
 }
 
 static int cmd_check(int argc, char **argv) {
   static const char *usage = "usage: guatu check rollups --db FILE|postgres://…\n"
-                             "  recomputes every roll-up (project_rollups, report_totals) from the facts and prints each\n"
+                             "  recomputes every roll-up (project_rollups, report_totals, group_rollups) from the facts and prints each\n"
                              "  difference (project, field, stored, recomputed); exits 0 when none, 1 otherwise";
   if (cli_wants_help(argc, argv) || argc < 2 || strcmp(argv[1], "rollups") != 0) {
     fprintf(cli_wants_help(argc, argv) ? stdout : stderr, "%s\n", usage);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arena.h"
 #include "db.h"
 
 /* Recomputes the row of one project for today from its nodes, plan and
@@ -31,5 +32,50 @@ int rollup_stale(db *d, int32_t day);
  * facts and prints each difference to `out`; returns the number of
  * differences, or -1 on a database error. */
 int64_t rollup_check(db *d, FILE *out);
+
+/* ---- group roll-ups (sql/0020_group_rollups.sql, rollups_groups.c) ---- */
+
+/* One row of group_rollups: dim "unit" (key ""), "chain", "level",
+ * "leader" (key and ref the leader's id) within unit_id, or over every unit
+ * (unit_id 0, only projects..lights). lights[] by light (lights.h). */
+typedef struct grollup {
+  char dim[8];
+  const char *key;
+  int64_t unit_id, ref, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
+  char day[11];
+} grollup;
+
+typedef struct grollups {
+  grollup *r;
+  size_t n, cap;
+  arena a; /* the keys; arena_init before use */
+} grollups;
+
+/* A project's light and open past-due nodes, recomputed from the facts. */
+typedef struct rollup_light {
+  int64_t project_id;
+  int light;
+  int64_t red;
+} rollup_light;
+
+void grollups_free(grollups *gs);
+/* The rows of one unit (0: every unit, without the rows over every unit)
+ * for `day` from the projects, their plans, report_totals and
+ * project_rollups; `lights` (sorted by project, or NULL) replaces the
+ * stored lights.  DB_OK or an error. */
+int rollup_groups_compute(db *d, int64_t unit_id, int32_t day, const rollup_light *lights, size_t nlights, grollups *out);
+/* Adds the rows over every unit (unit_id 0) to the units' rows; sorts. */
+int rollup_groups_totals(grollups *gs);
+void rollup_groups_sort(grollups *gs);
+/* Recomputes a unit's rows for today and moves the rows over every unit by
+ * the difference (nothing over every unit before the first rebuild). */
+int rollup_groups_unit(db *d, int64_t unit_id);
+/* Rebuilds every row for `day` and marks the table built for that day. */
+int rollup_groups_rebuild(db *d, int32_t day);
+/* 1 when the table was not yet built for `day` or a later day. */
+int rollup_groups_stale(db *d, int32_t day);
+/* Compares every stored row with the rows recomputed for today and prints
+ * each difference; the number of differences or -1. */
+int64_t rollup_groups_check(db *d, const rollup_light *lights, size_t nlights, FILE *out);
 
 #endif

@@ -132,3 +132,52 @@ test('scope: a unit sees its own projects; the bank none', async () => {
   const r = await bank.get('/api/v1/dashboard');
   assert.equal(r.status, 403);
 });
+
+test('the default view is answered from the group roll-ups and equals the one computed from the facts, field for field', async () => {
+  const strip = (d) => { const { source, ...rest } = d; return [source, rest]; };
+  const [s1, fromRollups] = strip((await office.get('/api/v1/dashboard?top=0')).body);
+  const [s2, fromFacts] = strip((await office.get('/api/v1/dashboard?top=0&from=facts')).body);
+  assert.equal(s1, 'rollups');
+  assert.equal(s2, 'facts');
+  assert.deepEqual(fromRollups, fromFacts);
+  // every unit's figures add up to the drill-down of that unit
+  for (const u of fromRollups.by_unit.slice(0, 3)) {
+    const r = await office.get(`/api/v1/dashboard/drill?dimension=unit&key=${u.key}&per_page=1`);
+    assert.equal(r.body.total, u.projects);
+    assert.equal(r.body.totals.ytd_investment, u.ytd_investment);
+    assert.equal(r.body.totals.annual_plan, u.annual_plan);
+  }
+  // another month, or a unit's user, is computed as before
+  assert.equal((await office.get(`/api/v1/dashboard?year=${year - 1}&month=12`)).body.source, 'facts');
+  assert.equal((await jinshan.get('/api/v1/dashboard')).body.source, 'facts');
+});
+
+test('a unit user sees only its units\' figures, never the group roll-ups of the province', async () => {
+  const all = (await office.get('/api/v1/dashboard?top=0')).body;
+  const mine = (await jinshan.get('/api/v1/dashboard?top=0')).body;
+  assert.ok(mine.project_count > 0 && mine.project_count < all.project_count);
+  assert.ok(mine.by_unit.length > 0 && mine.by_unit.every((u) => u.name.includes('金山')));
+  assert.equal(mine.by_unit_total, mine.by_unit.length);
+  const own = all.by_unit.filter((u) => u.name.includes('金山'));
+  assert.deepEqual(mine.by_unit.map((u) => u.key).sort(), own.map((u) => u.key).sort());
+});
+
+test('top cuts by_unit, by_chain, by_leader and unit_ranking to their first entries and reports the full counts', async () => {
+  const full = (await office.get(`/api/v1/dashboard?${q}&top=0`)).body;
+  const cut = (await office.get(`/api/v1/dashboard?${q}&top=2`)).body;
+  const dflt = (await office.get(`/api/v1/dashboard?${q}`)).body;
+  for (const k of ['by_unit', 'by_chain', 'by_leader', 'unit_ranking']) {
+    assert.equal(full[`${k}_total`], full[k].length, k);
+    assert.equal(cut[`${k}_total`], full[k].length, k);
+    assert.deepEqual(cut[k], full[k].slice(0, 2), k);
+    assert.deepEqual(dflt[k], full[k].slice(0, 50), `${k}: 50 by default`);
+  }
+  assert.ok(full.unit_ranking.length > 2, 'the demo has more units than the cut');
+  assert.deepEqual(cut.unit_ranking.map((u) => u.rank), [1, 2]);
+  assert.deepEqual(cut.by_level, full.by_level, 'levels are few and never cut');
+  for (const bad of ['top=-1', 'top=x', 'from=cache']) {
+    const r = await office.get(`/api/v1/dashboard?${bad}`);
+    assert.equal(r.status, 422, bad);
+    assert.ok(JSON.stringify(r.body).includes(bad.split('=')[0]), JSON.stringify(r.body));
+  }
+});

@@ -189,3 +189,87 @@ test('a server started on a later day serves that day\'s lights at once and its 
     own.db.cleanup();
   }
 });
+
+// ---- group roll-ups (sql/0020_group_rollups.sql) ----
+
+// The stored row of a unit (its projects counted, year-to-date), or null.
+function unitRow(srv, unit) {
+  const out = sql(srv, `SELECT projects, ytd, day FROM group_rollups WHERE dim = 'unit' AND unit_id = ${unit}`).trim();
+  if (!out) return null;
+  const [projects, ytd, day] = out.split('|');
+  return { projects: Number(projects), ytd: BigInt(ytd), day };
+}
+
+// The default dashboard read from the group roll-ups equals the one
+// computed from the facts (source aside).
+async function assertDashboardFromRollups(client) {
+  const a = (await client.get('/api/v1/dashboard?top=0')).body;
+  const b = (await client.get('/api/v1/dashboard?top=0&from=facts')).body;
+  assert.equal(a.source, 'rollups');
+  assert.equal(b.source, 'facts');
+  delete a.source;
+  delete b.source;
+  assert.deepEqual(a, b);
+}
+
+test('the group roll-ups follow an approval, a move to another unit, a node\'s new date and a deletion, with 0 differences', async () => {
+  const a = await unitId(office, '金山街道');
+  const units = (await office.get('/api/v1/units?per_page=200')).body.items;
+  const b = units.find((u) => u.id !== a && u.kind !== 'enterprise' && !u.name.includes('金山')).id;
+  const a0 = unitRow(server, a), b0 = unitRow(server, b);
+  assert.ok(a0, 'the demo unit has its row');
+  assert.equal(a0.day, TODAY);
+  const p = await makeProject(office, { unit: a, year, plan: '2亿', chain: '卷积链分组' });
+  assert.equal(unitRow(server, a).projects, a0.projects + 1);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // an approval of last month's report (this year's year-to-date, or last year's in January)
+  let r = await jinshan.post(`/api/v1/projects/${p.id}/reports`, { period: periodFromNow(-1), investment: '1200万' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await office.post(`/api/v1/reports/${r.body.id}/review`, { decision: 'approve' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // moved to another unit: both units' rows follow
+  let cur = (await office.get(`/api/v1/projects/${p.id}`)).body;
+  r = await office.patch(`/api/v1/projects/${p.id}`, { unit_id: b }, { 'If-Match': `"${cur.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(unitRow(server, a).projects, a0.projects);
+  assert.equal(unitRow(server, a).ytd, a0.ytd);
+  assert.equal(unitRow(server, b).projects, (b0?.projects ?? 0) + 1);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // a node past due, then moved ahead
+  const overdue = () => Number(sql(server, `SELECT overdue FROM group_rollups WHERE dim = 'unit' AND unit_id = ${b}`).trim());
+  const o0 = overdue();
+  r = await office.post(`/api/v1/projects/${p.id}/nodes`, { name: '开工', kind: 'start', planned_date: addDays(TODAY, -3) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(overdue(), o0 + 1);
+  assertRollups(server);
+  r = await office.patch(`/api/v1/nodes/${r.body.id}`, { planned_date: addDays(TODAY, 30) }, { 'If-Match': `"${r.body.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(overdue(), o0);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // deleted: its unit no longer counts it
+  r = await office.del(`/api/v1/projects/${p.id}`);
+  assert.equal(r.status, 204, JSON.stringify(r.body));
+  assert.equal(unitRow(server, b)?.projects ?? 0, b0?.projects ?? 0);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+});
+
+test('a corrupted group row (a unit\'s, or one over every unit) is reported with exit 1', async () => {
+  const a = await unitId(office, '金山街道');
+  assertRollups(server);
+  sql(server, `UPDATE group_rollups SET ytd = ytd + 7 WHERE dim = 'unit' AND unit_id = ${a}`);
+  sql(server, "UPDATE group_rollups SET projects = projects + 1 WHERE dim = 'level' AND gkey = 'district' AND unit_id = 0");
+  const r = checkRollups(server);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^group unit '' unit ${a} ytd: stored -?\\d+, recomputed -?\\d+$`, 'm'));
+  assert.match(r.stdout, /^group level 'district' unit 0 projects: stored \d+, recomputed \d+$/m);
+  assert.match(r.stdout, /^rollups: 2 differences$/m);
+  sql(server, `UPDATE group_rollups SET ytd = ytd - 7 WHERE dim = 'unit' AND unit_id = ${a}`);
+  sql(server, "UPDATE group_rollups SET projects = projects - 1 WHERE dim = 'level' AND gkey = 'district' AND unit_id = 0");
+  assertRollups(server);
+});
