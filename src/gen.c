@@ -1317,6 +1317,12 @@ static void projects_checksum(db *d, char out[65]) {
   sodium_bin2hex(out, 65, sum, sizeof sum);
 }
 
+/* The tables the load fills, whose secondary indexes it builds after. */
+#define LOADED_TABLES                                                                                              \
+  "('units', 'users', 'projects', 'project_plans', 'project_tags', 'nodes', 'reports', 'report_totals', 'problems', " \
+  "'tasks', 'land_households', 'land_items', 'land_payments', 'land_events', 'approval_items', "                     \
+  "'approval_item_prereqs', 'approval_agreements', 'approvals', 'approval_events')"
+
 /* SQLite: the secondary indexes of the tables filled (not those behind
  * UNIQUE / PRIMARY KEY, which have no SQL), dropped before the load and
  * built again after it from their own CREATE INDEX text: measured on the
@@ -1325,10 +1331,7 @@ static void projects_checksum(db *d, char out[65]) {
 static char *sqlite_drop_indexes(db *d) {
   strbuf create = STRBUF_INIT, drop = STRBUF_INIT;
   db_stmt *st = db_query0(d, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
-                             "('units', 'users', 'projects', 'project_plans', 'project_tags', 'nodes', 'reports', "
-                             "'report_totals', 'problems', 'tasks', 'land_households', 'land_items', 'land_payments', "
-                             "'land_events', 'approval_items', 'approval_item_prereqs', 'approval_agreements', 'approvals', "
-                             "'approval_events')");
+                             LOADED_TABLES);
   while (st && db_step(st) == DB_ROW) {
     sb_addf(&create, "%s;\n", db_text(st, 1));
     sb_addf(&drop, "DROP INDEX \"%s\";\n", db_text(st, 0));
@@ -1358,10 +1361,7 @@ static char *pg_drop_indexes(db *d) {
   db_stmt *st = db_query0(d, "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
                              "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
                              "WHERE t.relnamespace = CAST(current_schema() AS regnamespace) AND t.relname IN "
-                             "('units', 'users', 'projects', 'project_plans', 'project_tags', 'nodes', 'reports', "
-                             "'report_totals', 'problems', 'tasks', 'land_households', 'land_items', 'land_payments', "
-                             "'land_events', 'approval_items', 'approval_item_prereqs', 'approval_agreements', 'approvals', "
-                             "'approval_events') AND NOT x.indisprimary "
+                             LOADED_TABLES " AND NOT x.indisprimary "
                              "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY c.relname");
   while (st && db_step(st) == DB_ROW) {
     sb_addf(&create, "%s;\n", db_text(st, 1));

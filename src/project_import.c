@@ -25,6 +25,7 @@
 #include "export.h"
 #include "money.h"
 #include "projects.h"
+#include "rollups.h"
 #include "xlsx_read.h"
 
 typedef struct col_def {
@@ -482,6 +483,8 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
     light_ctx_init(d, &lc, cal, 0);
     const char *at = now_rfc3339(a);
     int rc = db_begin(d);
+    /* each unit's dashboard figures once at the end, not once per row */
+    rollup_defer_begin();
     for (int i = 0; rc == DB_OK && i < nrows; i++) {
       imp_row *ir = &rows[i];
       if (ir->action == 2) continue;
@@ -492,6 +495,8 @@ static int import_run(db *d, arena *a, const audit_actor *who, const char *data,
       json_decref(before);
       json_decref(after);
     }
+    int grc = rollup_defer_end(d);
+    if (rc == DB_OK) rc = grc;
     if (rc == DB_OK) {
       json_t *summary = json_pack("{s:i, s:i, s:i}", "created", creates, "updated", updates, "unchanged", unchanged);
       rc = audit_write(d, who, "import", "projects", 0, NULL, summary);

@@ -149,6 +149,51 @@ static int insert_rows(db *d, const rollups *rs, const char *day) {
   return rc;
 }
 
+/* The units whose group rows wait for rollup_defer_end() on this thread
+ * (at most the number of units: 5,000 in a province). */
+static _Thread_local struct {
+  int on;
+  int64_t *unit;
+  size_t n, cap;
+} deferred;
+
+void rollup_defer_begin(void) {
+  deferred.on = 1;
+  deferred.n = 0;
+}
+
+static int defer_unit(int64_t unit) {
+  if (!unit) return DB_OK;
+  for (size_t i = deferred.n; i > 0 && i + 8 > deferred.n; i--) /* the import's rows come by unit often */
+    if (deferred.unit[i - 1] == unit) return DB_OK;
+  if (deferred.n == deferred.cap) {
+    size_t cap = deferred.cap ? deferred.cap * 2 : 64;
+    int64_t *nu = realloc(deferred.unit, cap * sizeof *nu);
+    if (!nu) return DB_ERROR;
+    deferred.unit = nu;
+    deferred.cap = cap;
+  }
+  deferred.unit[deferred.n++] = unit;
+  return DB_OK;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int rollup_defer_end(db *d) {
+  deferred.on = 0;
+  qsort(deferred.unit, deferred.n, sizeof *deferred.unit, cmp_i64);
+  int rc = DB_OK;
+  for (size_t i = 0; rc == DB_OK && i < deferred.n; i++)
+    if (i == 0 || deferred.unit[i] != deferred.unit[i - 1]) rc = rollup_groups_unit(d, deferred.unit[i]);
+  free(deferred.unit);
+  deferred.unit = NULL;
+  deferred.n = deferred.cap = 0;
+  return rc;
+}
+
 int rollup_project(db *d, int64_t project_id) {
   int32_t day = clock_today();
   char days[11];
@@ -162,6 +207,11 @@ int rollup_project(db *d, int64_t project_id) {
   int64_t unit = rs.n ? rs.r[0].unit_id : 0;
   free(rs.r);
   /* its unit's group rows (rollups_groups.c), and those of the unit it left */
+  if (rc == DB_OK && deferred.on) {
+    rc = defer_unit(unit);
+    if (rc == DB_OK && old_unit != unit) rc = defer_unit(old_unit);
+    return rc;
+  }
   if (rc == DB_OK) rc = rollup_groups_unit(d, unit);
   if (rc == DB_OK && old_unit != unit) rc = rollup_groups_unit(d, old_unit);
   return rc;

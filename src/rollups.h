@@ -24,6 +24,13 @@
 /* Recomputes the row of one project for today from its nodes, plan and
  * report_totals (deletes it when the project is gone).  DB_OK or an error. */
 int rollup_project(db *d, int64_t project_id);
+/* A writer of many projects in one transaction (the project import) defers
+ * the group rows: between rollup_defer_begin() and rollup_defer_end() on
+ * this thread, rollup_project() keeps each project's own row and notes its
+ * units; rollup_defer_end() recomputes each noted unit's group rows once
+ * (DB_OK or an error; `d` is the writer's connection, in its transaction). */
+void rollup_defer_begin(void);
+int rollup_defer_end(db *d);
 /* Recomputes every row for `day` (a day number): DB_OK or an error. */
 int rollup_rebuild(db *d, int32_t day);
 /* 1 when some row is for a day before `day` or not yet for any day. */

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zip, esc, colName } from './zip.mjs';
-import { startServerAs, newDatabase, guatu, TODAY } from './lib.mjs';
+import { startServerAs, newDatabase, guatu, TODAY, assertRollups } from './lib.mjs';
 
 const XLSX = { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 const CSV = { 'Content-Type': 'text/csv' };
@@ -89,6 +89,7 @@ test('a hand-made workbook creates and updates projects; money in written forms'
   assert.equal((await office.get(`/api/v1/projects?q=${code}`)).body.total, 0); // a dry run writes nothing
   r = await office.post('/api/v1/projects/import', book, XLSX);
   assert.deepEqual(r.body, { created: 1, updated: 0, unchanged: 0 });
+  assertRollups(server); // the unit's dashboard figures are rebuilt once, at the end of the import
   let p = (await office.get(`/api/v1/projects?q=${code}`)).body.items[0];
   assert.equal(p.name, '导入新建项目');
   assert.equal(p.level, 'city');
@@ -111,6 +112,7 @@ test('a hand-made workbook creates and updates projects; money in written forms'
   assert.equal(p.name, '导入后改名');
   assert.equal(p.total_investment, '366000000.00');
   assert.equal(p.version, 2);
+  assertRollups(server);
 });
 
 test('bad rows are listed with row, column and reason, and nothing is written', async () => {
