@@ -353,7 +353,7 @@ static int64_t compare(FILE *out, const grollup *h, const grollup *w) {
   n += diff(out, w, "completed", h->completed, w->completed);
   n += diff(out, w, "overdue", h->overdue, w->overdue);
   for (int i = 0; i < 12; i++) {
-    char f[8];
+    char f[16];
     snprintf(f, sizeof f, "m%02d", i + 1);
     n += diff(out, w, f, h->m[i], w->m[i]);
     snprintf(f, sizeof f, "l%02d", i + 1);
