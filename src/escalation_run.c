@@ -46,8 +46,8 @@ static int role_users(db *d, arena *a, const char *role, id_list *out) {
   size_t cap = 0;
   db_stmt *st = db_query(d, "SELECT id FROM users WHERE disabled = 0 AND ',' || roles || ',' LIKE ? ORDER BY id",
                          DBT(arena_printf(a, "%%,%s,%%", role)));
-  int rc = st ? DB_DONE : DB_ERROR;
-  while (st && (rc = db_step(st)) == DB_ROW) {
+  int rc = st ? db_step(st) : DB_ERROR;
+  for (; rc == DB_ROW; rc = db_step(st)) {
     if (out->n == cap) {
       size_t nc = cap ? cap * 2 : 16;
       int64_t *ni = arena_alloc(a, nc * sizeof *ni);

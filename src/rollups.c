@@ -151,29 +151,27 @@ static int insert_rows(db *d, const rollups *rs, const char *day) {
 
 /* The units whose group rows wait for rollup_defer_end() on this thread
  * (at most the number of units: 5,000 in a province). */
-static _Thread_local struct {
-  int on;
-  int64_t *unit;
-  size_t n, cap;
-} deferred;
+static _Thread_local int defer_on;
+static _Thread_local int64_t *defer_unit_ids;
+static _Thread_local size_t defer_n, defer_cap;
 
 void rollup_defer_begin(void) {
-  deferred.on = 1;
-  deferred.n = 0;
+  defer_on = 1;
+  defer_n = 0;
 }
 
 static int defer_unit(int64_t unit) {
   if (!unit) return DB_OK;
-  for (size_t i = deferred.n; i > 0 && i + 8 > deferred.n; i--) /* the import's rows come by unit often */
-    if (deferred.unit[i - 1] == unit) return DB_OK;
-  if (deferred.n == deferred.cap) {
-    size_t cap = deferred.cap ? deferred.cap * 2 : 64;
-    int64_t *nu = realloc(deferred.unit, cap * sizeof *nu);
+  for (size_t i = defer_n; i > 0 && i + 8 > defer_n; i--) /* the import's rows come by unit often */
+    if (defer_unit_ids[i - 1] == unit) return DB_OK;
+  if (defer_n == defer_cap) {
+    size_t cap = defer_cap ? defer_cap * 2 : 64;
+    int64_t *nu = realloc(defer_unit_ids, cap * sizeof *nu);
     if (!nu) return DB_ERROR;
-    deferred.unit = nu;
-    deferred.cap = cap;
+    defer_unit_ids = nu;
+    defer_cap = cap;
   }
-  deferred.unit[deferred.n++] = unit;
+  defer_unit_ids[defer_n++] = unit;
   return DB_OK;
 }
 
@@ -183,14 +181,14 @@ static int cmp_i64(const void *a, const void *b) {
 }
 
 int rollup_defer_end(db *d) {
-  deferred.on = 0;
-  qsort(deferred.unit, deferred.n, sizeof *deferred.unit, cmp_i64);
+  defer_on = 0;
+  if (defer_n) qsort(defer_unit_ids, defer_n, sizeof *defer_unit_ids, cmp_i64);
   int rc = DB_OK;
-  for (size_t i = 0; rc == DB_OK && i < deferred.n; i++)
-    if (i == 0 || deferred.unit[i] != deferred.unit[i - 1]) rc = rollup_groups_unit(d, deferred.unit[i]);
-  free(deferred.unit);
-  deferred.unit = NULL;
-  deferred.n = deferred.cap = 0;
+  for (size_t i = 0; rc == DB_OK && i < defer_n; i++)
+    if (i == 0 || defer_unit_ids[i] != defer_unit_ids[i - 1]) rc = rollup_groups_unit(d, defer_unit_ids[i]);
+  free(defer_unit_ids);
+  defer_unit_ids = NULL;
+  defer_n = defer_cap = 0;
   return rc;
 }
 
@@ -207,7 +205,7 @@ int rollup_project(db *d, int64_t project_id) {
   int64_t unit = rs.n ? rs.r[0].unit_id : 0;
   free(rs.r);
   /* its unit's group rows (rollups_groups.c), and those of the unit it left */
-  if (rc == DB_OK && deferred.on) {
+  if (rc == DB_OK && defer_on) {
     rc = defer_unit(unit);
     if (rc == DB_OK && old_unit != unit) rc = defer_unit(old_unit);
     return rc;
