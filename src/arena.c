@@ -58,6 +58,13 @@ char *arena_strndup(arena *a, const char *s, size_t n) {
   return p;
 }
 
+void *arena_grow(arena *a, const void *old, size_t n, size_t *cap, size_t size) {
+  *cap = *cap ? *cap * 2 : 16;
+  void *p = arena_alloc(a, *cap * size);
+  if (n) memcpy(p, old, n * size);
+  return p;
+}
+
 char *arena_strdup(arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
 char *arena_printf(arena *a, const char *fmt, ...) {

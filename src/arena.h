@@ -18,6 +18,9 @@ void arena_init(arena *a);
 void arena_release(arena *a);
 /* Zeroed memory that lives until arena_release.  Aborts on out-of-memory. */
 void *arena_alloc(arena *a, size_t n);
+/* An array of `n` elements of `size` bytes that is full (n == *cap) moved
+ * to one twice as large (its first n elements copied); returns it. */
+void *arena_grow(arena *a, const void *old, size_t n, size_t *cap, size_t size);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -417,11 +417,7 @@ static int from_rollups(req *r, const dparams *dp, dsum *s) {
       fresh = 0; /* a unit's rows of another day: the tick has not run yet */
       break;
     }
-    if (n == cap) {
-      grow_read *nr = arena_alloc(&r->a, cap * 2 * sizeof *nr);
-      memcpy(nr, rows, n * sizeof *nr);
-      rows = nr, cap *= 2;
-    }
+    if (n == cap) rows = arena_grow(&r->a, rows, n, &cap, sizeof *rows);
     grow_read *g = &rows[n++];
     g->key = arena_printf(&r->a, "%lld", (long long)db_int(st, 0));
     g->name = arena_strdup(&r->a, db_text(st, 1));
@@ -447,11 +443,7 @@ static int from_rollups(req *r, const dparams *dp, dsum *s) {
   n = 0;
   size_t per[3] = {0, 0, 0};
   while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
-    if (n == cap) {
-      grow_read *nr = arena_alloc(&r->a, cap * 2 * sizeof *nr);
-      memcpy(nr, rows, n * sizeof *nr);
-      rows = nr, cap *= 2;
-    }
+    if (n == cap) rows = arena_grow(&r->a, rows, n, &cap, sizeof *rows);
     grow_read *g = &rows[n++];
     g->dim = arena_strdup(&r->a, db_text(st, 0));
     g->key = arena_strdup(&r->a, db_text(st, 1));

@@ -218,20 +218,10 @@ static int lp_units(req *r, const char *where, const db_val *args, int n, lp_uni
                            n, args);
   int rc = DB_ERROR;
   while (st && (rc = db_step(st)) == DB_ROW) {
-    if (np == pcap) {
-      lp_proj *q = arena_alloc(&r->a, sizeof *q * pcap * 2);
-      memcpy(q, ps, sizeof *q * np);
-      ps = q;
-      pcap *= 2;
-    }
+    if (np == pcap) ps = arena_grow(&r->a, ps, np, &pcap, sizeof *ps);
     int64_t uid = db_int(st, 1);
     if (nu == 0 || us[nu - 1].id != uid) {
-      if ((size_t)nu == ucap) {
-        lp_unit *q = arena_alloc(&r->a, sizeof *q * ucap * 2);
-        memcpy(q, us, sizeof *q * (size_t)nu);
-        us = q;
-        ucap *= 2;
-      }
+      if ((size_t)nu == ucap) us = arena_grow(&r->a, us, (size_t)nu, &ucap, sizeof *us);
       memset(&us[nu], 0, sizeof us[nu]);
       us[nu].id = uid;
       us[nu].name = arena_strdup(&r->a, db_text(st, 2));

@@ -57,17 +57,13 @@ static void qa_stats(req *r) {
                                         sb_str(&w)),
                            n, args);
   sb_release(&w);
-  int cap = 64, nd = 0;
-  dept *v = arena_alloc(&r->a, sizeof *v * (size_t)cap);
+  size_t cap = 64;
+  int nd = 0;
+  dept *v = arena_alloc(&r->a, sizeof *v * cap);
   while (st && db_step(st) == DB_ROW) {
     int64_t unit = db_int(st, 0);
     if (!nd || v[nd - 1].unit_id != unit) {
-      if (nd == cap) {
-        dept *bigger = arena_alloc(&r->a, sizeof *v * (size_t)cap * 2);
-        memcpy(bigger, v, sizeof *v * (size_t)cap);
-        v = bigger;
-        cap *= 2;
-      }
+      if ((size_t)nd == cap) v = arena_grow(&r->a, v, (size_t)nd, &cap, sizeof *v);
       memset(&v[nd], 0, sizeof v[nd]);
       v[nd].unit_id = unit;
       v[nd].name = arena_strdup(&r->a, db_text(st, 1));
