@@ -48,13 +48,7 @@ static int role_users(db *d, arena *a, const char *role, id_list *out) {
                          DBT(arena_printf(a, "%%,%s,%%", role)));
   int rc = st ? db_step(st) : DB_ERROR;
   for (; rc == DB_ROW; rc = db_step(st)) {
-    if (out->n == cap) {
-      size_t nc = cap ? cap * 2 : 16;
-      int64_t *ni = arena_alloc(a, nc * sizeof *ni);
-      if (out->n) memcpy(ni, out->id, out->n * sizeof *ni);
-      out->id = ni;
-      cap = nc;
-    }
+    if (out->n == cap) out->id = arena_grow(a, out->id, out->n, &cap, sizeof *out->id);
     out->id[out->n++] = db_int(st, 0);
   }
   db_done(st);
