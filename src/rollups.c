@@ -162,8 +162,7 @@ void rollup_defer_begin(void) {
 
 static int defer_unit(int64_t unit) {
   if (!unit) return DB_OK;
-  for (size_t i = defer_n; i > 0 && i + 8 > defer_n; i--) /* the import's rows come by unit often */
-    if (defer_unit_ids[i - 1] == unit) return DB_OK;
+  if (defer_n && defer_unit_ids[defer_n - 1] == unit) return DB_OK; /* repeats are dropped at the end */
   if (defer_n == defer_cap) {
     size_t cap = defer_cap ? defer_cap * 2 : 64;
     int64_t *nu = realloc(defer_unit_ids, cap * sizeof *nu);
