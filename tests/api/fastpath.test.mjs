@@ -66,39 +66,45 @@ function holdWriteLock(url) {
 }
 
 test('health is answered while the only worker is busy with a write waiting for the database', { timeout: 120000 }, async () => {
+  // --threads 1: one general worker and the write lane's own.  Two changes
+  // held by the database's write lock occupy both, so a read sent after
+  // them cannot be answered until the lock is let go; health, answered by
+  // the I/O thread, comes back before it.
   const server = await startServer({ args: ['--threads', '1'] });
   try {
     const office = await server.login('office');
-    const list = await office.get('/api/v1/projects?per_page=1');
-    const p = list.body.items[0];
+    const list = await office.get('/api/v1/projects?per_page=2&sort=id');
+    const [p, q] = list.body.items;
     let proven = false;
-    // One attempt proves it when health comes back while the write and a
-    // read queued behind it are both still waiting.  Should the machine be
-    // so slow that health's last check went stale (it is reused for a
-    // second), health waits in the queue like any request: the lock is
-    // then let go and the attempt made again.
-    for (let attempt = 0; attempt < 5 && !proven; attempt++) {
+    // One attempt proves it when health comes back while both changes and
+    // the read queued behind them are still waiting.  Should the machine be
+    // so slow that the changes were not both taken yet when the read came
+    // (the read is then answered at once), or that health's last check
+    // went stale (it is reused for a second; health then waits in the
+    // queue like any request), the lock is let go and the attempt made again.
+    for (let attempt = 0; attempt < 8 && !proven; attempt++) {
+      const pv = (await office.get(`/api/v1/projects/${p.id}`)).body.version;
+      const qv = (await office.get(`/api/v1/projects/${q.id}`)).body.version;
       const lock = await holdWriteLock(server.db.url);
-      const warm = await fetch(`${server.base}/api/v1/health`);
-      assert.equal(warm.status, 200);
+      const warm = await fetch(`${server.base}/api/v1/health`); // a fresh check, from a free worker
       await warm.arrayBuffer();
-      const settled = { write: false, read: false };
-      const write = office.patch(`/api/v1/projects/${p.id}`, { location: `attempt ${attempt}`, version: (await office.get(`/api/v1/projects/${p.id}`)).body.version })
-        .finally(() => { settled.write = true; });
+      const settled = { writes: 0, read: false };
+      const writes = [[p, pv], [q, qv]].map(([x, v]) =>
+        office.patch(`/api/v1/projects/${x.id}`, { location: `attempt ${attempt}`, version: v }).finally(() => { settled.writes++; }));
+      await new Promise((res) => setTimeout(res, 300)); // let both workers take a change
       const read = office.get('/api/v1/projects/' + p.id).finally(() => { settled.read = true; });
-      const health = fetch(`${server.base}/api/v1/health`).then(async (r) => ({ status: r.status, body: await r.json(), busy: !settled.write && !settled.read }));
-      // Only a stuck health needs the lock let go; otherwise it is let go once health answered.
+      const health = fetch(`${server.base}/api/v1/health`).then(async (r) => ({ status: r.status, body: await r.json(), busy: settled.writes === 0 && !settled.read }));
       let timer;
       const fallback = new Promise((res) => { timer = setTimeout(res, 5000); });
       const first = await Promise.race([health.then(() => 'health'), fallback.then(() => 'stuck')]);
       clearTimeout(timer);
       await lock.release();
       const h = await health;
+      assert.equal(warm.status, 200);
       assert.equal(h.status, 200);
       assert.equal(h.body.status, 'ok');
-      const [w, r] = await Promise.all([write, read]);
-      assert.ok([200, 503].includes(w.status), JSON.stringify(w.body));
-      assert.equal(r.status, 200);
+      for (const w of await Promise.all(writes)) assert.ok([200, 503].includes(w.status), JSON.stringify(w.body));
+      assert.equal((await read).status, 200);
       proven = first === 'health' && h.busy;
     }
     assert.ok(proven, 'health came back while the worker was busy');
