@@ -163,6 +163,7 @@ test('reads queued by clients that have gone are not kept: once their connection
     await lock.held;
     // corrections wait for the lock: every worker is busy
     const writes = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `甲${i} / A${i}`));
+    await sleep(300); // let the workers take them (on a loaded machine a probe could come first)
     // reads fill the queue, then their clients go away
     const admitted = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
     assert.ok(admitted.length >= 1);
@@ -187,6 +188,7 @@ test('a correction is let in while reads fill the queue (changes have a bound of
   try {
     await lock.held;
     const first = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `丙${i} / C${i}`));
+    await sleep(300); // let the workers take them (on a loaded machine a probe could come first)
     const admitted = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
     // the queue is full for reads …
     assert.equal(await raw(server.port, 'GET', '/api/v1/projects?per_page=1').answer, 503);
