@@ -36,7 +36,7 @@
 
 /* ---- module registry ---- */
 
-static const module *modules[64];
+static const module *modules[128];
 static int nmodules;
 
 void module_add(const module *m) {
