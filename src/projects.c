@@ -137,6 +137,15 @@ int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, 
 
 /* ---- scope ---- */
 
+int project_scope_of(req *r, int64_t unit, int64_t hq, int64_t owner, int published) {
+  if (scope_writes_all(r)) return PSCOPE_WRITE;
+  if (scope_reads_all(r)) return PSCOPE_READ;
+  if (has_role(r, ROLE_UNIT) && (scope_can_write_unit(r, unit) || (hq && scope_can_write_unit(r, hq)))) return PSCOPE_WRITE;
+  if (has_role(r, ROLE_ENTERPRISE) && owner && owner == r->user.unit_id) return PSCOPE_PROGRESS;
+  if (published && (has_role(r, ROLE_PUBLIC) || !r->user.id)) return PSCOPE_READ;
+  return PSCOPE_NONE;
+}
+
 int project_scope(req *r, int64_t id) {
   db_stmt *st = db_query(r->db, "SELECT unit_id, hq_id, owner_unit_id, published FROM projects WHERE id = ?", DBI(id));
   if (!st || db_step(st) != DB_ROW) {
@@ -146,16 +155,10 @@ int project_scope(req *r, int64_t id) {
   int64_t unit = db_int(st, 0), hq = db_isnull(st, 1) ? 0 : db_int(st, 1), owner = db_isnull(st, 2) ? 0 : db_int(st, 2);
   int published = (int)db_int(st, 3);
   db_done(st);
-  if (scope_writes_all(r)) return PSCOPE_WRITE;
-  if (scope_reads_all(r)) return PSCOPE_READ;
-  if (has_role(r, ROLE_UNIT) && (scope_can_write_unit(r, unit) || (hq && scope_can_write_unit(r, hq)))) return PSCOPE_WRITE;
-  if (has_role(r, ROLE_ENTERPRISE) && owner && owner == r->user.unit_id) return PSCOPE_PROGRESS;
-  if (published && (has_role(r, ROLE_PUBLIC) || !r->user.id)) return PSCOPE_READ;
-  return PSCOPE_NONE;
+  return project_scope_of(r, unit, hq, owner, published);
 }
 
-int project_open(req *r, int64_t id, int need) {
-  int sc = project_scope(r, id);
+int project_open_reply(req *r, int sc, int need) {
   if (sc < 0) {
     reply_not_found(r, "项目", "Project");
     return -1;
@@ -167,6 +170,8 @@ int project_open(req *r, int64_t id, int need) {
   }
   return sc;
 }
+
+int project_open(req *r, int64_t id, int need) { return project_open_reply(r, project_scope(r, id), need); }
 
 void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   if (scope_reads_all(r)) return;
@@ -182,6 +187,18 @@ void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   } else {
     sb_adds(sql, " AND 1 = 0");
   }
+}
+
+void project_scope_ids_sql(req *r, strbuf *sql, db_val *args, int *n) {
+  if (!scope_reads_all(r) && has_role(r, ROLE_UNIT)) {
+    sb_adds(sql, "SELECT p.id FROM projects p WHERE p.unit_id IN (SELECT id FROM units WHERE path LIKE ?) "
+                 "UNION SELECT p.id FROM projects p WHERE p.hq_id IN (SELECT id FROM units WHERE path LIKE ?)");
+    args[(*n)++] = DBT(scope_path_pattern(r));
+    args[(*n)++] = DBT(scope_path_pattern(r));
+    return;
+  }
+  sb_adds(sql, "SELECT p.id FROM projects p WHERE 1 = 1");
+  project_scope_sql(r, sql, args, n);
 }
 
 /* Validates the `custom` object against the definitions into a
@@ -616,12 +633,11 @@ static void projects_create(req *r) {
 static void projects_get(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_open(r, id, PSCOPE_READ);
-  if (sc < 0) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), (int)qint(r, "year", 2000, 2100, 0));
-  json_t *o = project_json(r->db, id, &lc);
-  if (!o) return reply_db_error(r, db_errcode(r->db));
+  int sc;
+  json_t *o = project_json_open(r, id, &lc, PSCOPE_READ, &sc);
+  if (!o) return;
   json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
   etag(r, o);
   reply_json(r, 200, o);
