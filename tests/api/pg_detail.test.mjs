@@ -170,6 +170,19 @@ test('a household with many items, payments, events and hard cases lists each in
   assert.deepEqual(r.body.payments.map((y) => [y.paid_on, y.amount, y.kind]),
     [[addDays(TODAY, -5), '100.00', 'land'], [addDays(TODAY, -2), '500.25', 'crops'], [addDays(TODAY, -2), '200.00', 'land']]);
   assert.deepEqual(r.body.hard_cases.map((c) => c.title), ['面积有异议', '安置地点有异议']);
+  // every field of each kind, in the order the answer has always had them
+  assert.deepEqual(Object.keys(r.body.items[0]), ['id', 'household_id', 'kind', 'amount', 'paid', 'owed', 'note', 'created_at', 'kind_name']);
+  assert.deepEqual(Object.keys(r.body.payments[0]),
+    ['id', 'item_id', 'kind', 'amount', 'paid_on', 'payer', 'voucher_id', 'voucher_name', 'user_name', 'created_at', 'kind_name']);
+  assert.deepEqual(Object.keys(r.body.history[0]), ['id', 'from_state', 'to_state', 'on_date', 'user_name', 'at', 'to_name']);
+  assert.deepEqual(Object.keys(r.body.hard_cases[0]),
+    ['id', 'title', 'description', 'state', 'raised_on', 'meeting_on', 'members', 'decision', 'version']);
+  assert.equal(r.body.items[0].household_id, h.id);
+  assert.equal(r.body.items[0].kind_name, '土地费');
+  assert.equal(r.body.payments[0].voucher_id, null);
+  assert.equal(typeof r.body.payments[0].user_name, 'string');
+  assert.equal(r.body.history[0].from_state, null);
+  assert.deepEqual([r.body.hard_cases[0].state, r.body.hard_cases[0].description, r.body.hard_cases[0].version], ['open', '待协调', 1]);
   assert.deepEqual(r.body.history.map((e) => e.to_state), ['surveyed', 'valued', 'signed']);
   assert.deepEqual(r.body.history.map((e) => e.to_name), ['已调查', '已评估', '已签约']);
   for (const c of [guihua, enterprise]) assert.equal((await c.get(`/api/v1/households/${h.id}`)).status, 404);
