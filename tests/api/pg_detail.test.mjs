@@ -220,3 +220,36 @@ test("a unit user's ledger holds its units' projects' households and those of pr
   assert.equal((await sany.get(`/api/v1/households/${c}`)).status, 200, 'the HQ unit reads the household it leads');
   assert.equal((await sany.get(`/api/v1/households/${b}`)).status, 404);
 });
+
+test("a list page's projects carry the same plans, tags, light, reasons and investment as each project's own answer", async () => {
+  const chain = `明细链${process.pid}`;
+  const a = await newProject({ chain, tags: ['丙', '甲'], annual_plan: { [String(year)]: '9亿', [String(year - 1)]: '1亿' } });
+  const b = await newProject({ chain });
+  const c = await newProject({ chain, tags: ['乙'], annual_plan: { [String(year)]: '2000万' } });
+  await node(a.id, '甲的逾期节点', addDays(TODAY, -2));
+  await node(a.id, '甲的近期节点', addDays(TODAY, 1));
+  await node(c.id, '丙的近期节点', addDays(TODAY, 5));
+  const rep = await sany.post(`/api/v1/projects/${c.id}/reports`, { period: lastMonth, investment: '300万', image_progress: '施工', percent: 5 });
+  assert.equal(rep.status, 201, JSON.stringify(rep.body));
+  assert.equal((await office.post(`/api/v1/reports/${rep.body.id}/review`, { decision: 'approve' })).status, 200);
+  const fieldsOf = (p) => ({
+    annual_plan: p.annual_plan, tags: p.tags, light: p.light, light_reasons: p.light_reasons, ytd_investment: p.ytd_investment,
+  });
+  for (const query of ['sort=id', 'sort=-light', 'sort=-light&page=1&per_page=2']) {
+    const list = await office.get(`/api/v1/projects?chain=${encodeURIComponent(chain)}&${query.includes('per_page') ? '' : 'per_page=10&'}${query}`);
+    assert.equal(list.status, 200);
+    assert.equal(list.body.total, 3);
+    for (const item of list.body.items) {
+      const own = await office.get(`/api/v1/projects/${item.id}`);
+      assert.deepEqual(fieldsOf(item), fieldsOf(own.body), `project ${item.id} with ${query}`);
+    }
+  }
+  const list = (await office.get(`/api/v1/projects?chain=${encodeURIComponent(chain)}&per_page=10&sort=id`)).body.items;
+  assert.deepEqual(list.map((p) => p.id), [a.id, b.id, c.id]);
+  assert.deepEqual(list.map((p) => p.tags), [['丙', '甲'].sort(), [], ['乙']]);
+  assert.equal(list[0].light, 'red');
+  assert.equal(list[0].light_reasons.length >= 2, true);
+  // the year's approved investment: the report's month is in this year unless today is in January
+  assert.equal(list[2].ytd_investment, lastMonth.slice(0, 4) === String(year) ? '3000000.00' : '0.00');
+  assert.equal(list[1].ytd_investment, '0.00');
+});
