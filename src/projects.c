@@ -102,39 +102,6 @@ char *lag_reason(int64_t ytd, int64_t plan, int year, const light_ctx *lc) {
                            ytdbuf, rate, time_share, lag);
 }
 
-int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, int64_t *ytd_out) {
-  char horizon[11], from[16], to[16];
-  date_format(lc->today + lc->cfg.yellow_days, horizon);
-  snprintf(from, sizeof from, "%04d-01", lc->year % 10000);
-  snprintf(to, sizeof to, "%04d-12", lc->year % 10000);
-  int worst = LIGHT_GREEN;
-  db_stmt *st = db_query(d,
-                         "SELECT name, planned_date FROM nodes WHERE project_id = ? AND actual_date IS NULL "
-                         "AND planned_date <= ? ORDER BY planned_date, seq",
-                         DBI(id), DBT(horizon));
-  while (st && db_step(st) == DB_ROW) {
-    int32_t planned;
-    if (date_parse(db_text(st, 1), &planned) != 0) continue;
-    int l = node_light(planned, 0, lc->today, &lc->cfg);
-    if (l > worst) worst = l;
-    char *why = node_reason(db_text(st, 0), planned, l, lc->today);
-    if (why && reasons) json_array_append_new(reasons, json_string(why));
-    free(why);
-  }
-  db_done(st);
-  int64_t ytd = db_int1(d, 0,
-                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE project_id = ? AND state = 'approved' "
-                        "AND period >= ? AND period <= ?",
-                        DBI(id), DBT(from), DBT(to));
-  int64_t plan = db_int1(d, 0, "SELECT amount FROM project_plans WHERE project_id = ? AND year = ?", DBI(id), DBI(lc->year));
-  char *why = lag_reason(ytd, plan, lc->year, lc);
-  if (why && reasons) json_array_append_new(reasons, json_string(why));
-  free(why);
-  if (ytd_out) *ytd_out = ytd;
-  return project_light(worst, ytd, plan, months_closed(lc->year, lc->today), &lc->cfg);
-}
-
-
 /* ---- scope ---- */
 
 int project_scope_of(req *r, int64_t unit, int64_t hq, int64_t owner, int published) {

@@ -48,10 +48,6 @@ int lights_config_save(db *d, const light_cfg *cfg);
 /* The full project JSON (contract fields), or NULL when absent.  The caller
  * checks scope first. */
 json_t *project_json(db *d, int64_t id, const light_ctx *lc);
-/* Appends the reasons of a project's light to `reasons` (Chinese sentences
- * with figures) from its open nodes and its investment figures; returns the
- * light. */
-int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, int64_t *ytd_out);
 /* A reason sentence for one node (red or yellow), or NULL when green. */
 char *node_reason(const char *name, int32_t planned, int light, int32_t today);
 /* A reason for the investment lag, or NULL when it is within thresholds. */
