@@ -167,6 +167,8 @@ static const hh_col hh_related[4][11] = {
      {"members", 11, 0}, {"decision", 12, 0}, {"version", 2, 0}, {NULL, 0, 0}},
 };
 
+static void household_detail(db *d, json_t *o, int64_t id);
+
 json_t *land_household_json(db *d, int64_t id, int full, int with_detail) {
   db_stmt *st = db_query(d, "SELECT " HH_COLS ", h.geojson AS geojson__j FROM land_households h JOIN projects p ON p.id = h.project_id WHERE h.id = ?",
                          DBI(id));
@@ -174,9 +176,14 @@ json_t *land_household_json(db *d, int64_t id, int full, int with_detail) {
   db_done(st);
   if (!o) return NULL;
   land_household_finish(o, full);
-  if (!with_detail) return o;
+  if (with_detail) household_detail(d, o, id);
+  return o;
+}
+
+/* Adds a household's items, payments, history and hard cases to `o`. */
+static void household_detail(db *d, json_t *o, int64_t id) {
   json_t *lists[4] = {json_array(), json_array(), json_array(), json_array()};
-  st = db_query(d, HH_RELATED_SQL, DBI(id), DBI(id), DBI(id), DBI(id));
+  db_stmt *st = db_query(d, HH_RELATED_SQL, DBI(id), DBI(id), DBI(id), DBI(id));
   while (st && db_step(st) == DB_ROW) {
     int64_t k = db_int(st, 0);
     if (k < 1 || k > 4) continue;
@@ -201,7 +208,6 @@ json_t *land_household_json(db *d, int64_t id, int full, int with_detail) {
   json_object_set_new(o, "payments", pays);
   json_object_set_new(o, "history", events);
   json_object_set_new(o, "hard_cases", cases);
-  return o;
 }
 
 static void etag(req *r, json_t *o) {
@@ -461,13 +467,42 @@ static void household_get(req *r) {
   if (!id) return;
   int64_t reveal = qint(r, "reveal", 0, 1, 0);
   if (has_errors(r)) return reply_invalid(r);
-  int sc;
-  if (!land_household_open(r, id, PSCOPE_READ, &sc)) return;
-  int staff = sc >= PSCOPE_WRITE && land_is_staff(r);
-  if (reveal && !staff)
+  /* the household, its project's scope and whether the user is land staff
+   * in one statement (land_household_open, land_is_staff and
+   * land_household_json's row were three round trips on PostgreSQL) */
+  db_stmt *st = db_query(r->db,
+                         "SELECT " HH_COLS ", h.geojson AS geojson__j, p.unit_id AS scope_unit, p.hq_id AS scope_hq, "
+                         "p.owner_unit_id AS scope_owner, p.published AS scope_published, "
+                         "(SELECT COUNT(*) FROM land_staff s WHERE s.user_id = ?) AS scope_staff "
+                         "FROM land_households h JOIN projects p ON p.id = h.project_id WHERE h.id = ?",
+                         DBI(r->user.id), DBI(id));
+  int step = st ? db_step(st) : DB_ERROR;
+  json_t *o = step == DB_ROW ? db_row_json(st) : NULL;
+  db_done(st);
+  if (step != DB_ROW && step != DB_DONE) return reply_db_error(r, db_errcode(r->db));
+  int sc = PSCOPE_NONE;
+  int64_t in_staff = 0;
+  if (o) {
+    static const char *const scope_keys[] = {"scope_unit", "scope_hq", "scope_owner", "scope_published", "scope_staff"};
+    int64_t v[5];
+    for (int i = 0; i < 5; i++) {
+      v[i] = json_integer_value(json_object_get(o, scope_keys[i]));
+      json_object_del(o, scope_keys[i]);
+    }
+    if (!has_role(r, ROLE_PUBLIC) || scope_reads_all(r)) sc = project_scope_of(r, v[0], v[1], v[2], (int)v[3]);
+    in_staff = v[4];
+  }
+  if (sc == PSCOPE_NONE) {
+    json_decref(o);
+    return reply_not_found(r, "农户", "Household");
+  }
+  int staff = sc >= PSCOPE_WRITE && r->user.id && in_staff > 0;
+  if (reveal && !staff) {
+    json_decref(o);
     return reply_forbidden(r, "只有征拆工作人员可以查看完整身份证号和电话", "only land staff may reveal ID numbers and phones");
-  json_t *o = land_household_json(r->db, id, reveal != 0, 1);
-  if (!o) return reply_db_error(r, db_errcode(r->db));
+  }
+  land_household_finish(o, reveal != 0);
+  household_detail(r->db, o, id);
   json_object_set_new(o, "can_edit", json_boolean(sc >= PSCOPE_WRITE));
   json_object_set_new(o, "can_reveal", json_boolean(staff));
   etag(r, o);
