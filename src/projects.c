@@ -102,40 +102,16 @@ char *lag_reason(int64_t ytd, int64_t plan, int year, const light_ctx *lc) {
                            ytdbuf, rate, time_share, lag);
 }
 
-int project_light_full(db *d, int64_t id, const light_ctx *lc, json_t *reasons, int64_t *ytd_out) {
-  char horizon[11], from[16], to[16];
-  date_format(lc->today + lc->cfg.yellow_days, horizon);
-  snprintf(from, sizeof from, "%04d-01", lc->year % 10000);
-  snprintf(to, sizeof to, "%04d-12", lc->year % 10000);
-  int worst = LIGHT_GREEN;
-  db_stmt *st = db_query(d,
-                         "SELECT name, planned_date FROM nodes WHERE project_id = ? AND actual_date IS NULL "
-                         "AND planned_date <= ? ORDER BY planned_date, seq",
-                         DBI(id), DBT(horizon));
-  while (st && db_step(st) == DB_ROW) {
-    int32_t planned;
-    if (date_parse(db_text(st, 1), &planned) != 0) continue;
-    int l = node_light(planned, 0, lc->today, &lc->cfg);
-    if (l > worst) worst = l;
-    char *why = node_reason(db_text(st, 0), planned, l, lc->today);
-    if (why && reasons) json_array_append_new(reasons, json_string(why));
-    free(why);
-  }
-  db_done(st);
-  int64_t ytd = db_int1(d, 0,
-                        "SELECT COALESCE(SUM(investment), 0) FROM reports WHERE project_id = ? AND state = 'approved' "
-                        "AND period >= ? AND period <= ?",
-                        DBI(id), DBT(from), DBT(to));
-  int64_t plan = db_int1(d, 0, "SELECT amount FROM project_plans WHERE project_id = ? AND year = ?", DBI(id), DBI(lc->year));
-  char *why = lag_reason(ytd, plan, lc->year, lc);
-  if (why && reasons) json_array_append_new(reasons, json_string(why));
-  free(why);
-  if (ytd_out) *ytd_out = ytd;
-  return project_light(worst, ytd, plan, months_closed(lc->year, lc->today), &lc->cfg);
-}
-
-
 /* ---- scope ---- */
+
+int project_scope_of(req *r, int64_t unit, int64_t hq, int64_t owner, int published) {
+  if (scope_writes_all(r)) return PSCOPE_WRITE;
+  if (scope_reads_all(r)) return PSCOPE_READ;
+  if (has_role(r, ROLE_UNIT) && (scope_can_write_unit(r, unit) || (hq && scope_can_write_unit(r, hq)))) return PSCOPE_WRITE;
+  if (has_role(r, ROLE_ENTERPRISE) && owner && owner == r->user.unit_id) return PSCOPE_PROGRESS;
+  if (published && (has_role(r, ROLE_PUBLIC) || !r->user.id)) return PSCOPE_READ;
+  return PSCOPE_NONE;
+}
 
 int project_scope(req *r, int64_t id) {
   db_stmt *st = db_query(r->db, "SELECT unit_id, hq_id, owner_unit_id, published FROM projects WHERE id = ?", DBI(id));
@@ -146,16 +122,10 @@ int project_scope(req *r, int64_t id) {
   int64_t unit = db_int(st, 0), hq = db_isnull(st, 1) ? 0 : db_int(st, 1), owner = db_isnull(st, 2) ? 0 : db_int(st, 2);
   int published = (int)db_int(st, 3);
   db_done(st);
-  if (scope_writes_all(r)) return PSCOPE_WRITE;
-  if (scope_reads_all(r)) return PSCOPE_READ;
-  if (has_role(r, ROLE_UNIT) && (scope_can_write_unit(r, unit) || (hq && scope_can_write_unit(r, hq)))) return PSCOPE_WRITE;
-  if (has_role(r, ROLE_ENTERPRISE) && owner && owner == r->user.unit_id) return PSCOPE_PROGRESS;
-  if (published && (has_role(r, ROLE_PUBLIC) || !r->user.id)) return PSCOPE_READ;
-  return PSCOPE_NONE;
+  return project_scope_of(r, unit, hq, owner, published);
 }
 
-int project_open(req *r, int64_t id, int need) {
-  int sc = project_scope(r, id);
+int project_open_reply(req *r, int sc, int need) {
   if (sc < 0) {
     reply_not_found(r, "项目", "Project");
     return -1;
@@ -167,6 +137,8 @@ int project_open(req *r, int64_t id, int need) {
   }
   return sc;
 }
+
+int project_open(req *r, int64_t id, int need) { return project_open_reply(r, project_scope(r, id), need); }
 
 void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   if (scope_reads_all(r)) return;
@@ -182,6 +154,18 @@ void project_scope_sql(req *r, strbuf *sql, db_val *args, int *n) {
   } else {
     sb_adds(sql, " AND 1 = 0");
   }
+}
+
+void project_scope_ids_sql(req *r, strbuf *sql, db_val *args, int *n) {
+  if (!scope_reads_all(r) && has_role(r, ROLE_UNIT)) {
+    sb_adds(sql, "SELECT p.id FROM projects p WHERE p.unit_id IN (SELECT id FROM units WHERE path LIKE ?) "
+                 "UNION SELECT p.id FROM projects p WHERE p.hq_id IN (SELECT id FROM units WHERE path LIKE ?)");
+    args[(*n)++] = DBT(scope_path_pattern(r));
+    args[(*n)++] = DBT(scope_path_pattern(r));
+    return;
+  }
+  sb_adds(sql, "SELECT p.id FROM projects p WHERE 1 = 1");
+  project_scope_sql(r, sql, args, n);
 }
 
 /* Validates the `custom` object against the definitions into a
@@ -616,12 +600,11 @@ static void projects_create(req *r) {
 static void projects_get(req *r) {
   int64_t id = req_id(r, 0);
   if (!id) return;
-  int sc = project_open(r, id, PSCOPE_READ);
-  if (sc < 0) return;
   light_ctx lc;
   light_ctx_init(r->db, &lc, req_calendar(r), (int)qint(r, "year", 2000, 2100, 0));
-  json_t *o = project_json(r->db, id, &lc);
-  if (!o) return reply_db_error(r, db_errcode(r->db));
+  int sc;
+  json_t *o = project_json_open(r, id, &lc, PSCOPE_READ, &sc);
+  if (!o) return;
   json_object_set_new(o, "can_edit", json_string(sc == PSCOPE_WRITE ? "all" : sc == PSCOPE_PROGRESS ? "progress" : "none"));
   etag(r, o);
   reply_json(r, 200, o);
