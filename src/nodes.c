@@ -592,7 +592,7 @@ static const route node_routes[] = {
     ROUTE("POST", "/api/v1/node-templates", templates_create, ROLE_ADMIN | ROLE_OFFICE, "新建节点模板 / Create a node template", 0),
     ROUTE("PATCH", "/api/v1/node-templates/{id}", templates_update, ROLE_ADMIN | ROLE_OFFICE, "修改节点模板 / Change a node template", 0),
     ROUTE("DELETE", "/api/v1/node-templates/{id}", templates_delete, ROLE_ADMIN | ROLE_OFFICE, "删除节点模板 / Delete a node template", 0),
-    ROUTE("GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("GET", "/api/v1/projects/{id}/nodes", nodes_list, ROLES_ANY, "项目节点 / A project's nodes", 0, DOM_NODES | DOM_PROJECTS),
     ROUTE("POST", "/api/v1/projects/{id}/nodes", nodes_create, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT,
           "新增节点或套用模板 / Add a node or apply a template", 0),
     ROUTE("PATCH", "/api/v1/nodes/{id}", nodes_update, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE, "修改节点 / Change a node", 0),
