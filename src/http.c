@@ -275,12 +275,14 @@ static int is_unsafe(const char *method) {
 
 
 /* ---- response cache ----
- * Expensive GETs marked `cacheable` (whole-district figures) keep their last
- * answers in process memory.  An answer is reused only while the newest
- * audit entry is the same as when it was made: every change to the data is
- * audited in its own transaction, so the highest audit id of an entry that
- * changed something (not a login or a read of personal data) is a version
- * of the data that every server process reads from the database itself.
+ * Expensive GETs marked `cacheable` (whole-district figures, module lists)
+ * keep their last answers in process memory.  An answer is reused only
+ * while the newest audit entry of the data domains it shows (route.cacheable;
+ * see "the data version" below) is the same as when it was made: every
+ * change to the data is audited in its own transaction, so the highest
+ * audit id of an entry that changed something in those domains (not a
+ * login or a read of personal data) is a version of the data that every
+ * server process reads from the database itself.
  * Changes made outside a request are audited the same way: a command's
  * change ends in cli_commit (as "cli"; the bulk loads — import, copy, gen,
  * demo — write their entries in their one transaction), the escalation
@@ -631,7 +633,8 @@ int64_t list_total(req *r, const char *sql, int n, const db_val *args) {
  * that commits late under an id below a version already read is the reason
  * PostgreSQL answers are stored only with no writer in flight (run_handler).
  * The first read (and a log that shrank: another file copied over this
- * one) starts every domain at the newest id, without reading the log. */
+ * one, which also empties the cache) starts every domain at the newest id,
+ * without reading the log (data_version_start). */
 
 typedef struct entity_domains {
   const char *entity;
@@ -753,22 +756,20 @@ static int64_t domains_max(const int64_t *v, unsigned domains) {
 }
 
 /* The newest audit id of all, every domain starting there (the first read,
- * or after the log shrank): -1 when it cannot be read. */
+ * or after the log shrank): -1 when it cannot be read.  On PostgreSQL an
+ * entry below it may still be in flight; it is never counted, and need not
+ * be: no answer is stored before this read (the cache is empty or cleared),
+ * and one stored after it is stored only with no writer in flight, so it
+ * was computed after that entry committed. */
 static int64_t data_version_start(db *d) {
-  int pg = db_dialect(d) == DB_PG;
-  db_stmt *st = db_query0(d, pg ? "SELECT COALESCE(MAX(id), 0), pg_snapshot_xmin(pg_current_snapshot()) = "
-                                  "pg_snapshot_xmax(pg_current_snapshot()) FROM audit_log"
-                                : "SELECT COALESCE(MAX(id), 0), 1 FROM audit_log");
+  db_stmt *st = db_query0(d, "SELECT COALESCE(MAX(id), 0) FROM audit_log");
   if (!st || db_step(st) != DB_ROW) {
     db_done(st);
     return -1;
   }
   int64_t top = db_int(st, 0);
-  int quiet = (int)db_int(st, 1);
   db_done(st);
-  /* On PostgreSQL a writer in flight may still commit below `top`: then
-   * nothing is kept, and the next request starts again. */
-  if (top > 0 && quiet) {
+  if (top > 0) {
     pthread_mutex_lock(&dver.lock);
     if (!dver.floor) {
       dver.floor = top;
@@ -823,8 +824,11 @@ static int64_t data_version(db *d, unsigned domains) {
   if (rc == DB_ERROR) return -1;
   if (shrunk || first) { /* the entry at the floor is gone: read afresh */
     pthread_mutex_lock(&dver.lock);
-    if (dver.floor == floor) dver.floor = 0;
+    int reset = dver.floor == floor;
+    if (reset) dver.floor = 0;
     pthread_mutex_unlock(&dver.lock);
+    /* answers kept under the old log's ids could outrank the new ones */
+    if (reset) cache_clear();
     return data_version_start(d);
   }
   int64_t settled = !pg || quiet ? top : run;
