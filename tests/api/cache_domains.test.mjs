@@ -8,7 +8,7 @@
 // share a cached answer.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { PG, TODAY, startServer } from './lib.mjs';
 
 const year = TODAY.slice(0, 4);
@@ -193,6 +193,47 @@ test('two users asking the same URL never share a cached answer', { timeout: 120
       assert.deepEqual(j2.body, j1.body);
     }
   } finally {
+    await server.stop();
+  }
+});
+
+// PostgreSQL numbers audit entries before they commit: a change in one
+// domain that commits after a newer entry of another domain was read must
+// still renew the answers that show it.
+test('a change committed late under a lower audit id, after a newer change elsewhere was seen, renews the answers that show it (PostgreSQL)', { skip: PG ? false : 'PostgreSQL only (SQLite commits writers in id order)', timeout: 120000 }, async () => {
+  const server = await startServer();
+  const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server.db.url], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  psql.stdout.on('data', (d) => { out += d; });
+  psql.stderr.on('data', (d) => { out += d; });
+  let mark = 0;
+  const run = async (text) => {
+    const m = `done${mark++}`;
+    psql.stdin.write(`${text}\n\\echo ${m}\n`);
+    while (!out.includes(m)) {
+      assert.equal(psql.exitCode, null, out);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    const office = await server.login('office');
+    await warm(office, ['households', 'enterprises']);
+    const h = (await office.get(URLS.households)).body.items[0];
+    // the land change takes its audit id first and commits last
+    await run(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'land_household', ${h.id}); UPDATE land_households SET notes = '迟到的征拆提交' WHERE id = ${h.id};`);
+    const e = (await office.get(URLS.enterprises)).body.items[0];
+    const cur = (await office.get(`/api/v1/enterprises/${e.id}`)).body;
+    assert.equal((await office.patch(`/api/v1/enterprises/${e.id}`, { address: '株洲市荷塘区先提交路1号' }, { 'If-Match': `"${cur.version}"` })).status, 200);
+    assert.notEqual((await office.get(URLS.enterprises)).headers.get('x-cache'), 'hit', 'the enterprise change is seen');
+    const during = await office.get(URLS.households);
+    assert.equal(during.body.items.find((x) => x.id === h.id).notes, h.notes, 'the uncommitted change is not visible');
+    await run('COMMIT;');
+    const after = await office.get(URLS.households);
+    assert.notEqual(after.headers.get('x-cache'), 'hit', 'the late land change renews the ledger');
+    assert.equal(after.body.items.find((x) => x.id === h.id).notes, '迟到的征拆提交');
+    assert.equal((await office.get(URLS.households)).headers.get('x-cache'), 'hit', 'and it is cached again');
+  } finally {
+    psql.stdin.end();
     await server.stop();
   }
 });
