@@ -644,8 +644,9 @@ typedef struct entity_domains {
 
 /* Sorted by entity (bsearch).  A write that changes another domain's rows
  * under its own entity names both: an approval issued completes its node,
- * a dispatch decision moves a node, a hard case settled finishes the
- * acquisition node, a node's change moves its project's dates and lights. */
+ * a dispatch decision moves a node, a household handed over or a hard case
+ * settled finishes the acquisition node, a node's change moves its
+ * project's dates and lights. */
 static const entity_domains entity_table[] = {
     {"accountability", DOM_ACCOUNTABILITY},
     {"accountability_flag", DOM_ACCOUNTABILITY},
@@ -682,7 +683,7 @@ static const entity_domains entity_table[] = {
     {"fund_target", DOM_FINANCE},
     {"land_disclosure", DOM_LAND},
     {"land_hard_case", DOM_LAND | DOM_NODES},
-    {"land_household", DOM_LAND},
+    {"land_household", DOM_LAND | DOM_NODES},
     {"land_item", DOM_LAND},
     {"land_payment", DOM_LAND},
     {"land_staff", DOM_LAND},

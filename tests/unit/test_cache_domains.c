@@ -25,7 +25,7 @@ static const struct {
     {"fin_subsidy", DOM_FINANCE}, {"fin_subsidy_rule", DOM_FINANCE},
     {"fin_whitelist", DOM_FINANCE}, {"fund_application", DOM_FINANCE},
     {"fund_target", DOM_FINANCE}, {"land_disclosure", DOM_LAND},
-    {"land_hard_case", DOM_LAND | DOM_NODES}, {"land_household", DOM_LAND},
+    {"land_hard_case", DOM_LAND | DOM_NODES}, {"land_household", DOM_LAND | DOM_NODES},
     {"land_item", DOM_LAND}, {"land_payment", DOM_LAND},
     {"land_staff", DOM_LAND}, {"lead", DOM_ATTRACTION},
     {"lead_meeting", DOM_ATTRACTION}, {"meeting", DOM_TASKS},
