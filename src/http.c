@@ -644,7 +644,7 @@ typedef struct entity_domains {
 
 /* Sorted by entity (bsearch).  A write that changes another domain's rows
  * under its own entity names both: an approval issued completes its node,
- * a dispatch decision moves a node, a household handed over or a hard case
+ * a dispatch decision moves a node or raises a problem, a household handed over or a hard case
  * settled finishes the acquisition node, a node's change moves its
  * project's dates and lights. */
 static const entity_domains entity_table[] = {
@@ -663,7 +663,7 @@ static const entity_domains entity_table[] = {
     {"calendar", DOM_ACCESS},
     {"calendar_day", DOM_ACCESS},
     {"database", DOM_EVERY},
-    {"decision", DOM_TASKS | DOM_NODES},
+    {"decision", DOM_TASKS | DOM_NODES | DOM_PROBLEMS},
     {"demo", DOM_EVERY},
     {"demo_finance", DOM_EVERY},
     {"demo_problems", DOM_EVERY},

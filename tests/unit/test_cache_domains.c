@@ -18,7 +18,7 @@ static const struct {
     {"attraction_target", DOM_ATTRACTION}, {"baseline", DOM_NODES | DOM_PROJECTS},
     {"board_post", DOM_ENTERPRISES}, {"board_response", DOM_ENTERPRISES},
     {"calendar", DOM_ACCESS}, {"calendar_day", DOM_ACCESS},
-    {"decision", DOM_TASKS | DOM_NODES}, {"dict_item", DOM_ACCESS},
+    {"decision", DOM_TASKS | DOM_NODES | DOM_PROBLEMS}, {"dict_item", DOM_ACCESS},
     {"enterprise", DOM_ENTERPRISES}, {"enterprise_request", DOM_REQUESTS},
     {"fin_contact", DOM_FINANCE}, {"fin_credit", DOM_FINANCE},
     {"fin_loan", DOM_FINANCE}, {"fin_need", DOM_FINANCE},
