@@ -604,7 +604,9 @@ static void agreement_put(req *r) {
  * the project side, the issuing departments and the agents do. */
 #define APPROVAL_WRITERS (ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE)
 static const route record_routes[] = {
-    ROUTE("GET", "/api/v1/approvals", approvals_list, APPROVAL_READERS, "审批办理清单 / Approvals (the agent's work list)", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/approvals", approvals_list, APPROVAL_READERS, "审批办理清单 / Approvals (the agent's work list)", 0,
+          /* problem_id: set by the overdue round, audited as the problem */
+          DOM_APPROVALS | DOM_PROJECTS | DOM_PROBLEMS),
     ROUTE("GET", "/api/v1/approvals/{id}", approval_get, APPROVAL_READERS, "审批记录 / One approval with its timeline", 0),
     ROUTE("POST", "/api/v1/approvals/{id}/events", approval_event, APPROVAL_WRITERS,
           "提交、受理、办结、退回 / Submit, accept, issue, return", 0),

@@ -302,10 +302,10 @@ static void overdue_round(req *r) {
 static void approvals_tick(db *d) { approvals_raise_overdue(d, clock_today(), 1); }
 
 static const route stats_routes[] = {
-    /* issued records only: the overdue round's problems and the other
-     * modules' escalations do not recompute it (CACHE_NOT_PROBLEMS) */
+    /* issued records only: the overdue round's problems, the other
+     * modules' escalations and progress reports do not recompute it */
     ROUTE("GET", "/api/v1/approvals/stats", approvals_stats, APPROVAL_READERS,
-          "审批时效统计 / Approval statistics in working days", 0, CACHE_NOT_PROBLEMS),
+          "审批时效统计 / Approval statistics in working days", 0, DOM_APPROVALS | DOM_PROJECTS),
     ROUTE("POST", "/api/v1/approvals/overdue-round", overdue_round, ROLE_ADMIN | ROLE_OFFICE,
           "超期事项转问题 / Raise problems for overdue approvals now", 0),
     {0},

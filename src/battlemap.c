@@ -405,7 +405,8 @@ static void battlemap(req *r) {
 
 static const route battlemap_routes[] = {
     ROUTE("GET", "/api/v1/battlemap", battlemap, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
-          "作战图 / Battle map: projects with nodes and lights, grouped", 0, CACHE_NOT_PROBLEMS),
+          "作战图 / Battle map: projects with nodes and lights, grouped", 0,
+          DOM_PROJECTS | DOM_NODES | DOM_REPORTS | DOM_LAND /* land-acquisition nodes show the ledger */),
     {0},
 };
 

@@ -198,8 +198,12 @@ static void openapi(req *r) {
                             json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "application/json",
                                       "schema", "type", "object"));
       /* answers kept by the response cache (http.c): what to warm and check */
-      if (rt->cacheable)
-        json_object_set_new(op, "x-cache", json_string(rt->cacheable == CACHE_NOT_PROBLEMS ? "not-problems" : "any"));
+      if (rt->cacheable) { /* the data domains whose changes renew the answer */
+        json_t *doms = json_array();
+        for (int b = 0; b < DOM_COUNT; b++)
+          if ((rt->cacheable | DOM_ACCESS) & (1u << b)) json_array_append_new(doms, json_string(data_domain_name(1u << b)));
+        json_object_set_new(op, "x-cache", doms);
+      }
       json_object_set_new(item, method, op);
     }
   }

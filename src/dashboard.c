@@ -637,8 +637,9 @@ static void drill(req *r) {
 
 #define R_DASH (ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE)
 static const route dashboard_routes[] = {
-    ROUTE("GET", "/api/v1/dashboard", dashboard, R_DASH, "驾驶舱 / The leaders' dashboard", 0, CACHE_NOT_PROBLEMS),
-    ROUTE("GET", "/api/v1/dashboard/drill", drill, R_DASH, "驾驶舱穿透 / The projects behind a dashboard figure", 0, CACHE_NOT_PROBLEMS),
+    ROUTE("GET", "/api/v1/dashboard", dashboard, R_DASH, "驾驶舱 / The leaders' dashboard", 0, DOM_PROJECTS | DOM_NODES | DOM_REPORTS),
+    ROUTE("GET", "/api/v1/dashboard/drill", drill, R_DASH, "驾驶舱穿透 / The projects behind a dashboard figure", 0,
+          DOM_PROJECTS | DOM_NODES | DOM_REPORTS),
     {0},
 };
 static const module dashboard_module = {"dashboard", 41, dashboard_routes, NULL, NULL, NULL};

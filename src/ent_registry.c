@@ -548,7 +548,7 @@ static void ent_patch(req *r) {
 }
 
 static const route ent_routes[] = {
-    ROUTE("GET", "/api/v1/enterprises", ents_list, ENT_READERS, "企业库 / Enterprise registry", 0),
+    ROUTE("GET", "/api/v1/enterprises", ents_list, ENT_READERS, "企业库 / Enterprise registry", 0, DOM_ENTERPRISES),
     ROUTE("GET", "/api/v1/enterprises/{id}", ent_get, ENT_READERS, "企业详情 / One enterprise", 0),
     ROUTE("POST", "/api/v1/enterprises", ent_post, ROLE_ADMIN | ROLE_OFFICE, "登记企业 / Register an enterprise", 0),
     ROUTE("PATCH", "/api/v1/enterprises/{id}", ent_patch, ENT_READERS, "修改企业 / Change an enterprise", 0),

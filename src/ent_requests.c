@@ -399,8 +399,9 @@ int ent_requests_overdue(db *d, const char *date, int max, ent_overdue_fn fn, vo
 }
 
 static const route request_routes[] = {
-    ROUTE("GET", "/api/v1/enterprise-requests", requests_list, ENT_READERS, "企业诉求 / Enterprise requests", 0),
-    ROUTE("GET", "/api/v1/enterprise-requests/stats", requests_stats, ENT_READERS, "诉求统计 / Requests per department", 0),
+    ROUTE("GET", "/api/v1/enterprise-requests", requests_list, ENT_READERS, "企业诉求 / Enterprise requests", 0, DOM_REQUESTS | DOM_ENTERPRISES),
+    ROUTE("GET", "/api/v1/enterprise-requests/stats", requests_stats, ENT_READERS, "诉求统计 / Requests per department", 0,
+          DOM_REQUESTS | DOM_ENTERPRISES),
     ROUTE("GET", "/api/v1/enterprise-requests/{id}", request_get, ENT_READERS, "诉求详情 / One request", 0),
     ROUTE("POST", "/api/v1/enterprise-requests", request_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT | ROLE_ENTERPRISE,
           "提出诉求 / Raise a request", 0),

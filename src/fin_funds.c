@@ -320,7 +320,7 @@ static const route fund_routes[] = {
     ROUTE("GET", "/api/v1/fund-applications/{id}", fund_get, FUND_READERS, "争资申报详情 / One fund application", 0),
     ROUTE("POST", "/api/v1/fund-applications", fund_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "新增争资申报 / Add a fund application", 0),
     ROUTE("PATCH", "/api/v1/fund-applications/{id}", fund_patch, ROLE_ADMIN | ROLE_OFFICE | ROLE_UNIT, "修改争资申报 / Change a fund application", 0),
-    ROUTE("GET", "/api/v1/funds/stats", funds_stats, FUND_READERS, "争资引项统计 / Funds seeking statistics", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/funds/stats", funds_stats, FUND_READERS, "争资引项统计 / Funds seeking statistics", 0, DOM_FINANCE | DOM_PROJECTS),
     ROUTE("PUT", "/api/v1/fund-targets", target_put, ROLE_ADMIN | ROLE_OFFICE, "设定争资目标 / Set a team's target", 0),
     {0},
 };

@@ -569,7 +569,7 @@ static void loans_list(req *r) {
 }
 
 static const route need_routes[] = {
-    ROUTE("GET", "/api/v1/financing-needs", needs_list, FIN_READERS, "融资需求 / Financing needs", 0),
+    ROUTE("GET", "/api/v1/financing-needs", needs_list, FIN_READERS, "融资需求 / Financing needs", 0, DOM_FINANCE),
     ROUTE("GET", "/api/v1/financing-needs/{id}", need_get, FIN_READERS, "融资需求详情 / One financing need", 0),
     ROUTE("POST", "/api/v1/financing-needs", need_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_ENTERPRISE, "发布融资需求 / Post a financing need", 0),
     ROUTE("PATCH", "/api/v1/financing-needs/{id}", need_patch, ROLE_ADMIN | ROLE_OFFICE | ROLE_ENTERPRISE, "修改融资需求 / Change a financing need", 0),

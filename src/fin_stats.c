@@ -211,7 +211,7 @@ static void fin_stats(req *r) {
 }
 
 static const route stats_routes[] = {
-    ROUTE("GET", "/api/v1/financing/stats", fin_stats, FIN_READERS, "银企对接统计 / Financing statistics", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/financing/stats", fin_stats, FIN_READERS, "银企对接统计 / Financing statistics", 0, DOM_FINANCE),
     {0},
 };
 

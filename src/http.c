@@ -275,12 +275,14 @@ static int is_unsafe(const char *method) {
 
 
 /* ---- response cache ----
- * Expensive GETs marked `cacheable` (whole-district figures) keep their last
- * answers in process memory.  An answer is reused only while the newest
- * audit entry is the same as when it was made: every change to the data is
- * audited in its own transaction, so the highest audit id of an entry that
- * changed something (not a login or a read of personal data) is a version
- * of the data that every server process reads from the database itself.
+ * Expensive GETs marked `cacheable` (whole-district figures, module lists)
+ * keep their last answers in process memory.  An answer is reused only
+ * while the newest audit entry of the data domains it shows (route.cacheable;
+ * see "the data version" below) is the same as when it was made: every
+ * change to the data is audited in its own transaction, so the highest
+ * audit id of an entry that changed something in those domains (not a
+ * login or a read of personal data) is a version of the data that every
+ * server process reads from the database itself.
  * Changes made outside a request are audited the same way: a command's
  * change ends in cli_commit (as "cli"; the bulk loads — import, copy, gen,
  * demo — write their entries in their one transaction), the escalation
@@ -515,7 +517,7 @@ static int pg_writer_in_flight(db *d) {
 }
 
 /* ---- list totals ----
- * The exact COUNT(*) of a list, kept per (route's version kind, day, SQL,
+ * The exact COUNT(*) of a list, kept per (route's domains, day, SQL,
  * arguments) under the data version the response cache read for this
  * request, and only when that cache could have stored its answer (on
  * PostgreSQL no writer in flight): the count is valid exactly as long as a
@@ -540,7 +542,7 @@ static struct {
 static char *total_key(const req *r, int32_t day, const char *sql, int n, const db_val *args) {
   strbuf k;
   sb_init(&k, 0);
-  sb_addf(&k, "%d|%ld|%s", r->data_version_kind, (long)day, sql);
+  sb_addf(&k, "%u|%ld|%s", r->data_version_domains, (long)day, sql);
   for (int i = 0; i < n; i++) {
     switch (args[i].type) {
     case DBV_INT: sb_addf(&k, "|i%lld", (long long)args[i].i); break;
@@ -564,7 +566,7 @@ static uint64_t total_hash(const char *s) {
 }
 
 int64_t list_total(req *r, const char *sql, int n, const db_val *args) {
-  if (!r->data_version_kind) return db_int1v(r->db, -1, sql, n, args);
+  if (!r->data_version_domains) return db_int1v(r->db, -1, sql, n, args);
   int32_t day = clock_today();
   char *key = total_key(r, day, sql, n, args);
   if (!key) return db_int1v(r->db, -1, sql, n, args);
@@ -610,77 +612,237 @@ int64_t list_total(req *r, const char *sql, int n, const db_val *args) {
 }
 
 /* ---- the data version ----
- * The newest audit id of an entry that changed the data a route shows
- * (CACHE_ANY: any change; CACHE_NOT_PROBLEMS: not problems, questions,
- * enterprise requests nor the daily roll-up refresh).  Read straight, that
- * is a scan down from the newest audit entry past every entry that does not
- * count: on a busy day thousands of escalations (an audit entry each) sit
- * on top, and every cache hit of the project list paid for walking them
- * (issue 21: 3,400 req/s against 36,000 for the problem list).
- * On SQLite writers commit one at a time and audit ids (AUTOINCREMENT)
- * grow with every commit, so the entries a reader sees are always all ids up
- * to the newest one: the versions are kept for the newest id seen, and each
- * request reads only the entries above it (usually none — one probe of the
- * primary key), in one statement, so one snapshot.  Any process writing to
- * the file moves that id, so several instances stay correct.  A log that
- * shrank (another file copied over this one) starts afresh.
- * PostgreSQL hands out ids before commit, so an entry below the newest id
- * can still appear: there the newest entry that counts is read each time,
- * one step down a partial index per kind (sql/pg/0022, whose WHERE clauses
- * are these). */
-#define DV_ANY "action NOT IN ('login', 'logout', 'login_failed', 'lock', 'read')"
-#define DV_NOT_PROBLEMS DV_ANY " AND entity NOT IN ('problem', 'question', 'enterprise_request', 'project_rollups')"
+ * Every audit entry belongs to data domains (data_domains_of: its entity,
+ * DOM_* in http.h); the version of a route is the newest audit id among
+ * the entries of the domains it shows (route.cacheable, plus DOM_ACCESS),
+ * so a progress report corrected every 100 ms does not renew the land
+ * ledger or the financing figures.
+ * The versions are kept in process, per domain, for the audit entries read
+ * so far, and each request brings them forward by reading only the entries
+ * above `floor` (usually none: one probe of the primary key), classifying
+ * each in C, in one statement, so one snapshot.  The entries come from the
+ * database, so a second instance's writes count like this one's.
+ * `floor` is an id at or below which every entry that will ever exist has
+ * been read.  SQLite commits writers one at a time and its audit ids
+ * (AUTOINCREMENT) grow with every commit: the newest id read is the floor.
+ * PostgreSQL hands out ids before commit, so a missing id may still appear:
+ * there the floor moves up to the newest id read only when no transaction
+ * held a transaction id in that statement's snapshot (xmin = xmax), else to
+ * the end of the unbroken run of ids above it; entries above the floor are
+ * read again (counted once: a domain's version is a maximum).  An entry
+ * that commits late under an id below a version already read is the reason
+ * PostgreSQL answers are stored only with no writer in flight (run_handler).
+ * The first read (and a log that shrank: another file copied over this
+ * one, which also empties the cache) starts every domain at the newest id,
+ * without reading the log (data_version_start). */
+
+typedef struct entity_domains {
+  /* cppcheck-suppress unusedStructMember ; compared by entity_cmp through bsearch */
+  const char *entity;
+  unsigned domains;
+} entity_domains;
+
+/* Sorted by entity (bsearch).  A write that changes another domain's rows
+ * under its own entity names both: an approval issued completes its node,
+ * a dispatch decision moves a node or raises a problem, a household handed over or a hard case
+ * settled finishes the acquisition node, a node's change moves its
+ * project's dates and lights. */
+static const entity_domains entity_table[] = {
+    {"accountability", DOM_ACCOUNTABILITY},
+    {"accountability_flag", DOM_ACCOUNTABILITY},
+    {"accountability_settings", DOM_ACCESS},
+    {"agenda_item", DOM_TASKS},
+    {"approval", DOM_APPROVALS | DOM_NODES},
+    {"approval_agreement", DOM_APPROVALS},
+    {"approval_item", DOM_APPROVALS},
+    {"attachment", DOM_ATTACHMENTS},
+    {"attraction_target", DOM_ATTRACTION},
+    {"baseline", DOM_NODES | DOM_PROJECTS},
+    {"board_post", DOM_ENTERPRISES},
+    {"board_response", DOM_ENTERPRISES},
+    {"calendar", DOM_ACCESS},
+    {"calendar_day", DOM_ACCESS},
+    {"database", DOM_EVERY},
+    {"decision", DOM_TASKS | DOM_NODES | DOM_PROBLEMS},
+    {"demo", DOM_EVERY},
+    {"demo_finance", DOM_EVERY},
+    {"demo_problems", DOM_EVERY},
+    {"demo_projects", DOM_EVERY},
+    {"demo_tasks", DOM_EVERY},
+    {"dict_item", DOM_ACCESS},
+    {"enterprise", DOM_ENTERPRISES},
+    {"enterprise_request", DOM_REQUESTS},
+    {"fin_contact", DOM_FINANCE},
+    {"fin_credit", DOM_FINANCE},
+    {"fin_loan", DOM_FINANCE},
+    {"fin_need", DOM_FINANCE},
+    {"fin_subsidy", DOM_FINANCE},
+    {"fin_subsidy_rule", DOM_FINANCE},
+    {"fin_whitelist", DOM_FINANCE},
+    {"fund_application", DOM_FINANCE},
+    {"fund_target", DOM_FINANCE},
+    {"land_disclosure", DOM_LAND},
+    {"land_hard_case", DOM_LAND | DOM_NODES},
+    {"land_household", DOM_LAND | DOM_NODES},
+    {"land_item", DOM_LAND},
+    {"land_payment", DOM_LAND},
+    {"land_staff", DOM_LAND},
+    {"lead", DOM_ATTRACTION},
+    {"lead_meeting", DOM_ATTRACTION},
+    {"meeting", DOM_TASKS},
+    {"node", DOM_NODES | DOM_PROJECTS},
+    {"node_template", DOM_NODES},
+    {"open311_key", DOM_UNSHOWN},
+    {"policy", DOM_ENTERPRISES},
+    {"policy_grant", DOM_ENTERPRISES},
+    {"policy_grants", DOM_ENTERPRISES},
+    {"problem", DOM_PROBLEMS},
+    {"problem_category", DOM_ACCESS},
+    {"project", DOM_PROJECTS | DOM_NODES},
+    {"project_category", DOM_ACCESS},
+    {"project_field", DOM_ACCESS},
+    {"project_rollups", DOM_UNSHOWN}, /* the daily refresh: no answer of a day changes */
+    {"projects", DOM_PROJECTS | DOM_NODES},
+    {"qa_category", DOM_ACCESS},
+    {"question", DOM_QUESTIONS},
+    {"report", DOM_REPORTS},
+    {"report_settings", DOM_ACCESS},
+    {"report_totals", DOM_REPORTS},
+    {"schema", DOM_EVERY},
+    {"session", DOM_UNSHOWN},
+    {"setting", DOM_ACCESS},
+    {"settings", DOM_ACCESS},
+    {"task", DOM_TASKS},
+    {"token", DOM_UNSHOWN},
+    {"unit", DOM_ACCESS},
+    {"user", DOM_ACCESS},
+    {"webhook", DOM_UNSHOWN},
+    {"year_targets", DOM_REPORTS},
+};
+
+static int entity_cmp(const void *key, const void *elem) {
+  return strcmp((const char *)key, ((const entity_domains *)elem)->entity);
+}
+
+unsigned data_domains_of(const char *action, const char *entity) {
+  static const char *const unchanged[] = {"login", "logout", "login_failed", "lock", "read"};
+  if (action)
+    for (size_t i = 0; i < sizeof unchanged / sizeof *unchanged; i++)
+      if (strcmp(action, unchanged[i]) == 0) return 0;
+  if (!entity) return DOM_EVERY;
+  const entity_domains *e =
+      bsearch(entity, entity_table, sizeof entity_table / sizeof *entity_table, sizeof *entity_table, entity_cmp);
+  return e ? e->domains : DOM_EVERY;
+}
+
+const char *data_domain_name(unsigned bit) {
+  static const char *const names[DOM_COUNT] = {"projects", "nodes",     "reports",    "problems",    "tasks",   "accountability",
+                                               "land",     "approvals", "attraction", "enterprises", "requests", "finance",
+                                               "questions", "attachments", "access",  "unshown"};
+  for (int i = 0; i < DOM_COUNT; i++)
+    if (bit == 1u << i) return names[i];
+  return NULL;
+}
 
 static struct {
   pthread_mutex_t lock;
-  int64_t seen;    /* the newest audit id read; 0: none yet */
-  int64_t v[3];    /* by CACHE_ kind, as of `seen` */
+  int64_t floor;          /* every entry at or below it has been read; 0: none yet */
+  int64_t v[DOM_COUNT];   /* per domain, the newest id of its entries read */
 } dver = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* The data version of a kind (CACHE_ANY or CACHE_NOT_PROBLEMS); 0 for an
- * empty log, -1 when it cannot be read. */
-static int64_t data_version(db *d, int kind) {
-  if (db_dialect(d) == DB_PG) {
-    db_stmt *st = db_query0(d, kind == CACHE_NOT_PROBLEMS ? "SELECT id FROM audit_log WHERE " DV_NOT_PROBLEMS " ORDER BY id DESC LIMIT 1"
-                                                          : "SELECT id FROM audit_log WHERE " DV_ANY " ORDER BY id DESC LIMIT 1");
-    int rc = st ? db_step(st) : DB_ERROR;
-    int64_t v = rc == DB_ROW ? db_int(st, 0) : rc == DB_DONE ? 0 : -1;
-    db_done(st);
-    return v;
-  }
-  pthread_mutex_lock(&dver.lock);
-  int64_t seen = dver.seen, v[3] = {0, dver.v[1], dver.v[2]};
-  pthread_mutex_unlock(&dver.lock);
-  /* id >= seen: the row at `seen` itself tells that the log did not shrink */
-  db_stmt *st = db_query(d,
-                         "SELECT MAX(id), MAX(CASE WHEN " DV_ANY " THEN id END), MAX(CASE WHEN " DV_NOT_PROBLEMS
-                         " THEN id END) FROM audit_log WHERE id >= ?",
-                         DBI(seen));
+static int64_t domains_max(const int64_t *v, unsigned domains) {
+  int64_t m = 0;
+  for (int i = 0; i < DOM_COUNT; i++)
+    if ((domains & (1u << i)) && v[i] > m) m = v[i];
+  return m;
+}
+
+/* The newest audit id of all, every domain starting there (the first read,
+ * or after the log shrank): -1 when it cannot be read.  On PostgreSQL an
+ * entry below it may still be in flight; it is never counted, and need not
+ * be: no answer is stored before this read (the cache is empty or cleared),
+ * and one stored after it is stored only with no writer in flight, so it
+ * was computed after that entry committed. */
+static int64_t data_version_start(db *d) {
+  db_stmt *st = db_query0(d, "SELECT COALESCE(MAX(id), 0) FROM audit_log");
   if (!st || db_step(st) != DB_ROW) {
     db_done(st);
     return -1;
   }
-  int64_t top = db_isnull(st, 0) ? 0 : db_int(st, 0);
-  if (seen && top < seen) { /* shrunk: read the whole log again */
-    db_done(st);
-    pthread_mutex_lock(&dver.lock);
-    if (dver.seen == seen) dver.seen = 0, dver.v[1] = dver.v[2] = 0;
-    pthread_mutex_unlock(&dver.lock);
-    return data_version(d, kind);
-  }
-  for (int k = 1; k <= 2; k++)
-    if (!db_isnull(st, k) && db_int(st, k) > v[k]) v[k] = db_int(st, k);
+  int64_t top = db_int(st, 0);
   db_done(st);
-  if (top > seen) {
+  if (top > 0) {
     pthread_mutex_lock(&dver.lock);
-    if (top > dver.seen) {
-      dver.seen = top;
-      dver.v[1] = v[1];
-      dver.v[2] = v[2];
+    if (!dver.floor) {
+      dver.floor = top;
+      for (int i = 0; i < DOM_COUNT; i++) dver.v[i] = top;
     }
     pthread_mutex_unlock(&dver.lock);
   }
-  return v[kind == CACHE_NOT_PROBLEMS ? 2 : 1];
+  return top;
+}
+
+/* The data version of the given domains (DOM_ACCESS always counts); 0 for
+ * an empty log, -1 when it cannot be read. */
+static int64_t data_version(db *d, unsigned domains) {
+  domains |= DOM_ACCESS;
+  int pg = db_dialect(d) == DB_PG;
+  int64_t v[DOM_COUNT];
+  pthread_mutex_lock(&dver.lock);
+  int64_t floor = dver.floor;
+  memcpy(v, dver.v, sizeof v);
+  pthread_mutex_unlock(&dver.lock);
+  if (!floor) return data_version_start(d);
+  /* id >= floor: the row at `floor` itself tells that the log did not shrink */
+  db_stmt *st = db_query(d,
+                         pg ? "SELECT a.id, a.action, a.entity, s.quiet FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) = "
+                              "pg_snapshot_xmax(pg_current_snapshot()) AS quiet) s LEFT JOIN audit_log a ON a.id >= ? "
+                              "ORDER BY a.id"
+                            : "SELECT id, action, entity, 1 FROM audit_log WHERE id >= ? ORDER BY id",
+                         DBI(floor));
+  if (!st) return -1;
+  int rc, first = 1, shrunk = 0, quiet = 1;
+  int64_t top = floor, run = floor; /* run: the end of the unbroken ids from floor */
+  while ((rc = db_step(st)) == DB_ROW) {
+    quiet = (int)db_int(st, 3);
+    if (db_isnull(st, 0)) { /* PostgreSQL's empty range: only the snapshot's row */
+      shrunk = 1;
+      break;
+    }
+    int64_t id = db_int(st, 0);
+    if (first && id != floor) {
+      shrunk = 1;
+      break;
+    }
+    first = 0;
+    if (id == run + 1) run = id;
+    if (id > top) top = id;
+    if (id == floor) continue;
+    unsigned dm = data_domains_of(db_text(st, 1), db_text(st, 2));
+    for (int i = 0; i < DOM_COUNT; i++)
+      if ((dm & (1u << i)) && id > v[i]) v[i] = id;
+  }
+  db_done(st);
+  if (rc == DB_ERROR) return -1;
+  if (shrunk || first) { /* the entry at the floor is gone: read afresh */
+    pthread_mutex_lock(&dver.lock);
+    int reset = dver.floor == floor;
+    if (reset) dver.floor = 0;
+    pthread_mutex_unlock(&dver.lock);
+    /* answers kept under the old log's ids could outrank the new ones */
+    if (reset) cache_clear();
+    return data_version_start(d);
+  }
+  int64_t settled = !pg || quiet ? top : run;
+  pthread_mutex_lock(&dver.lock);
+  for (int i = 0; i < DOM_COUNT; i++)
+    if (v[i] > dver.v[i]) dver.v[i] = v[i];
+  if (settled > dver.floor && dver.floor) dver.floor = settled;
+  int64_t version = domains_max(dver.v, domains);
+  pthread_mutex_unlock(&dver.lock);
+  /* not below what this read saw itself (another thread may have reset) */
+  int64_t mine = domains_max(v, domains);
+  return mine > version ? mine : version;
 }
 
 static void run_handler(req *r, const route *rt) {
@@ -711,7 +873,7 @@ static void run_handler(req *r, const route *rt) {
     if (key && db_dialect(r->db) == DB_PG && pg_writer_in_flight(r->db)) nostore = 1;
     if (key && !nostore) {
       r->data_version = version;
-      r->data_version_kind = rt->cacheable;
+      r->data_version_domains = rt->cacheable;
     }
   }
   rt->fn(r);

@@ -72,9 +72,10 @@ typedef struct req {
   int nheaders;
   int is_head;
   /* Set by the response cache for a cacheable GET (see list_total): the
-   * data version read for this request, and its kind (CACHE_*; 0: none). */
+   * data version read for this request, and the domains it covers (0:
+   * none). */
   int64_t data_version;
-  int data_version_kind;
+  unsigned data_version_domains;
 } req;
 
 typedef void (*handler_fn)(req *r);
@@ -87,15 +88,13 @@ typedef struct route {
   const char *summary; /* one line for the OpenAPI document, "中文 / English" */
   size_t max_body;     /* 0: 1 MiB */
   /* A GET whose answer depends only on the data, the day and who asks
-   * (dashboards, the battle map, rankings): answers are kept in process and
-   * reused until the data changes (see the response cache in http.c).
-   * CACHE_ANY: any audited change renews it; CACHE_NOT_PROBLEMS: changes to
-   * problems (escalations tick by every second), to citizens' questions
-   * (qa.h: asked all day long) and to enterprise requests (ent.h; they
-   * escalate by the tick too), none of them shown by these answers, do not;
-   * nor does the daily refresh of the roll-ups (rollups.h), which changes no
-   * answer of a day. */
-  int cacheable;
+   * (dashboards, the battle map, rankings, lists): answers are kept in
+   * process and reused until the data they show changes (see the response
+   * cache in http.c).  0: not cached; else the data domains (DOM_*) the
+   * answer shows: a change audited in any of them renews it, a change in
+   * another domain does not.  DOM_ACCESS (users, units, settings,
+   * dictionaries: who may see what) counts for every cached route. */
+  unsigned cacheable;
   /* Set by ROUTE(): the handler's name and the file that registers it, for
    * `guatu routes`. */
   const char *fn_name;
@@ -107,7 +106,45 @@ typedef struct route {
  * (`guatu routes`) names where each route is handled. */
 #define ROUTE(method, pattern, fn, ...) {method, pattern, fn, __VA_ARGS__, .fn_name = #fn, .file = __FILE__}
 
-enum { CACHE_NO = 0, CACHE_ANY = 1, CACHE_NOT_PROBLEMS = 2 };
+/* Data domains, as bits of route.cacheable.  Every audit entity belongs to
+ * one (data_domains_of in http.c; a write that changes rows of another
+ * domain too, such as an approval issued that completes its node, counts
+ * for both); an entity the table does not know counts for every domain, so
+ * that a new module's answers are never stale, only recomputed. */
+enum {
+  DOM_PROJECTS = 1u << 0,     /* projects, plans, tags, baselines */
+  DOM_NODES = 1u << 1,        /* nodes and node templates */
+  DOM_REPORTS = 1u << 2,      /* progress reports, their totals, year targets */
+  DOM_PROBLEMS = 1u << 3,     /* problems (escalated by the tick) */
+  DOM_TASKS = 1u << 4,        /* tasks, dispatch meetings, agenda, decisions */
+  DOM_ACCOUNTABILITY = 1u << 5, /* published rankings, accountability flags */
+  DOM_LAND = 1u << 6,         /* land acquisition: households, items, payments, hard cases */
+  DOM_APPROVALS = 1u << 7,    /* approvals, agreements, the item catalogue */
+  DOM_ATTRACTION = 1u << 8,   /* investment leads, meetings, targets */
+  DOM_ENTERPRISES = 1u << 9,  /* enterprises, policies, grants, the supply–demand board */
+  DOM_REQUESTS = 1u << 10,    /* enterprise requests (escalated by the tick) */
+  DOM_FINANCE = 1u << 11,     /* financing needs, loans, subsidies, funds */
+  DOM_QUESTIONS = 1u << 12,   /* citizens' questions (asked all day, escalated by the tick) */
+  DOM_ATTACHMENTS = 1u << 13, /* photos and documents */
+  DOM_ACCESS = 1u << 14,      /* users, units, roles, settings, dictionaries, calendar */
+  DOM_UNSHOWN = 1u << 15,     /* sessions, tokens, webhooks, API keys, the daily roll-up refresh */
+};
+#define DOM_COUNT 16
+#define DOM_EVERY ((1u << DOM_COUNT) - 1u)
+/* The domains a change audited as (action, entity) touches: 0 for the
+ * entries that change no data (logins, logouts, locks, audited reads of
+ * personal data), DOM_EVERY for bulk loads and entities not in the table. */
+unsigned data_domains_of(const char *action, const char *entity);
+/* The name of one domain bit ("land"), or NULL. */
+const char *data_domain_name(unsigned bit);
+
+/* Shorthands kept for routes that show nearly everything.  CACHE_ANY: every
+ * domain an answer can show; CACHE_NOT_PROBLEMS: all but problems,
+ * questions and enterprise requests (whose ticks would renew them every
+ * second). */
+#define CACHE_NO 0u
+#define CACHE_ANY (DOM_EVERY & ~DOM_UNSHOWN)
+#define CACHE_NOT_PROBLEMS (CACHE_ANY & ~(DOM_PROBLEMS | DOM_QUESTIONS | DOM_REQUESTS))
 
 typedef struct module {
   const char *name;

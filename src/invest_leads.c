@@ -598,7 +598,8 @@ static void project_lead(req *r) {
 }
 
 static const route lead_routes[] = {
-    ROUTE("GET", "/api/v1/leads", leads_list, INVEST_READERS, "招商线索 / Investment leads (the pipeline)", 0),
+    ROUTE("GET", "/api/v1/leads", leads_list, INVEST_READERS, "招商线索 / Investment leads (the pipeline)", 0,
+          DOM_ATTRACTION | DOM_PROJECTS),
     ROUTE("POST", "/api/v1/leads", lead_create, INVEST_READERS, "登记招商线索 / Record a lead", 0),
     ROUTE("GET", "/api/v1/leads/{id}", lead_get, INVEST_READERS, "招商线索详情 / One lead with meetings and history", 0),
     ROUTE("PATCH", "/api/v1/leads/{id}", lead_patch, INVEST_READERS, "修改招商线索 / Change a lead", 0),

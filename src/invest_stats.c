@@ -343,7 +343,7 @@ static void targets_put(req *r) {
 }
 
 static const route stats_routes[] = {
-    ROUTE("GET", "/api/v1/attraction/stats", stats, INVEST_READERS, "招商引资统计 / Attraction statistics", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/attraction/stats", stats, INVEST_READERS, "招商引资统计 / Attraction statistics", 0, DOM_ATTRACTION | DOM_PROJECTS),
     ROUTE("GET", "/api/v1/attraction/targets", targets_get, INVEST_READERS, "招商目标 / Targets per team", 0),
     ROUTE("PUT", "/api/v1/attraction/targets", targets_put, ROLE_ADMIN | ROLE_OFFICE, "下达招商目标 / Set a team's targets", 0),
     {0},

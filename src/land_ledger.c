@@ -880,9 +880,10 @@ int64_t land_count_at_least(db *d, int64_t project_id, int min_state) {
 
 static const route land_ledger_routes[] = {
     /* cacheable: masked answers per user, renewed by any audited change */
-    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/households", households_list, LAND_READERS, "征拆台账 / The land acquisition ledger", 0,
+          DOM_LAND | DOM_PROJECTS | DOM_ATTACHMENTS),
     ROUTE("GET", "/api/v1/projects/{id}/households", project_households_list, LAND_READERS, "项目征拆台账 / A project's ledger", 0,
-          CACHE_ANY),
+          DOM_LAND | DOM_PROJECTS | DOM_ATTACHMENTS),
     ROUTE("POST", "/api/v1/projects/{id}/households", household_post, LAND_WRITERS, "新增被征收户 / Add a household", 0),
     ROUTE("GET", "/api/v1/households/{id}", household_get, LAND_READERS, "被征收户详情 / One household", 0),
     ROUTE("PATCH", "/api/v1/households/{id}", household_patch, LAND_WRITERS, "修改被征收户 / Change a household", 0),

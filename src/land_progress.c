@@ -565,9 +565,9 @@ static void case_decide(req *r) {
 static const route land_progress_routes[] = {
     ROUTE("GET", "/api/v1/projects/{id}/land-progress", project_progress, READERS, "项目征拆进度 / A project's land progress", 0),
     ROUTE("GET", "/api/v1/land-progress", all_progress, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
-          /* no problem, question or enterprise request shows here: their
-           * escalation ticks do not recompute it (CACHE_NOT_PROBLEMS) */
-          "全区征拆进度 / Land progress district-wide, per unit and project", 0, CACHE_NOT_PROBLEMS),
+          /* land, the projects and their acquisition nodes: a progress
+           * report or a problem's escalation does not recompute it */
+          "全区征拆进度 / Land progress district-wide, per unit and project", 0, DOM_LAND | DOM_PROJECTS | DOM_NODES),
     ROUTE("GET", "/api/v1/projects/{id}/land-campaign", campaign, READERS, "征拆会战日进度 / Daily campaign progress", 0),
     ROUTE("GET", "/api/v1/land-hard-cases", cases_list, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT,
           "疑难个案 / Hard cases", 0),

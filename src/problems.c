@@ -854,7 +854,8 @@ static void problems_tick(db *d) {
 }
 
 static const route problem_routes[] = {
-    ROUTE("GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0, CACHE_ANY),
+    ROUTE("GET", "/api/v1/problems", problems_list, ROLES_ANY, "问题列表 / Problems", 0,
+          DOM_PROBLEMS | DOM_PROJECTS | DOM_NODES | DOM_ATTACHMENTS),
     ROUTE("POST", "/api/v1/problems", problem_post, ROLE_ADMIN | ROLE_OFFICE | ROLE_LEADER | ROLE_UNIT | ROLE_ENTERPRISE,
           "提出问题 / Raise a problem", 0),
     ROUTE("GET", "/api/v1/problems/{id}", problem_get, ROLES_ANY, "问题详情 / One problem with its timeline", 0),

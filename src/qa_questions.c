@@ -438,7 +438,8 @@ int qa_overdue_questions(db *d, arena *a, const char *date, int cap, qa_overdue 
 
 static const route question_routes[] = {
     ROUTE("POST", "/api/v1/questions", question_ask, ROLES_NONE, "网络问政：提问（无需登录）/ Ask a question (no login)", 16384),
-    ROUTE("GET", "/api/v1/questions", questions_list, QA_STAFF, "问政列表（审核、承办）/ Questions: moderation queue and inbox", 0),
+    ROUTE("GET", "/api/v1/questions", questions_list, QA_STAFF, "问政列表（审核、承办）/ Questions: moderation queue and inbox", 0,
+          DOM_QUESTIONS),
     ROUTE("GET", "/api/v1/questions/{id}", question_get, QA_STAFF, "问政详情 / One question", 0),
     ROUTE("POST", "/api/v1/questions/{id}/actions", question_action, QA_STAFF, "问政办理：审核、受理、答复、办结 / Act on a question", 16384),
     {0},

@@ -114,7 +114,7 @@ static void qa_stats(req *r) {
 }
 
 static const route stats_routes[] = {
-    ROUTE("GET", "/api/v1/qa-stats", qa_stats, QA_STAFF, "问政统计（各部门）/ Question statistics by department", 0),
+    ROUTE("GET", "/api/v1/qa-stats", qa_stats, QA_STAFF, "问政统计（各部门）/ Question statistics by department", 0, DOM_QUESTIONS),
     {0},
 };
 
