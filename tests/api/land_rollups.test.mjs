@@ -211,3 +211,14 @@ test('scope: a unit user\'s district answer holds only its projects and their un
   assert.deepEqual((await ok(leader.get('/api/v1/land-progress'))).by_unit, all.by_unit);
   assert.equal((await enterprise.get('/api/v1/land-progress')).status, 403);
 });
+
+test('names that JSON must escape (quotes, backslashes) come back as written in the district answer', async () => {
+  const name = '征拆"引号"\\反斜杠/斜杠 test';
+  const r = await office.post('/api/v1/projects', {
+    code: `LROLL-ESC-${++seq}`, name, level: 'district', category: '产业项目', unit_id: sanyUnit,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await household(r.body.id, { village: '村"名"' });
+  const lp = await assertFromFacts();
+  assert.equal(lp.by_project.find((x) => x.project_id === r.body.id).project_name, name);
+});
