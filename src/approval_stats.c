@@ -15,7 +15,7 @@
  * escalation and the dispatch agenda.
  *
  * The figures are summed in C from the issued rows (working days need the
- * calendar): a district's year is a few thousand rows.
+ * calendar): a district's year is a few thousand rows, a province's 26,000.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +37,7 @@ typedef struct group {
   int *days;
   int ndays, cap;
   int32_t first_sub, last_iss; /* projects: the span */
+  int64_t rank, first_id;      /* the order of the answer: the item's place in the catalogue, the first record */
 } group;
 
 typedef struct groups {
@@ -85,6 +86,16 @@ static group *group_of(arena *a, groups *gs, int64_t id, const char *name) {
   return g;
 }
 
+/* The group of `id`, or NULL (while the groups are still in the order the
+ * hash was built for). */
+static group *group_find(groups *gs, int64_t id) {
+  if (!gs->cap) return NULL;
+  for (size_t s = slot_of(id, gs->cap * 2);; s = (s + 1) % (size_t)(gs->cap * 2)) {
+    if (!gs->slot[s]) return NULL;
+    if (gs->g[gs->slot[s] - 1].id == id) return &gs->g[gs->slot[s] - 1];
+  }
+}
+
 static void group_add(arena *a, group *g, int days, int statutory, int promised) {
   approval_tally_add(&g->t, days, statutory, promised);
   if (g->ndays == g->cap) {
@@ -118,7 +129,59 @@ static int cmp_dept(const void *x, const void *y) {
   return (a->id > b->id) - (a->id < b->id);
 }
 
-/* GET /api/v1/approvals/stats */
+/* items and projects: in the order of the catalogue (sort_order, id), a
+ * project where its first record in that order is */
+static int cmp_order(const void *x, const void *y) {
+  const group *a = x, *b = y;
+  if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+  return (a->first_id > b->first_id) - (a->first_id < b->first_id);
+}
+
+/* An item of the catalogue with its issuing department. */
+typedef struct cat_item {
+  int64_t id, unit_id, rank;
+  const char *name, *unit_name;
+  int statutory, promised;
+} cat_item;
+
+static int cmp_cat(const void *x, const void *y) {
+  int64_t a = ((const cat_item *)x)->id, b = ((const cat_item *)y)->id;
+  return (a > b) - (a < b);
+}
+
+/* The catalogue, ordered by id, each item with its rank in (sort_order, id);
+ * the count or -1. */
+static int catalogue(req *r, cat_item **out) {
+  db_stmt *st = db_query0(r->db, "SELECT i.id, i.name, i.unit_id, u.name, i.statutory_days, i.promised_days FROM approval_items i "
+                                 "JOIN units u ON u.id = i.unit_id ORDER BY i.sort_order, i.id");
+  size_t cap = 256, n = 0;
+  cat_item *v = arena_alloc(&r->a, sizeof *v * cap);
+  int rc = DB_ERROR;
+  while (st && (rc = db_step(st)) == DB_ROW) {
+    if (n == cap) v = arena_grow(&r->a, v, n, &cap, sizeof *v);
+    v[n] = (cat_item){db_int(st, 0), db_int(st, 2), (int64_t)n, arena_strdup(&r->a, db_text(st, 1)),
+                      arena_strdup(&r->a, db_text(st, 3)), (int)db_int(st, 4), (int)db_int(st, 5)};
+    n++;
+  }
+  db_done(st);
+  if (rc != DB_DONE) return -1;
+  if (n) qsort(v, n, sizeof *v, cmp_cat);
+  *out = v;
+  return (int)n;
+}
+
+/* GET /api/v1/approvals/stats
+ *
+ * Where the time went (province: 26,529 records issued in 2026 to date of
+ * 436,940; ~0.12 s of server CPU per uncached answer, 1 MB): the records
+ * were read joined to their item, department and project (three lookups a
+ * record) and sorted by the catalogue's order before they were summed.
+ * Now the records come from one range of the covering index
+ * approvals_issued_stats (sql/0026) unsorted; the catalogue (1,320 items) is
+ * read once, the projects' names once per project, and the groups are put
+ * in the catalogue's order after summing — the same answer, byte for byte.
+ * A user who does not read everything still has the records joined (the
+ * scope is on the project and the item). */
 static void approvals_stats(req *r) {
   static const char *const views[] = {"items", "departments", "projects", NULL};
   const char *from = qdate(r, "from"), *to = qdate(r, "to");
@@ -136,16 +199,19 @@ static void approvals_stats(req *r) {
     field_error(r, "to", "结束日期不能早于开始日期", "must not be before from");
     return reply_invalid(r);
   }
+  cat_item *cat = NULL;
+  int ncat = catalogue(r, &cat);
+  if (ncat < 0) return reply_db_error(r, db_errcode(r->db));
+  int all_scope = scope_reads_all(r);
   strbuf w = STRBUF_INIT;
   db_val args[12];
   int n = 0;
-  sb_adds(&w,
-          "SELECT a.item_id, i.name, i.unit_id, u.name, i.statutory_days, i.promised_days, a.submitted_on, a.issued_on, "
-          "a.project_id, p.name FROM approvals a JOIN approval_items i ON i.id = a.item_id JOIN units u ON u.id = i.unit_id "
-          "JOIN projects p ON p.id = a.project_id WHERE a.state = 'issued' AND a.issued_on >= ? AND a.issued_on <= ?");
+  sb_addf(&w, "SELECT a.item_id, a.submitted_on, a.issued_on, a.project_id, a.id FROM approvals a%s WHERE a.state = 'issued' "
+              "AND a.issued_on >= ? AND a.issued_on <= ?",
+          all_scope ? "" : " JOIN approval_items i ON i.id = a.item_id JOIN projects p ON p.id = a.project_id");
   args[n++] = DBT(from);
   args[n++] = DBT(to);
-  if (!scope_reads_all(r)) {
+  if (!all_scope) {
     /* the same scope as the work list: projects in scope, items issued by my units, agency projects */
     sb_adds(&w, " AND ((1 = 1");
     project_scope_sql(r, &w, args, &n);
@@ -157,7 +223,6 @@ static void approvals_stats(req *r) {
     sb_adds(&w, " OR EXISTS (SELECT 1 FROM approval_agreements g WHERE g.project_id = a.project_id AND g.agent_user_id = ?))");
     args[n++] = DBI(r->user.id);
   }
-  sb_adds(&w, " ORDER BY i.sort_order, i.id, a.id");
   db_stmt *st = db_prepare(r->db, sb_str(&w), n, args);
   sb_release(&w);
   if (!st) return reply_db_error(r, db_errcode(r->db));
@@ -168,19 +233,39 @@ static void approvals_stats(req *r) {
   int rc;
   while ((rc = db_step(st)) == DB_ROW) {
     int32_t sub, iss;
-    if (db_isnull(st, 6) || date_parse(db_text(st, 6), &sub) != 0 || date_parse(db_text(st, 7), &iss) != 0) continue;
+    if (db_isnull(st, 1) || date_parse(db_text(st, 1), &sub) != 0 || date_parse(db_text(st, 2), &iss) != 0) continue;
+    cat_item key = {.id = db_int(st, 0)};
+    const cat_item *it = ncat ? bsearch(&key, cat, (size_t)ncat, sizeof *cat, cmp_cat) : NULL;
+    if (!it) continue; /* no such item (the foreign key forbids it) */
+    int64_t aid = db_int(st, 4);
     int days = approval_working_days(cal, sub, iss);
-    int statutory = (int)db_int(st, 4), promised = (int)db_int(st, 5);
-    group_add(&r->a, group_of(&r->a, &items, db_int(st, 0), db_text(st, 1)), days, statutory, promised);
-    group_add(&r->a, group_of(&r->a, &depts, db_int(st, 2), db_text(st, 3)), days, statutory, promised);
-    group *pg = group_of(&r->a, &projs, db_int(st, 8), db_text(st, 9));
-    group_add(&r->a, pg, days, statutory, promised);
+    group *ig = group_of(&r->a, &items, it->id, it->name);
+    ig->rank = it->rank;
+    group_add(&r->a, ig, days, it->statutory, it->promised);
+    group_add(&r->a, group_of(&r->a, &depts, it->unit_id, it->unit_name), days, it->statutory, it->promised);
+    group *pg = group_of(&r->a, &projs, db_int(st, 3), "");
+    if (pg->t.count == 0 || it->rank < pg->rank || (it->rank == pg->rank && aid < pg->first_id)) pg->rank = it->rank, pg->first_id = aid;
+    group_add(&r->a, pg, days, it->statutory, it->promised);
     if (pg->first_sub == APPROVAL_NO_DAY || sub < pg->first_sub) pg->first_sub = sub;
     if (pg->last_iss == APPROVAL_NO_DAY || iss > pg->last_iss) pg->last_iss = iss;
-    group_add(&r->a, &all, days, statutory, promised);
+    group_add(&r->a, &all, days, it->statutory, it->promised);
   }
   db_done(st);
   if (rc != DB_DONE) return reply_db_error(r, rc);
+  /* the projects' names, once per project of the period */
+  if (projs.n) {
+    st = db_query(r->db, "SELECT p.id, p.name FROM projects p WHERE p.id IN (SELECT a.project_id FROM approvals a WHERE "
+                         "a.state = 'issued' AND a.issued_on >= ? AND a.issued_on <= ?)",
+                  DBT(from), DBT(to));
+    while (st && (rc = db_step(st)) == DB_ROW) {
+      group *pg = group_find(&projs, db_int(st, 0));
+      if (pg) pg->name = arena_strdup(&r->a, db_text(st, 1));
+    }
+    db_done(st);
+    if (!st || rc != DB_DONE) return reply_db_error(r, db_errcode(r->db));
+  }
+  if (items.n) qsort(items.g, (size_t)items.n, sizeof *items.g, cmp_order);
+  if (projs.n) qsort(projs.g, (size_t)projs.n, sizeof *projs.g, cmp_order);
   json_t *ji = json_array(), *jd = json_array(), *jp = json_array();
   for (int i = 0; i < items.n; i++) json_array_append_new(ji, figures(&items.g[i], "item_id"));
   if (depts.n) qsort(depts.g, (size_t)depts.n, sizeof *depts.g, cmp_dept);

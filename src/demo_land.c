@@ -198,6 +198,7 @@ int land_demo(db *d, FILE *log) {
       if (!add(d, &a, &p, now)) rc = DB_ERROR;
     }
   }
+  if (rc == DB_OK) rc = land_rollup_rebuild(d);
   /* the battle map's land-acquisition nodes follow the ledgers */
   if (sany && rc == DB_OK) rc = land_sync_nodes(d, sany, now);
   if (hard && rc == DB_OK) rc = land_sync_nodes(d, hard, now);

@@ -34,6 +34,7 @@
 #include "ent.h"
 #include "fin.h"
 #include "invest.h"
+#include "land.h"
 #include "qa.h"
 #include "rollups.h"
 #include "clock.h"
@@ -1511,6 +1512,8 @@ static int cmd_gen(int argc, char **argv) {
     rc = fill(&g, "land_payments", "id, household_id, item_id, amount, paid_on, payer, created_at", fill_land_payments);
   if (rc == 0 && with_land)
     rc = fill(&g, "land_events", "id, household_id, from_state, to_state, on_date, at", fill_land_events);
+  /* land progress reads its roll-up per project (land_rollups.c) */
+  if (rc == 0 && with_land && table_exists(d, "land_rollups")) rc = land_rollup_rebuild(d) == DB_OK ? 0 : -1;
   /* the planned acquisition: what the households hold and a little more not yet surveyed */
   for (int pid = 1; rc == 0 && with_land && pid <= sc->projects; pid++)
     if (g.land_hh[pid] &&

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "db.h"
@@ -99,6 +100,18 @@ json_t *land_node_json(db *d, int64_t project_id);
  * have no actual date take the day it was done (the handover that completed
  * it), in the caller's transaction.  DB_OK or the error. */
 int land_sync_nodes(db *d, int64_t project_id, const char *at);
+
+/* The roll-up of land figures per project (sql/0026, land_rollups.c), kept
+ * in the writer's transaction: land_rollup_project() recomputes a project's
+ * row from its households (no row without households), land_rollup_household()
+ * the row of a household's project, land_rollup_rebuild() every row (bulk
+ * loads).  DB_OK or the error. */
+int land_rollup_project(db *d, int64_t project_id);
+int land_rollup_household(db *d, int64_t household_id);
+int land_rollup_rebuild(db *d);
+/* Recomputes every row from the households and prints each difference to
+ * `out`: the number of differences, or -1 on a database error. */
+int64_t land_rollup_check(db *d, FILE *out);
 
 /* An open hard case (疑难个案) awaiting the leading group, for the dispatch
  * agenda: its household (village, head) and the issue. */

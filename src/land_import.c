@@ -137,6 +137,8 @@ static void households_import(req *r) {
   const char *today = land_today(&r->a), *now = now_rfc3339(&r->a);
   for (int i = 0; rc == DB_OK && i < n; i++)
     if (!land_household_insert(r->db, project, &rows[i], r->user.id, today, now)) rc = db_errcode(r->db);
+  /* the project's roll-up once, after every row */
+  if (rc == DB_OK) rc = land_rollup_project(r->db, project);
   json_t *after = json_pack("{s:I, s:i}", "project_id", (json_int_t)project, "created", n);
   if (rc == DB_OK) rc = audit_log(r, "import", "land_household", project, NULL, after);
   commit_reply(r, rc, NULL, after, 201);

@@ -362,8 +362,9 @@ static void household_post(req *r) {
   int rc = db_begin(r->db);
   if (rc != DB_OK) return reply_db_error(r, rc);
   int64_t id = land_household_insert(r->db, project, &h, r->user.id, land_today(&r->a), now_rfc3339(&r->a));
-  json_t *after = id ? land_household_json(r->db, id, 0, 0) : NULL;
-  rc = after ? audit_log(r, "create", "land_household", id, NULL, after) : db_errcode(r->db);
+  rc = id ? land_rollup_project(r->db, project) : db_errcode(r->db);
+  json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 0) : NULL;
+  if (rc == DB_OK) rc = after ? audit_log(r, "create", "land_household", id, NULL, after) : db_errcode(r->db);
   if (after) etag(r, after);
   commit_reply(r, rc, NULL, after, 201);
 }
@@ -544,6 +545,7 @@ static void household_patch(req *r) {
     return reply_problem(r, 409, "版本冲突 / Version conflict",
                          "该户已被他人修改，请刷新后重试 / The household changed meanwhile; reload and retry");
   }
+  if (rc == DB_OK) rc = land_rollup_project(r->db, pid);
   /* a corrected area of a household handed over may complete the acquisition */
   if (rc == DB_OK) rc = land_sync_nodes(r->db, pid, now_rfc3339(&r->a));
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;
@@ -553,14 +555,16 @@ static void household_patch(req *r) {
 }
 
 /* Recomputes a household's due, paid and unvalued from its items, and bumps
- * its version (a concurrent transition based on the old items fails). */
+ * its version (a concurrent transition based on the old items fails); then
+ * its project's roll-up. */
 static int recompute(db *d, int64_t id, const char *now) {
-  return db_exec(d,
+  int rc = db_exec(d,
                  "UPDATE land_households SET due = (SELECT COALESCE(SUM(amount), 0) FROM land_items WHERE household_id = ?), "
                  "paid = (SELECT COALESCE(SUM(paid), 0) FROM land_items WHERE household_id = ?), "
                  "unvalued = (SELECT COUNT(*) FROM land_items WHERE household_id = ? AND amount IS NULL), "
                  "version = version + 1, updated_at = ? WHERE id = ?",
                  DBI(id), DBI(id), DBI(id), DBT(now), DBI(id));
+  return rc == DB_OK ? land_rollup_household(d, id) : rc;
 }
 
 static int household_state(db *d, int64_t id) {
@@ -812,6 +816,7 @@ static void transition_post(req *r) {
   if (rc == DB_OK)
     rc = db_exec(r->db, "INSERT INTO land_events (household_id, from_state, to_state, on_date, user_id, at) VALUES (?, ?, ?, ?, ?, ?)",
                  DBI(id), DBT(land_states[v.state]), DBT(to), DBT(on), DBI(r->user.id), DBT(now));
+  if (rc == DB_OK) rc = land_rollup_project(r->db, pid);
   /* the battle map's land-acquisition node completes with the acquisition */
   if (rc == DB_OK && target == LS_HANDED_OVER) rc = land_sync_nodes(r->db, pid, now);
   json_t *after = rc == DB_OK ? land_household_json(r->db, id, 0, 1) : NULL;

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "http.h"
+#include "land.h"
 #include "lights.h"
 #include "projects.h"
 #include "reports.h"
@@ -468,7 +469,9 @@ int64_t rollup_check(db *d, FILE *out) {
   int64_t a = check_project_rollups(d, out);
   int64_t b = a < 0 ? -1 : check_report_totals(d, out);
   int64_t c = b < 0 ? -1 : check_groups(d, out);
-  return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
+  /* the land figures per project (land_rollups.c) */
+  int64_t e = c < 0 ? -1 : land_rollup_check(d, out);
+  return a < 0 || b < 0 || c < 0 || e < 0 ? -1 : a + b + c + e;
 }
 
 static int cmd_check(int argc, char **argv) {
