@@ -310,12 +310,15 @@ typedef struct cache_entry {
   uint64_t used;
 } cache_entry;
 
-/* gzip of a body (zlib, level 6), or NULL when it does not pay. */
+/* gzip of a body, or NULL when it does not pay.  Level 1 (Z_BEST_SPEED):
+ * the body is compressed when the answer is computed, in the request that
+ * everyone else waits for; on an 850 KB JSON answer level 1 takes ~7 ms
+ * against ~16 ms for level 6, for a body ~23% larger (178 KB vs 144 KB). */
 static char *gzip_body(const char *data, size_t len, size_t *out_len) {
   if (len < 1024) return NULL;
   z_stream z;
   memset(&z, 0, sizeof z);
-  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
   size_t cap = deflateBound(&z, len);
   char *out = malloc(cap);
   if (!out) {
