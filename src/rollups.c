@@ -209,8 +209,12 @@ int rollup_project(db *d, int64_t project_id) {
     if (rc == DB_OK && old_unit != unit) rc = defer_unit(old_unit);
     return rc;
   }
-  if (rc == DB_OK) rc = rollup_groups_unit(d, unit);
-  if (rc == DB_OK && old_unit != unit) rc = rollup_groups_unit(d, old_unit);
+  /* the lower unit first: two writers moving projects between the same
+   * two units lock them (rollup_groups_unit) in one order */
+  int64_t first = old_unit != unit && old_unit > 0 && old_unit < unit ? old_unit : unit;
+  int64_t second = first == unit ? old_unit : unit;
+  if (rc == DB_OK) rc = rollup_groups_unit(d, first);
+  if (rc == DB_OK && second != first) rc = rollup_groups_unit(d, second);
   return rc;
 }
 

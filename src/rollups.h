@@ -44,7 +44,8 @@ int64_t rollup_check(db *d, FILE *out);
 
 /* One row of group_rollups: dim "unit" (key ""), "chain", "level",
  * "leader" (key and ref the leader's id) within unit_id, or over every unit
- * (unit_id 0, only projects..lights). lights[] by light (lights.h). */
+ * (unit_id 0; dim "unit" there is the province), every figure and month
+ * (sql/0024_group_totals.sql). lights[] by light (lights.h). */
 typedef struct grollup {
   char dim[8];
   const char *key;
@@ -75,7 +76,8 @@ int rollup_groups_compute(db *d, int64_t unit_id, int32_t day, const rollup_ligh
 int rollup_groups_totals(grollups *gs);
 void rollup_groups_sort(grollups *gs);
 /* Recomputes a unit's rows for today and moves the rows over every unit by
- * the difference (nothing over every unit before the first rebuild). */
+ * the difference, one upsert of deltas per changed row (nothing over every
+ * unit before the first rebuild); on PostgreSQL the unit is locked first. */
 int rollup_groups_unit(db *d, int64_t unit_id);
 /* Rebuilds every row for `day` and marks the table built for that day. */
 int rollup_groups_rebuild(db *d, int32_t day);
