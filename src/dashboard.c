@@ -398,7 +398,7 @@ typedef struct grow_read {
   int lights[3];
 } grow_read;
 
-#define UNIT_COLS "g.unit_id, COALESCE(u.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green"
+#define UNIT_COLS "g.unit_id, COALESCE(u.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.rate"
 
 /* One unit row (UNIT_COLS) into a group of gs. */
 static void put_unit(req *r, groups *gs, db_stmt *st) {
@@ -410,42 +410,33 @@ static void put_unit(req *r, groups *gs, db_stmt *st) {
   groups_put(&r->a, gs, arena_printf(&r->a, "%lld", (long long)db_int(st, 0)), arena_strdup(&r->a, db_text(st, 1)), f, l);
 }
 
-/* A unit's rate as a double: with "has a plan" before it, the order of
- * cmp_rate's first keys up to rounding.  Division is
- * correctly rounded in both stores and in C, so a unit whose exact rate is
- * higher never has a lower double rate. */
-static double rate_key(int64_t ytd, int64_t plan) { return plan > 0 ? (double)ytd / (double)plan : 0.0; }
-
 /* unit_ranking's first `top` units (0: all) in cmp_rate's order.  The
- * database orders the unit rows by the double rate and hands over the
- * first ones, up to the last unit tied (as a double) with the top-th: the
- * exact order among those (cmp_rate: exact fractions, then investment and
- * name) is settled in C.  The limit doubles in the rare case that the tie
+ * database hands over the unit rows in the order of their stored double
+ * rate (rollup_rate, group_rollups_rate), up to the last unit tied with
+ * the top-th: the exact order among those (cmp_rate: exact fractions, then
+ * investment and name) is settled in C.  The limit doubles in the rare case that the tie
  * runs past it.  -1 on a database error. */
 static int ranking_rows(req *r, int top, size_t units, groups *out) {
   for (int64_t limit = top > 0 ? (int64_t)top * 2 + 8 : 0;; limit *= 2) {
     int all = limit <= 0 || (size_t)limit >= units;
     strbuf sql = STRBUF_INIT;
     sb_adds(&sql, "SELECT " UNIT_COLS " FROM group_rollups g LEFT JOIN units u ON u.id = g.unit_id "
-                  "WHERE g.dim = 'unit' AND g.unit_id <> 0 ORDER BY CASE WHEN g.plan > 0 THEN 0 ELSE 1 END, CASE WHEN g.plan > 0 "
-                  "THEN CAST(g.ytd AS DOUBLE PRECISION) / CAST(g.plan AS DOUBLE PRECISION) ELSE 0.0 END DESC");
+                  "WHERE g.dim = 'unit' AND g.unit_id <> 0 ORDER BY g.rate DESC");
     if (!all) sb_adds(&sql, " LIMIT ?");
     db_val lim = DBI(limit);
     db_stmt *st = db_prepare(r->db, sb_str(&sql), all ? 0 : 1, &lim);
     sb_release(&sql);
     groups_init(&r->a, out, (all ? units : (size_t)limit) + 64);
-    int eclass = 0, rc, past = 0;
+    int rc, past = 0;
     double edge = 0;
     while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
-      int64_t plan = db_int(st, 3);
-      int cls = plan > 0 ? 0 : 1;
-      double k = rate_key(db_int(st, 4), plan);
-      if (top > 0 && out->n >= (size_t)top && (cls > eclass || (cls == eclass && k < edge))) {
+      double k = db_real(st, 9);
+      if (top > 0 && out->n >= (size_t)top && k < edge) {
         past = 1; /* every unit from here on ranks after the top-th */
         break;
       }
       put_unit(r, out, st);
-      if (top > 0 && out->n == (size_t)top) eclass = cls, edge = k;
+      if (top > 0 && out->n == (size_t)top) edge = k;
     }
     db_done(st);
     if (rc != DB_ROW && rc != DB_DONE) return -1;
@@ -483,7 +474,7 @@ static int from_rollups(req *r, const dparams *dp, dsum *s) {
   if (!fresh) return 0;
   /* the province: the row over every unit (none when it has no project) */
   strbuf sql = STRBUF_INIT;
-  sb_adds(&sql, "SELECT g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, g.completed, g.overdue");
+  sb_adds(&sql, "SELECT g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, g.completed, g.overdue, g.units");
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.m%02d", m);
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.l%02d", m);
   sb_adds(&sql, " FROM group_rollups g WHERE g.dim = 'unit' AND g.gkey = '' AND g.unit_id = 0");
@@ -494,11 +485,11 @@ static int from_rollups(req *r, const dparams *dp, dsum *s) {
     s->count = db_int(st, 0), s->plan = db_int(st, 1), s->ytd = db_int(st, 2), s->prev = db_int(st, 3);
     s->lights[LIGHT_RED] = (int)db_int(st, 4), s->lights[LIGHT_YELLOW] = (int)db_int(st, 5), s->lights[LIGHT_GREEN] = (int)db_int(st, 6);
     s->started = db_int(st, 7), s->completed = db_int(st, 8), s->overdue = db_int(st, 9);
-    for (int m = 0; m < 12; m++) s->cur.m[m] = db_int(st, 10 + m), s->last.m[m] = db_int(st, 22 + m);
+    s->units = (size_t)db_int(st, 10);
+    for (int m = 0; m < 12; m++) s->cur.m[m] = db_int(st, 11 + m), s->last.m[m] = db_int(st, 23 + m);
   }
   db_done(st);
   if (rc != DB_ROW && rc != DB_DONE) return -1;
-  s->units = (size_t)db_int10(r->db, 0, "SELECT COUNT(*) FROM group_rollups WHERE dim = 'unit' AND unit_id <> 0");
   /* by_unit: the first `top` by investment, as cmp_ytd orders them (the
    * key, a unit id, compared as text) */
   sql = (strbuf)STRBUF_INIT;

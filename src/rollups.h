@@ -49,9 +49,16 @@ int64_t rollup_check(db *d, FILE *out);
 typedef struct grollup {
   char dim[8];
   const char *key;
-  int64_t unit_id, ref, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
+  int64_t unit_id, ref, units, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
   char day[11];
 } grollup;
+
+/* The order of unit_ranking as one double, stored with each unit's row
+ * (group_rollups.rate, indexed): ytd / plan for a unit with a plan, below
+ * every such unit (-1e300) for one without.  Division is correctly
+ * rounded, so a unit whose exact rate is higher never has a lower double;
+ * the dashboard settles ties between equal doubles exactly. */
+double rollup_rate(int64_t ytd, int64_t plan);
 
 typedef struct grollups {
   grollup *r;

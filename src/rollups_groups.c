@@ -58,6 +58,7 @@ static void add(grollup *g, const gproj *p) {
 
 /* Adds (sign 1) or subtracts (-1) every figure of y into x. */
 static void add_row(grollup *x, const grollup *y, int sign) {
+  x->units += sign * y->units;
   x->projects += sign * y->projects, x->plan += sign * y->plan, x->ytd += sign * y->ytd, x->prev += sign * y->prev;
   for (int k = 0; k < 3; k++) x->lights[k] += sign * y->lights[k];
   x->started += sign * y->started, x->completed += sign * y->completed, x->overdue += sign * y->overdue;
@@ -73,6 +74,7 @@ static grollup *row_for(grollups *gs, size_t from, const char *dim, const char *
   x.key = arena_strdup(&gs->a, key);
   x.unit_id = unit;
   x.ref = ref;
+  x.units = 1;
   return push(gs, &x) == 0 ? &gs->r[gs->n - 1] : NULL;
 }
 
@@ -202,9 +204,40 @@ int rollup_groups_totals(grollups *gs) {
 
 #define GCOLS                                                                                                               \
   "dim, gkey, unit_id, ref, projects, plan, ytd, prev, red, yellow, green, started, completed, overdue, m01, m02, m03, m04, " \
-  "m05, m06, m07, m08, m09, m10, m11, m12, l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, day"
-#define GNCOLS 39
+  "m05, m06, m07, m08, m09, m10, m11, m12, l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, day, units, rate"
+#define GNCOLS 41
 #define GBATCH 20 /* rows per INSERT: 780 values */
+
+/* The GCOLS of x into args; the rate only for a unit's own row (what
+ * unit_ranking orders by, rollup_rate). */
+static int bind_row(db_val *args, const grollup *x) {
+  int k = 0;
+  args[k++] = DBT(x->dim), args[k++] = DBT(x->key), args[k++] = DBI(x->unit_id), args[k++] = DBI(x->ref);
+  args[k++] = DBI(x->projects), args[k++] = DBI(x->plan), args[k++] = DBI(x->ytd), args[k++] = DBI(x->prev);
+  args[k++] = DBI(x->lights[2]), args[k++] = DBI(x->lights[1]), args[k++] = DBI(x->lights[0]);
+  args[k++] = DBI(x->started), args[k++] = DBI(x->completed), args[k++] = DBI(x->overdue);
+  for (int c = 0; c < 12; c++) args[k++] = DBI(x->m[c]);
+  for (int c = 0; c < 12; c++) args[k++] = DBI(x->l[c]);
+  args[k++] = DBT(x->day);
+  args[k++] = DBI(x->units);
+  args[k++] = DBR(x->unit_id && strcmp(x->dim, "unit") == 0 ? rollup_rate(x->ytd, x->plan) : 0.0);
+  return k;
+}
+
+/* A row of GCOLS from st (keys in a). */
+static void read_row(db_stmt *st, arena *a, grollup *x) {
+  memset(x, 0, sizeof *x);
+  snprintf(x->dim, sizeof x->dim, "%s", db_text(st, 0));
+  x->key = arena_strdup(a, db_text(st, 1));
+  x->unit_id = db_int(st, 2), x->ref = db_int(st, 3), x->projects = db_int(st, 4), x->plan = db_int(st, 5);
+  x->ytd = db_int(st, 6), x->prev = db_int(st, 7), x->lights[2] = db_int(st, 8), x->lights[1] = db_int(st, 9);
+  x->lights[0] = db_int(st, 10), x->started = db_int(st, 11), x->completed = db_int(st, 12), x->overdue = db_int(st, 13);
+  for (int i = 0; i < 12; i++) x->m[i] = db_int(st, 14 + i), x->l[i] = db_int(st, 26 + i);
+  snprintf(x->day, sizeof x->day, "%s", db_text(st, 38));
+  x->units = db_int(st, 39);
+}
+
+double rollup_rate(int64_t ytd, int64_t plan) { return plan > 0 ? (double)ytd / (double)plan : -1e300; }
 
 static int insert_rows(db *d, const grollup *r, size_t n) {
   int rc = DB_OK;
@@ -221,23 +254,7 @@ static int insert_rows(db *d, const grollup *r, size_t n) {
       sb_adds(&sql, j ? ", (" : "(");
       for (int c = 0; c < GNCOLS; c++) sb_adds(&sql, c ? ", ?" : "?");
       sb_adds(&sql, ")");
-      args[k++] = DBT(x->dim);
-      args[k++] = DBT(x->key);
-      args[k++] = DBI(x->unit_id);
-      args[k++] = DBI(x->ref);
-      args[k++] = DBI(x->projects);
-      args[k++] = DBI(x->plan);
-      args[k++] = DBI(x->ytd);
-      args[k++] = DBI(x->prev);
-      args[k++] = DBI(x->lights[2]);
-      args[k++] = DBI(x->lights[1]);
-      args[k++] = DBI(x->lights[0]);
-      args[k++] = DBI(x->started);
-      args[k++] = DBI(x->completed);
-      args[k++] = DBI(x->overdue);
-      for (int c = 0; c < 12; c++) args[k++] = DBI(x->m[c]);
-      for (int c = 0; c < 12; c++) args[k++] = DBI(x->l[c]);
-      args[k++] = DBT(x->day);
+      k += bind_row(args + k, x);
     }
     rc = db_execv(d, sb_str(&sql), k, args);
     sb_release(&sql);
@@ -274,14 +291,8 @@ static int read_unit_rows(db *d, int64_t unit_id, grollups *out) {
   db_stmt *st = db_query(d, "SELECT " GCOLS " FROM group_rollups WHERE unit_id = ?", DBI(unit_id));
   int rc = DB_ERROR;
   while (st && (rc = db_step(st)) == DB_ROW) {
-    grollup x = {0};
-    snprintf(x.dim, sizeof x.dim, "%s", db_text(st, 0));
-    x.key = arena_strdup(&out->a, db_text(st, 1));
-    x.unit_id = db_int(st, 2), x.ref = db_int(st, 3), x.projects = db_int(st, 4), x.plan = db_int(st, 5);
-    x.ytd = db_int(st, 6), x.prev = db_int(st, 7), x.lights[2] = db_int(st, 8), x.lights[1] = db_int(st, 9);
-    x.lights[0] = db_int(st, 10), x.started = db_int(st, 11), x.completed = db_int(st, 12), x.overdue = db_int(st, 13);
-    for (int i = 0; i < 12; i++) x.m[i] = db_int(st, 14 + i), x.l[i] = db_int(st, 26 + i);
-    snprintf(x.day, sizeof x.day, "%s", db_text(st, 38));
+    grollup x;
+    read_row(st, &out->a, &x);
     if (push(out, &x) != 0) rc = DB_ERROR;
     if (rc == DB_ERROR) break;
   }
@@ -305,25 +316,20 @@ static int zero_row(const grollup *x) {
  * project is deleted. */
 static int move_total(db *d, const grollup *x, const char *today) {
   grollup t = *x;
+  t.unit_id = 0;
   snprintf(t.day, sizeof t.day, "%s", today);
   strbuf sql = STRBUF_INIT;
   sb_adds(&sql, "INSERT INTO group_rollups (" GCOLS ") VALUES (?");
   for (int c = 1; c < GNCOLS; c++) sb_adds(&sql, ", ?");
   sb_adds(&sql, ") ON CONFLICT (dim, gkey, unit_id) DO UPDATE SET day = excluded.day");
-  static const char *const fields[] = {"projects", "plan", "ytd", "prev", "red", "yellow", "green", "started", "completed", "overdue"};
+  static const char *const fields[] = {"projects", "plan", "ytd", "prev", "red",     "yellow",
+                                       "green",    "started", "completed", "overdue", "units"};
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     sb_addf(&sql, ", %s = group_rollups.%s + excluded.%s", fields[i], fields[i], fields[i]);
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", m%02d = group_rollups.m%02d + excluded.m%02d", m, m, m);
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", l%02d = group_rollups.l%02d + excluded.l%02d", m, m, m);
   db_val args[GNCOLS];
-  int k = 0;
-  args[k++] = DBT(t.dim), args[k++] = DBT(t.key), args[k++] = DBI(0), args[k++] = DBI(t.ref);
-  args[k++] = DBI(t.projects), args[k++] = DBI(t.plan), args[k++] = DBI(t.ytd), args[k++] = DBI(t.prev);
-  args[k++] = DBI(t.lights[2]), args[k++] = DBI(t.lights[1]), args[k++] = DBI(t.lights[0]);
-  args[k++] = DBI(t.started), args[k++] = DBI(t.completed), args[k++] = DBI(t.overdue);
-  for (int c = 0; c < 12; c++) args[k++] = DBI(t.m[c]);
-  for (int c = 0; c < 12; c++) args[k++] = DBI(t.l[c]);
-  args[k++] = DBT(t.day);
+  int k = bind_row(args, &t);
   int rc = db_execv(d, sb_str(&sql), k, args);
   sb_release(&sql);
   if (rc == DB_OK && x->projects < 0)
@@ -415,6 +421,7 @@ static int64_t compare(FILE *out, const grollup *h, const grollup *w) {
   n += diff(out, w, "yellow", h->lights[1], w->lights[1]);
   n += diff(out, w, "green", h->lights[0], w->lights[0]);
   n += diff(out, w, "ref", h->ref, w->ref);
+  n += diff(out, w, "units", h->units, w->units);
   n += diff(out, w, "started", h->started, w->started);
   n += diff(out, w, "completed", h->completed, w->completed);
   n += diff(out, w, "overdue", h->overdue, w->overdue);
@@ -448,14 +455,8 @@ int64_t rollup_groups_check(db *d, const rollup_light *lights, size_t nlights, F
   int64_t n = 0, other_day = 0;
   int src = DB_ERROR;
   while (st && (src = db_step(st)) == DB_ROW) {
-    grollup x = {0};
-    snprintf(x.dim, sizeof x.dim, "%s", db_text(st, 0));
-    x.key = arena_strdup(&have.a, db_text(st, 1));
-    x.unit_id = db_int(st, 2), x.ref = db_int(st, 3), x.projects = db_int(st, 4), x.plan = db_int(st, 5);
-    x.ytd = db_int(st, 6), x.prev = db_int(st, 7), x.lights[2] = db_int(st, 8), x.lights[1] = db_int(st, 9);
-    x.lights[0] = db_int(st, 10), x.started = db_int(st, 11), x.completed = db_int(st, 12), x.overdue = db_int(st, 13);
-    for (int i = 0; i < 12; i++) x.m[i] = db_int(st, 14 + i), x.l[i] = db_int(st, 26 + i);
-    snprintf(x.day, sizeof x.day, "%s", db_text(st, 38));
+    grollup x;
+    read_row(st, &have.a, &x);
     if (x.unit_id && strcmp(x.day, today) != 0) other_day++;
     if (push(&have, &x) != 0) break;
   }
