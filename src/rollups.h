@@ -86,6 +86,13 @@ void rollup_groups_sort(grollups *gs);
  * the difference, one upsert of deltas per changed row (nothing over every
  * unit before the first rebuild); on PostgreSQL the unit is locked first. */
 int rollup_groups_unit(db *d, int64_t unit_id);
+/* PostgreSQL: locks the unit for this transaction (what
+ * rollup_groups_unit does first).  A writer that recomputes several units
+ * locks them all, lowest id first, before the first: the rows over every
+ * unit it then moves stay locked to commit, and a writer of one of its
+ * units waiting on them while holding that unit would deadlock with it.
+ * SQLite: nothing (one writer at a time).  DB_OK or an error. */
+int rollup_groups_lock(db *d, int64_t unit_id);
 /* Rebuilds every row for `day` and marks the table built for that day. */
 int rollup_groups_rebuild(db *d, int32_t day);
 /* 1 when the table was not yet built for `day` or a later day. */

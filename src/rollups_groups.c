@@ -345,6 +345,14 @@ static grollup *find_row(grollups *gs, const char *dim, const char *key) {
   return NULL;
 }
 
+int rollup_groups_lock(db *d, int64_t unit_id) {
+  if (unit_id <= 0 || db_dialect(d) != DB_PG) return DB_OK;
+  db_stmt *st = db_query(d, "SELECT id FROM units WHERE id = ? FOR NO KEY UPDATE", DBI(unit_id));
+  int rc = st && db_step(st) != DB_ERROR ? DB_OK : DB_ERROR;
+  db_done(st);
+  return rc;
+}
+
 int rollup_groups_unit(db *d, int64_t unit_id) {
   if (unit_id <= 0) return DB_OK;
   int32_t day = clock_today();
@@ -356,12 +364,7 @@ int rollup_groups_unit(db *d, int64_t unit_id) {
    * then reads the rows the first committed, so neither's change to the
    * unit is lost and the old share it subtracts is the one stored.
    * SQLite has one writer at a time already. */
-  int rc = DB_OK;
-  if (db_dialect(d) == DB_PG) {
-    db_stmt *st = db_query(d, "SELECT id FROM units WHERE id = ? FOR NO KEY UPDATE", DBI(unit_id));
-    rc = st && db_step(st) != DB_ERROR ? DB_OK : DB_ERROR;
-    db_done(st);
-  }
+  int rc = rollup_groups_lock(d, unit_id);
   int built = rc == DB_OK && db_int10(d, 0, "SELECT 1 FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0") != 0;
   grollups old = {0}, now = {0};
   arena_init(&old.a);

@@ -365,14 +365,26 @@ test('the rows over every unit carry every figure and months, and follow an appr
   await assertDashboardFromRollups(office);
 });
 
-test('writers of different units adding to the same rows over every unit at once lose no update', async () => {
+test('writers of different units adding to the same rows over every unit at once lose no update, and moves between two units both ways do not deadlock', async () => {
   const units = (await office.get('/api/v1/units?per_page=200')).body.items.filter((u) => u.kind !== 'enterprise').slice(0, 6);
   assert.ok(units.length >= 2);
   const chain = `并发链${process.pid}`;
   const prov0 = totalRow(server, 'unit', '');
-  await Promise.all(units.map((u) => makeProject(office, { unit: u.id, year, plan: '1亿', chain })));
+  const made = await Promise.all(units.map((u) => makeProject(office, { unit: u.id, year, plan: '1亿', chain })));
   assert.equal(totalRow(server, 'chain', chain).projects, units.length);
   assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + units.length);
+  assertRollups(server);
+  // projects moved between two units both ways, while others of those units are created
+  const [a, b] = [units[0].id, units[1].id];
+  const move = async (p, unit) => {
+    const cur = (await office.get(`/api/v1/projects/${p.id}`)).body;
+    return office.patch(`/api/v1/projects/${p.id}`, { unit_id: unit }, { 'If-Match': `"${cur.version}"` });
+  };
+  const res = await Promise.all([move(made[0], b), move(made[1], a),
+    makeProject(office, { unit: a, year, plan: '1亿', chain }), makeProject(office, { unit: b, year, plan: '1亿', chain })]);
+  assert.equal(res[0].status, 200, JSON.stringify(res[0].body));
+  assert.equal(res[1].status, 200, JSON.stringify(res[1].body));
+  assert.equal(totalRow(server, 'chain', chain).projects, units.length + 2);
   assertRollups(server);
   await assertDashboardFromRollups(office);
 });
