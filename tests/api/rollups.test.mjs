@@ -406,3 +406,27 @@ test('a corrupted month of a row over every unit (a chain\'s, the province\'s) i
   set(-5);
   assertRollups(server);
 });
+
+test('every cut of unit_ranking and by_unit read from the roll-ups is the start of the full list when units tie on rate', async () => {
+  // three units without a project get one each with a plan and nothing invested: all three at rate 0
+  const shown = new Set((await office.get('/api/v1/dashboard?top=0')).body.by_unit.map((u) => u.key));
+  const empty = (await office.get('/api/v1/units?per_page=200')).body.items
+    .filter((u) => u.kind !== 'enterprise' && !shown.has(String(u.id))).slice(0, 3);
+  assert.equal(empty.length, 3, 'the demo has units without projects');
+  for (const u of empty) await makeProject(office, { unit: u.id, year, plan: '1亿', chain: '并列链' });
+  const full = (await office.get('/api/v1/dashboard?top=0')).body;
+  assert.equal(full.source, 'rollups');
+  const tied = full.unit_ranking.filter((u) => empty.some((e) => String(e.id) === u.key));
+  assert.equal(tied.length, 3);
+  assert.ok(tied.every((u) => u.completion_rate === '0.00'));
+  const n = full.unit_ranking.length;
+  for (let top = 1; top <= n + 1; top++) {
+    const cut = (await office.get(`/api/v1/dashboard?top=${top}`)).body;
+    assert.equal(cut.source, 'rollups');
+    assert.deepEqual(cut.unit_ranking, full.unit_ranking.slice(0, top), `unit_ranking top=${top}`);
+    assert.deepEqual(cut.by_unit, full.by_unit.slice(0, top), `by_unit top=${top}`);
+    assert.equal(cut.unit_ranking_total, n);
+  }
+  await assertDashboardFromRollups(office);
+  assertRollups(server);
+});
