@@ -456,40 +456,35 @@ static int from_rollups(req *r, const dparams *dp, dsum *s) {
   int ty, tm, td;
   date_to_ymd(dp->today, &ty, &tm, &td);
   if (dp->facts || !scope_reads_all(r) || dp->year != ty || dp->month != (tm > 1 ? tm - 1 : 1)) return 0;
-  if (rollup_groups_stale(r->db, dp->today)) return 0;
   char today[11];
   date_format(dp->today, today);
-  /* a unit's rows of another day: the tick has not run yet (two probes of
-   * group_rollups_day) */
-  db_stmt *st = db_query0(r->db, "SELECT MIN(day) FROM group_rollups WHERE dim = 'unit'");
+  /* One statement (one round trip on PostgreSQL): the mark that the rows
+   * were built for today (rollup_groups_stale), the first and last day of
+   * the unit rows (two probes of group_rollups_day: a unit's rows of
+   * another day mean the tick has not run yet), and the province — the
+   * row over every unit, none when it has no project. */
+  strbuf sql = STRBUF_INIT;
+  sb_adds(&sql, "SELECT (SELECT day FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0), "
+                "(SELECT MIN(day) FROM group_rollups WHERE dim = 'unit'), (SELECT MAX(day) FROM group_rollups WHERE dim = 'unit'), "
+                "g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, g.completed, g.overdue, g.units");
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.m%02d", m);
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.l%02d", m);
+  sb_adds(&sql, " FROM (SELECT 1 AS one) o LEFT JOIN group_rollups g ON g.dim = 'unit' AND g.gkey = '' AND g.unit_id = 0");
+  db_stmt *st = db_query0(r->db, sb_str(&sql));
+  sb_release(&sql);
   int rc = st ? db_step(st) : DB_ERROR;
-  int fresh = rc == DB_ROW && (db_isnull(st, 0) || strcmp(db_text(st, 0), today) == 0);
-  db_done(st);
-  if (rc != DB_ROW) return -1;
-  st = db_query0(r->db, "SELECT MAX(day) FROM group_rollups WHERE dim = 'unit'");
-  rc = st ? db_step(st) : DB_ERROR;
-  fresh = fresh && rc == DB_ROW && (db_isnull(st, 0) || strcmp(db_text(st, 0), today) == 0);
+  int fresh = rc == DB_ROW && !db_isnull(st, 0) && strcmp(db_text(st, 0), today) >= 0;
+  for (int c = 1; fresh && c <= 2; c++) fresh = db_isnull(st, c) || strcmp(db_text(st, c), today) == 0;
+  if (fresh && !db_isnull(st, 3)) {
+    s->count = db_int(st, 3), s->plan = db_int(st, 4), s->ytd = db_int(st, 5), s->prev = db_int(st, 6);
+    s->lights[LIGHT_RED] = (int)db_int(st, 7), s->lights[LIGHT_YELLOW] = (int)db_int(st, 8), s->lights[LIGHT_GREEN] = (int)db_int(st, 9);
+    s->started = db_int(st, 10), s->completed = db_int(st, 11), s->overdue = db_int(st, 12);
+    s->units = (size_t)db_int(st, 13);
+    for (int m = 0; m < 12; m++) s->cur.m[m] = db_int(st, 14 + m), s->last.m[m] = db_int(st, 26 + m);
+  }
   db_done(st);
   if (rc != DB_ROW) return -1;
   if (!fresh) return 0;
-  /* the province: the row over every unit (none when it has no project) */
-  strbuf sql = STRBUF_INIT;
-  sb_adds(&sql, "SELECT g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, g.completed, g.overdue, g.units");
-  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.m%02d", m);
-  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.l%02d", m);
-  sb_adds(&sql, " FROM group_rollups g WHERE g.dim = 'unit' AND g.gkey = '' AND g.unit_id = 0");
-  st = db_query0(r->db, sb_str(&sql));
-  sb_release(&sql);
-  rc = st ? db_step(st) : DB_ERROR;
-  if (rc == DB_ROW) {
-    s->count = db_int(st, 0), s->plan = db_int(st, 1), s->ytd = db_int(st, 2), s->prev = db_int(st, 3);
-    s->lights[LIGHT_RED] = (int)db_int(st, 4), s->lights[LIGHT_YELLOW] = (int)db_int(st, 5), s->lights[LIGHT_GREEN] = (int)db_int(st, 6);
-    s->started = db_int(st, 7), s->completed = db_int(st, 8), s->overdue = db_int(st, 9);
-    s->units = (size_t)db_int(st, 10);
-    for (int m = 0; m < 12; m++) s->cur.m[m] = db_int(st, 11 + m), s->last.m[m] = db_int(st, 23 + m);
-  }
-  db_done(st);
-  if (rc != DB_ROW && rc != DB_DONE) return -1;
   /* by_unit: the first `top` by investment, as cmp_ytd orders them (the
    * key, a unit id, compared as text) */
   sql = (strbuf)STRBUF_INIT;
