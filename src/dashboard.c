@@ -427,6 +427,9 @@ static int ranking_rows(req *r, int top, size_t units, groups *out) {
     db_stmt *st = db_prepare(r->db, sb_str(&sql), all ? 0 : 1, &lim);
     sb_release(&sql);
     groups_init(&r->a, out, (all ? units : (size_t)limit) + 64);
+    /* db_real reads the value's text (15 digits on SQLite): rounding is
+     * monotone, so a unit read as below the edge is below it exactly, and
+     * one rounded onto the edge is only read in addition */
     int rc, past = 0;
     double edge = 0;
     while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {

@@ -50,6 +50,7 @@ typedef struct grollup {
   char dim[8];
   const char *key;
   int64_t unit_id, ref, units, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
+  double rate; /* as stored (read by the check only; written from ytd / plan) */
   char day[11];
 } grollup;
 

@@ -12,6 +12,7 @@
  */
 #include "rollups.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,7 +207,7 @@ int rollup_groups_totals(grollups *gs) {
   "dim, gkey, unit_id, ref, projects, plan, ytd, prev, red, yellow, green, started, completed, overdue, m01, m02, m03, m04, " \
   "m05, m06, m07, m08, m09, m10, m11, m12, l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, day, units, rate"
 #define GNCOLS 41
-#define GBATCH 20 /* rows per INSERT: 780 values */
+#define GBATCH 20 /* rows per INSERT: 820 values */
 
 /* The GCOLS of x into args; the rate only for a unit's own row (what
  * unit_ranking orders by, rollup_rate). */
@@ -425,6 +426,15 @@ static int64_t compare(FILE *out, const grollup *h, const grollup *w) {
   n += diff(out, w, "green", h->lights[0], w->lights[0]);
   n += diff(out, w, "ref", h->ref, w->ref);
   n += diff(out, w, "units", h->units, w->units);
+  /* a unit's rate is what unit_ranking is read in order of; db_real goes
+   * through the value's text (15 digits on SQLite), so the stored double
+   * is compared to 1e-12 of the one recomputed */
+  double want_rate = w->unit_id && strcmp(w->dim, "unit") == 0 ? rollup_rate(w->ytd, w->plan) : 0.0;
+  if (fabs(h->rate - want_rate) > 1e-12 * fabs(want_rate)) {
+    fprintf(out, "group %s '%s' unit %lld rate: stored %.17g, recomputed %.17g\n", w->dim, w->key, (long long)w->unit_id, h->rate,
+            want_rate);
+    n++;
+  }
   n += diff(out, w, "started", h->started, w->started);
   n += diff(out, w, "completed", h->completed, w->completed);
   n += diff(out, w, "overdue", h->overdue, w->overdue);
@@ -461,6 +471,7 @@ int64_t rollup_groups_check(db *d, const rollup_light *lights, size_t nlights, F
     grollup x;
     read_row(st, &have.a, &x);
     if (x.unit_id && strcmp(x.day, today) != 0) other_day++;
+    x.rate = db_real(st, 40);
     if (push(&have, &x) != 0) break;
   }
   db_done(st);

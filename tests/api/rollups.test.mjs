@@ -389,20 +389,23 @@ test('writers of different units adding to the same rows over every unit at once
   await assertDashboardFromRollups(office);
 });
 
-test('a corrupted month of a row over every unit (a chain\'s, the province\'s) is reported with exit 1', async () => {
+test('a corrupted month of a row over every unit (a chain\'s, the province\'s) and a unit\'s corrupted rate are reported with exit 1', async () => {
   assertRollups(server);
   const chain = sql(server, "SELECT gkey FROM group_rollups WHERE dim = 'chain' AND unit_id = 0 AND gkey <> '' ORDER BY gkey LIMIT 1").trim();
   assert.ok(chain);
+  const a = await unitId(office, '金山街道');
   const set = (d) => {
     sql(server, `UPDATE group_rollups SET m03 = m03 + ${d} WHERE dim = 'chain' AND gkey = '${chain}' AND unit_id = 0`);
     sql(server, `UPDATE group_rollups SET started = started + ${d} WHERE dim = 'unit' AND gkey = '' AND unit_id = 0`);
+    sql(server, `UPDATE group_rollups SET rate = rate + ${d} WHERE dim = 'unit' AND unit_id = ${a}`);
   };
   set(5);
   const r = checkRollups(server);
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, new RegExp(`^group chain '${chain}' unit 0 m03: stored -?\\d+, recomputed -?\\d+$`, 'm'));
   assert.match(r.stdout, /^group unit '' unit 0 started: stored \d+, recomputed \d+$/m);
-  assert.match(r.stdout, /^rollups: 2 differences$/m);
+  assert.match(r.stdout, new RegExp(`^group unit '' unit ${a} rate: stored \\S+, recomputed \\S+$`, 'm'));
+  assert.match(r.stdout, /^rollups: 3 differences$/m);
   set(-5);
   assertRollups(server);
 });
