@@ -348,12 +348,16 @@ static json_t *overdue_nodes(req *r, const dparams *dp, int64_t *total) {
   return a;
 }
 
-/* The dashboard's headline figures and groups, however they were found. */
+/* The dashboard's headline figures and groups, however they were found.
+ * ranking holds the units for unit_ranking (from the facts: every unit;
+ * from the roll-ups: the first `top` by rate, by_unit the first by
+ * investment), units the number of units in all. */
 typedef struct dsum {
   int64_t count, plan, ytd, prev, started, completed, overdue;
   int lights[3];
   progress_year cur, last;
-  groups by_unit, by_chain, by_level, by_leader;
+  groups by_unit, by_chain, by_level, by_leader, ranking;
+  size_t units;
 } dsum;
 
 /* Computed from the projects in scope (and their nodes). */
@@ -381,6 +385,10 @@ static int from_facts(req *r, const dparams *dp, dsum *s) {
   }
   if (monthly_sums(r, dp->year, &s->cur) != 0 || monthly_sums(r, dp->year - 1, &s->last) != 0) return -1;
   count_done(r, dp, &s->started, &s->completed);
+  s->units = s->by_unit.n;
+  s->ranking = s->by_unit;
+  s->ranking.g = arena_alloc(&r->a, (s->by_unit.n + 1) * sizeof *s->ranking.g);
+  memcpy(s->ranking.g, s->by_unit.g, s->by_unit.n * sizeof *s->ranking.g);
   return 0;
 }
 
@@ -390,57 +398,116 @@ typedef struct grow_read {
   int lights[3];
 } grow_read;
 
+#define UNIT_COLS "g.unit_id, COALESCE(u.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.rate"
+
+/* One unit row (UNIT_COLS) into a group of gs. */
+static void put_unit(req *r, groups *gs, db_stmt *st) {
+  if (gs->n + 1 >= gs->cap) return; /* a unit added since it was counted */
+  int64_t f[4];
+  int l[3];
+  for (int k = 0; k < 4; k++) f[k] = db_int(st, 2 + k);
+  l[LIGHT_RED] = (int)db_int(st, 6), l[LIGHT_YELLOW] = (int)db_int(st, 7), l[LIGHT_GREEN] = (int)db_int(st, 8);
+  groups_put(&r->a, gs, arena_printf(&r->a, "%lld", (long long)db_int(st, 0)), arena_strdup(&r->a, db_text(st, 1)), f, l);
+}
+
+/* unit_ranking's first `top` units (0: all) in cmp_rate's order.  The
+ * database hands over the unit rows in the order of their stored double
+ * rate (rollup_rate, group_rollups_rate), up to the last unit tied with
+ * the top-th: the exact order among those (cmp_rate: exact fractions, then
+ * investment and name) is settled in C.  The limit doubles in the rare case that the tie
+ * runs past it.  -1 on a database error. */
+static int ranking_rows(req *r, int top, size_t units, groups *out) {
+  for (int64_t limit = top > 0 ? (int64_t)top * 2 + 8 : 0;; limit *= 2) {
+    int all = limit <= 0 || (size_t)limit >= units;
+    strbuf sql = STRBUF_INIT;
+    sb_adds(&sql, "SELECT " UNIT_COLS " FROM group_rollups g LEFT JOIN units u ON u.id = g.unit_id "
+                  "WHERE g.dim = 'unit' AND g.unit_id <> 0 ORDER BY g.rate DESC");
+    if (!all) sb_adds(&sql, " LIMIT ?");
+    db_val lim = DBI(limit);
+    db_stmt *st = db_prepare(r->db, sb_str(&sql), all ? 0 : 1, &lim);
+    sb_release(&sql);
+    groups_init(&r->a, out, (all ? units : (size_t)limit) + 64);
+    /* db_real reads the value's text (15 digits on SQLite): rounding is
+     * monotone, so a unit read as below the edge is below it exactly, and
+     * one rounded onto the edge is only read in addition */
+    int rc, past = 0;
+    double edge = 0;
+    while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
+      double k = db_real(st, 9);
+      if (top > 0 && out->n >= (size_t)top && k < edge) {
+        past = 1; /* every unit from here on ranks after the top-th */
+        break;
+      }
+      put_unit(r, out, st);
+      if (top > 0 && out->n == (size_t)top) edge = k;
+    }
+    db_done(st);
+    if (rc != DB_ROW && rc != DB_DONE) return -1;
+    if (all || past || top <= 0 || out->n < (size_t)limit) return 0;
+  }
+}
+
 /* From the group roll-ups (rollups.h) when they can answer: the whole
  * province (a reader of every unit), the default view (this year, up to
- * last month) and every row for today.  1 when answered, 0 when the caller
- * computes, -1 on a database error. */
+ * last month) and every unit row for today.  What it reads is a handful
+ * of rows whatever the size of the province: the row over every unit
+ * (dim 'unit', unit 0) for the headline figures and months, the chains,
+ * levels and leaders over every unit, and only the units shown — the
+ * first `top` by investment (group_rollups_rank) and by rate.  1 when
+ * answered, 0 when the caller computes, -1 on a database error. */
 static int from_rollups(req *r, const dparams *dp, dsum *s) {
   int ty, tm, td;
   date_to_ymd(dp->today, &ty, &tm, &td);
   if (dp->facts || !scope_reads_all(r) || dp->year != ty || dp->month != (tm > 1 ? tm - 1 : 1)) return 0;
-  if (rollup_groups_stale(r->db, dp->today)) return 0;
   char today[11];
   date_format(dp->today, today);
+  /* One statement (one round trip on PostgreSQL): the mark that the rows
+   * were built for today (rollup_groups_stale), the first and last day of
+   * the unit rows (two probes of group_rollups_day: a unit's rows of
+   * another day mean the tick has not run yet), and the province — the
+   * row over every unit, none when it has no project. */
   strbuf sql = STRBUF_INIT;
-  sb_adds(&sql, "SELECT g.unit_id, COALESCE(u.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, "
-                "g.completed, g.overdue, g.day");
+  sb_adds(&sql, "SELECT (SELECT day FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0), "
+                "(SELECT MIN(day) FROM group_rollups WHERE dim = 'unit'), (SELECT MAX(day) FROM group_rollups WHERE dim = 'unit'), "
+                "g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green, g.started, g.completed, g.overdue, g.units");
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.m%02d", m);
   for (int m = 1; m <= 12; m++) sb_addf(&sql, ", g.l%02d", m);
-  sb_adds(&sql, " FROM group_rollups g LEFT JOIN units u ON u.id = g.unit_id WHERE g.dim = 'unit'");
+  sb_adds(&sql, " FROM (SELECT 1 AS one) o LEFT JOIN group_rollups g ON g.dim = 'unit' AND g.gkey = '' AND g.unit_id = 0");
   db_stmt *st = db_query0(r->db, sb_str(&sql));
   sb_release(&sql);
-  size_t n = 0, cap = 256;
-  grow_read *rows = arena_alloc(&r->a, cap * sizeof *rows);
-  int rc, fresh = 1;
-  while (fresh && (rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
-    if (strcmp(db_text(st, 12), today) != 0) {
-      fresh = 0; /* a unit's rows of another day: the tick has not run yet */
-      break;
-    }
-    if (n == cap) rows = arena_grow(&r->a, rows, n, &cap, sizeof *rows);
-    grow_read *g = &rows[n++];
-    g->key = arena_printf(&r->a, "%lld", (long long)db_int(st, 0));
-    g->name = arena_strdup(&r->a, db_text(st, 1));
-    for (int k = 0; k < 4; k++) g->f[k] = db_int(st, 2 + k);
-    g->lights[LIGHT_RED] = (int)db_int(st, 6), g->lights[LIGHT_YELLOW] = (int)db_int(st, 7), g->lights[LIGHT_GREEN] = (int)db_int(st, 8);
-    s->started += db_int(st, 9), s->completed += db_int(st, 10), s->overdue += db_int(st, 11);
-    for (int m = 0; m < 12; m++) s->cur.m[m] = money_add(s->cur.m[m], db_int(st, 13 + m)), s->last.m[m] = money_add(s->last.m[m], db_int(st, 25 + m));
+  int rc = st ? db_step(st) : DB_ERROR;
+  int fresh = rc == DB_ROW && !db_isnull(st, 0) && strcmp(db_text(st, 0), today) >= 0;
+  for (int c = 1; fresh && c <= 2; c++) fresh = db_isnull(st, c) || strcmp(db_text(st, c), today) == 0;
+  if (fresh && !db_isnull(st, 3)) {
+    s->count = db_int(st, 3), s->plan = db_int(st, 4), s->ytd = db_int(st, 5), s->prev = db_int(st, 6);
+    s->lights[LIGHT_RED] = (int)db_int(st, 7), s->lights[LIGHT_YELLOW] = (int)db_int(st, 8), s->lights[LIGHT_GREEN] = (int)db_int(st, 9);
+    s->started = db_int(st, 10), s->completed = db_int(st, 11), s->overdue = db_int(st, 12);
+    s->units = (size_t)db_int(st, 13);
+    for (int m = 0; m < 12; m++) s->cur.m[m] = db_int(st, 14 + m), s->last.m[m] = db_int(st, 26 + m);
   }
   db_done(st);
+  if (rc != DB_ROW) return -1;
   if (!fresh) return 0;
+  /* by_unit: the first `top` by investment, as cmp_ytd orders them (the
+   * key, a unit id, compared as text) */
+  sql = (strbuf)STRBUF_INIT;
+  sb_adds(&sql, "SELECT " UNIT_COLS " FROM group_rollups g LEFT JOIN units u ON u.id = g.unit_id "
+                "WHERE g.dim = 'unit' AND g.unit_id <> 0 ORDER BY g.ytd DESC, CAST(g.unit_id AS TEXT)");
+  if (dp->top > 0) sb_adds(&sql, " LIMIT ?");
+  db_val lim = DBI(dp->top);
+  st = db_prepare(r->db, sb_str(&sql), dp->top > 0 ? 1 : 0, &lim);
+  sb_release(&sql);
+  groups_init(&r->a, &s->by_unit, (dp->top > 0 ? (size_t)dp->top : s->units) + 64);
+  while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) put_unit(r, &s->by_unit, st);
+  db_done(st);
   if (rc != DB_DONE) return -1;
-  groups_init(&r->a, &s->by_unit, n);
-  for (size_t i = 0; i < n; i++) {
-    grow_read *g = &rows[i];
-    groups_put(&r->a, &s->by_unit, g->key, g->name, g->f, g->lights);
-    s->count += g->f[0], s->plan = money_add(s->plan, g->f[1]), s->ytd = money_add(s->ytd, g->f[2]), s->prev = money_add(s->prev, g->f[3]);
-    for (int k = 0; k < 3; k++) s->lights[k] += g->lights[k];
-  }
+  if (ranking_rows(r, dp->top, s->units, &s->ranking) != 0) return -1;
   /* the chains, levels and leaders over every unit */
   st = db_query0(r->db, "SELECT g.dim, g.gkey, COALESCE(lu.name, ''), g.projects, g.plan, g.ytd, g.prev, g.red, g.yellow, g.green "
                         "FROM group_rollups g LEFT JOIN users lu ON g.dim = 'leader' AND lu.id = g.ref "
                         "WHERE g.unit_id = 0 AND g.dim IN ('chain', 'level', 'leader')");
-  n = 0;
+  size_t n = 0, cap = 256;
+  grow_read *rows = arena_alloc(&r->a, cap * sizeof *rows);
   size_t per[3] = {0, 0, 0};
   while ((rc = st ? db_step(st) : DB_ERROR) == DB_ROW) {
     if (n == cap) rows = arena_grow(&r->a, rows, n, &cap, sizeof *rows);
@@ -506,11 +573,6 @@ static void dashboard(req *r) {
   char as_of[11];
   date_format(dp.today, as_of);
 
-  groups ranking = s.by_unit;
-  group *copy = arena_alloc(&r->a, (s.by_unit.n + 1) * sizeof *copy);
-  memcpy(copy, s.by_unit.g, s.by_unit.n * sizeof *copy);
-  ranking.g = copy;
-
   json_t *o = json_object();
   json_object_set_new(o, "year", json_integer(dp.year));
   json_object_set_new(o, "month", json_integer(dp.month));
@@ -531,14 +593,14 @@ static void dashboard(req *r) {
                                               json_money(t_inv), "investment_rate", inv_rate));
   json_object_set_new(o, "monthly", monthly);
   json_object_set_new(o, "by_unit", groups_json(&s.by_unit, cmp_ytd, dp.top));
-  json_object_set_new(o, "by_unit_total", json_integer((json_int_t)s.by_unit.n));
+  json_object_set_new(o, "by_unit_total", json_integer((json_int_t)s.units));
   json_object_set_new(o, "by_chain", groups_json(&s.by_chain, cmp_ytd, dp.top));
   json_object_set_new(o, "by_chain_total", json_integer((json_int_t)s.by_chain.n));
   json_object_set_new(o, "by_level", groups_json(&s.by_level, cmp_ytd, 0));
   json_object_set_new(o, "by_leader", groups_json(&s.by_leader, cmp_ytd, dp.top));
   json_object_set_new(o, "by_leader_total", json_integer((json_int_t)s.by_leader.n));
-  json_object_set_new(o, "unit_ranking", groups_json(&ranking, cmp_rate, dp.top));
-  json_object_set_new(o, "unit_ranking_total", json_integer((json_int_t)ranking.n));
+  json_object_set_new(o, "unit_ranking", groups_json(&s.ranking, cmp_rate, dp.top));
+  json_object_set_new(o, "unit_ranking_total", json_integer((json_int_t)s.units));
   json_object_set_new(o, "overdue_nodes", overdue);
   json_object_set_new(o, "overdue_total", json_integer(overdue_total));
   reply_json(r, 200, o);

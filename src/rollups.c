@@ -184,6 +184,9 @@ int rollup_defer_end(db *d) {
   defer_on = 0;
   if (defer_n) qsort(defer_unit_ids, defer_n, sizeof *defer_unit_ids, cmp_i64);
   int rc = DB_OK;
+  /* every unit locked (lowest first) before the first is recomputed */
+  for (size_t i = 0; rc == DB_OK && i < defer_n; i++)
+    if (i == 0 || defer_unit_ids[i] != defer_unit_ids[i - 1]) rc = rollup_groups_lock(d, defer_unit_ids[i]);
   for (size_t i = 0; rc == DB_OK && i < defer_n; i++)
     if (i == 0 || defer_unit_ids[i] != defer_unit_ids[i - 1]) rc = rollup_groups_unit(d, defer_unit_ids[i]);
   free(defer_unit_ids);
@@ -210,8 +213,14 @@ int rollup_project(db *d, int64_t project_id) {
     if (rc == DB_OK && old_unit != unit) rc = defer_unit(old_unit);
     return rc;
   }
-  if (rc == DB_OK) rc = rollup_groups_unit(d, unit);
-  if (rc == DB_OK && old_unit != unit) rc = rollup_groups_unit(d, old_unit);
+  /* the lower unit first: two writers moving projects between the same
+   * two units lock them (rollup_groups_unit) in one order */
+  int64_t first = old_unit != unit && old_unit > 0 && old_unit < unit ? old_unit : unit;
+  int64_t second = first == unit ? old_unit : unit;
+  if (rc == DB_OK && second != first) rc = rollup_groups_lock(d, first);
+  if (rc == DB_OK && second != first) rc = rollup_groups_lock(d, second);
+  if (rc == DB_OK) rc = rollup_groups_unit(d, first);
+  if (rc == DB_OK && second != first) rc = rollup_groups_unit(d, second);
   return rc;
 }
 

@@ -44,13 +44,22 @@ int64_t rollup_check(db *d, FILE *out);
 
 /* One row of group_rollups: dim "unit" (key ""), "chain", "level",
  * "leader" (key and ref the leader's id) within unit_id, or over every unit
- * (unit_id 0, only projects..lights). lights[] by light (lights.h). */
+ * (unit_id 0; dim "unit" there is the province), every figure and month
+ * (sql/0024_group_totals.sql). lights[] by light (lights.h). */
 typedef struct grollup {
   char dim[8];
   const char *key;
-  int64_t unit_id, ref, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
+  int64_t unit_id, ref, units, projects, plan, ytd, prev, lights[3], started, completed, overdue, m[12], l[12];
+  double rate; /* as stored (read by the check only; written from ytd / plan) */
   char day[11];
 } grollup;
+
+/* The order of unit_ranking as one double, stored with each unit's row
+ * (group_rollups.rate, indexed): ytd / plan for a unit with a plan, below
+ * every such unit (-1e300) for one without.  Division is correctly
+ * rounded, so a unit whose exact rate is higher never has a lower double;
+ * the dashboard settles ties between equal doubles exactly. */
+double rollup_rate(int64_t ytd, int64_t plan);
 
 typedef struct grollups {
   grollup *r;
@@ -75,8 +84,16 @@ int rollup_groups_compute(db *d, int64_t unit_id, int32_t day, const rollup_ligh
 int rollup_groups_totals(grollups *gs);
 void rollup_groups_sort(grollups *gs);
 /* Recomputes a unit's rows for today and moves the rows over every unit by
- * the difference (nothing over every unit before the first rebuild). */
+ * the difference, one upsert of deltas per changed row (nothing over every
+ * unit before the first rebuild); on PostgreSQL the unit is locked first. */
 int rollup_groups_unit(db *d, int64_t unit_id);
+/* PostgreSQL: locks the unit for this transaction (what
+ * rollup_groups_unit does first).  A writer that recomputes several units
+ * locks them all, lowest id first, before the first: the rows over every
+ * unit it then moves stay locked to commit, and a writer of one of its
+ * units waiting on them while holding that unit would deadlock with it.
+ * SQLite: nothing (one writer at a time).  DB_OK or an error. */
+int rollup_groups_lock(db *d, int64_t unit_id);
 /* Rebuilds every row for `day` and marks the table built for that day. */
 int rollup_groups_rebuild(db *d, int32_t day);
 /* 1 when the table was not yet built for `day` or a later day. */

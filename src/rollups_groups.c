@@ -12,6 +12,7 @@
  */
 #include "rollups.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,14 +48,22 @@ typedef struct gproj {
   char day[11];
 } gproj;
 
-static void add(grollup *g, const gproj *p, int monthly) {
+static void add(grollup *g, const gproj *p) {
   if (!g->projects || strcmp(p->day, g->day) < 0) snprintf(g->day, sizeof g->day, "%s", p->day);
   g->projects++;
   g->plan += p->plan, g->ytd += p->ytd, g->prev += p->prev;
   g->lights[p->light]++;
   g->started += p->started, g->completed += p->completed, g->overdue += p->overdue;
-  if (monthly)
-    for (int i = 0; i < 12; i++) g->m[i] += p->m[i], g->l[i] += p->l[i];
+  for (int i = 0; i < 12; i++) g->m[i] += p->m[i], g->l[i] += p->l[i];
+}
+
+/* Adds (sign 1) or subtracts (-1) every figure of y into x. */
+static void add_row(grollup *x, const grollup *y, int sign) {
+  x->units += sign * y->units;
+  x->projects += sign * y->projects, x->plan += sign * y->plan, x->ytd += sign * y->ytd, x->prev += sign * y->prev;
+  for (int k = 0; k < 3; k++) x->lights[k] += sign * y->lights[k];
+  x->started += sign * y->started, x->completed += sign * y->completed, x->overdue += sign * y->overdue;
+  for (int i = 0; i < 12; i++) x->m[i] += sign * y->m[i], x->l[i] += sign * y->l[i];
 }
 
 /* The row (dim, key) of `unit` in gs->r[from..], added when missing. */
@@ -66,6 +75,7 @@ static grollup *row_for(grollups *gs, size_t from, const char *dim, const char *
   x.key = arena_strdup(&gs->a, key);
   x.unit_id = unit;
   x.ref = ref;
+  x.units = 1;
   return push(gs, &x) == 0 ? &gs->r[gs->n - 1] : NULL;
 }
 
@@ -144,13 +154,13 @@ int rollup_groups_compute(db *d, int64_t unit_id, int32_t day, const rollup_ligh
     char lk[24];
     snprintf(lk, sizeof lk, "%lld", (long long)leader);
     grollup *g = row_for(out, first, "unit", "", unit, 0);
-    if (g) add(g, &p, 1);
+    if (g) add(g, &p);
     oom |= !g;
     const char *keys[3] = {db_text(st, 2), db_text(st, 3), lk};
     for (int k = 0; k < 3 && !oom; k++) {
       if (k == 2 && !leader) continue;
       g = row_for(out, first, dims[k], keys[k], unit, k == 2 ? leader : 0);
-      if (g) add(g, &p, 0);
+      if (g) add(g, &p);
       oom |= !g;
     }
   }
@@ -175,19 +185,16 @@ int rollup_groups_totals(grollups *gs) {
   size_t n = gs->n;
   for (size_t i = 0; i < n;) {
     size_t j = i;
-    if (strcmp(gs->r[i].dim, "unit") == 0) {
-      i++;
-      continue;
-    }
+    /* every unit's row of one chain / level / leader, or every unit row:
+     * their sum is the row over every unit (unit 'unit' 0: the province) */
     grollup t = {0};
     snprintf(t.dim, sizeof t.dim, "%s", gs->r[i].dim);
     t.key = gs->r[i].key;
     t.ref = gs->r[i].ref;
     for (; j < n && strcmp(gs->r[j].dim, t.dim) == 0 && strcmp(gs->r[j].key, t.key) == 0; j++) {
       const grollup *g = &gs->r[j];
-      if (!t.projects || strcmp(g->day, t.day) < 0) snprintf(t.day, sizeof t.day, "%s", g->day);
-      t.projects += g->projects, t.plan += g->plan, t.ytd += g->ytd, t.prev += g->prev;
-      for (int k = 0; k < 3; k++) t.lights[k] += g->lights[k];
+      if (j == i || strcmp(g->day, t.day) < 0) snprintf(t.day, sizeof t.day, "%s", g->day);
+      add_row(&t, g, 1);
     }
     if (push(gs, &t) != 0) return -1;
     i = j;
@@ -198,9 +205,40 @@ int rollup_groups_totals(grollups *gs) {
 
 #define GCOLS                                                                                                               \
   "dim, gkey, unit_id, ref, projects, plan, ytd, prev, red, yellow, green, started, completed, overdue, m01, m02, m03, m04, " \
-  "m05, m06, m07, m08, m09, m10, m11, m12, l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, day"
-#define GNCOLS 39
-#define GBATCH 20 /* rows per INSERT: 780 values */
+  "m05, m06, m07, m08, m09, m10, m11, m12, l01, l02, l03, l04, l05, l06, l07, l08, l09, l10, l11, l12, day, units, rate"
+#define GNCOLS 41
+#define GBATCH 20 /* rows per INSERT: 820 values */
+
+/* The GCOLS of x into args; the rate only for a unit's own row (what
+ * unit_ranking orders by, rollup_rate). */
+static int bind_row(db_val *args, const grollup *x) {
+  int k = 0;
+  args[k++] = DBT(x->dim), args[k++] = DBT(x->key), args[k++] = DBI(x->unit_id), args[k++] = DBI(x->ref);
+  args[k++] = DBI(x->projects), args[k++] = DBI(x->plan), args[k++] = DBI(x->ytd), args[k++] = DBI(x->prev);
+  args[k++] = DBI(x->lights[2]), args[k++] = DBI(x->lights[1]), args[k++] = DBI(x->lights[0]);
+  args[k++] = DBI(x->started), args[k++] = DBI(x->completed), args[k++] = DBI(x->overdue);
+  for (int c = 0; c < 12; c++) args[k++] = DBI(x->m[c]);
+  for (int c = 0; c < 12; c++) args[k++] = DBI(x->l[c]);
+  args[k++] = DBT(x->day);
+  args[k++] = DBI(x->units);
+  args[k++] = DBR(x->unit_id && strcmp(x->dim, "unit") == 0 ? rollup_rate(x->ytd, x->plan) : 0.0);
+  return k;
+}
+
+/* A row of GCOLS from st (keys in a). */
+static void read_row(db_stmt *st, arena *a, grollup *x) {
+  memset(x, 0, sizeof *x);
+  snprintf(x->dim, sizeof x->dim, "%s", db_text(st, 0));
+  x->key = arena_strdup(a, db_text(st, 1));
+  x->unit_id = db_int(st, 2), x->ref = db_int(st, 3), x->projects = db_int(st, 4), x->plan = db_int(st, 5);
+  x->ytd = db_int(st, 6), x->prev = db_int(st, 7), x->lights[2] = db_int(st, 8), x->lights[1] = db_int(st, 9);
+  x->lights[0] = db_int(st, 10), x->started = db_int(st, 11), x->completed = db_int(st, 12), x->overdue = db_int(st, 13);
+  for (int i = 0; i < 12; i++) x->m[i] = db_int(st, 14 + i), x->l[i] = db_int(st, 26 + i);
+  snprintf(x->day, sizeof x->day, "%s", db_text(st, 38));
+  x->units = db_int(st, 39);
+}
+
+double rollup_rate(int64_t ytd, int64_t plan) { return plan > 0 ? (double)ytd / (double)plan : -1e300; }
 
 static int insert_rows(db *d, const grollup *r, size_t n) {
   int rc = DB_OK;
@@ -217,23 +255,7 @@ static int insert_rows(db *d, const grollup *r, size_t n) {
       sb_adds(&sql, j ? ", (" : "(");
       for (int c = 0; c < GNCOLS; c++) sb_adds(&sql, c ? ", ?" : "?");
       sb_adds(&sql, ")");
-      args[k++] = DBT(x->dim);
-      args[k++] = DBT(x->key);
-      args[k++] = DBI(x->unit_id);
-      args[k++] = DBI(x->ref);
-      args[k++] = DBI(x->projects);
-      args[k++] = DBI(x->plan);
-      args[k++] = DBI(x->ytd);
-      args[k++] = DBI(x->prev);
-      args[k++] = DBI(x->lights[2]);
-      args[k++] = DBI(x->lights[1]);
-      args[k++] = DBI(x->lights[0]);
-      args[k++] = DBI(x->started);
-      args[k++] = DBI(x->completed);
-      args[k++] = DBI(x->overdue);
-      for (int c = 0; c < 12; c++) args[k++] = DBI(x->m[c]);
-      for (int c = 0; c < 12; c++) args[k++] = DBI(x->l[c]);
-      args[k++] = DBT(x->day);
+      k += bind_row(args + k, x);
     }
     rc = db_execv(d, sb_str(&sql), k, args);
     sb_release(&sql);
@@ -264,20 +286,14 @@ int rollup_groups_stale(db *d, int32_t day) {
   return !db_int1(d, 0, "SELECT 1 FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0 AND day >= ?", DBT(dayv));
 }
 
-/* Reads a unit's rows over the dimensions (its share of the rows over every
+/* Reads every stored row of one unit (its share of the rows over every
  * unit) into *out. */
-static int read_unit_dims(db *d, int64_t unit_id, grollups *out) {
-  db_stmt *st = db_query(d,
-                         "SELECT dim, gkey, ref, projects, plan, ytd, prev, red, yellow, green FROM group_rollups "
-                         "WHERE unit_id = ? AND dim IN ('chain', 'level', 'leader')",
-                         DBI(unit_id));
+static int read_unit_rows(db *d, int64_t unit_id, grollups *out) {
+  db_stmt *st = db_query(d, "SELECT " GCOLS " FROM group_rollups WHERE unit_id = ?", DBI(unit_id));
   int rc = DB_ERROR;
   while (st && (rc = db_step(st)) == DB_ROW) {
-    grollup x = {0};
-    snprintf(x.dim, sizeof x.dim, "%s", db_text(st, 0));
-    x.key = arena_strdup(&out->a, db_text(st, 1));
-    x.unit_id = unit_id, x.ref = db_int(st, 2), x.projects = db_int(st, 3), x.plan = db_int(st, 4), x.ytd = db_int(st, 5);
-    x.prev = db_int(st, 6), x.lights[2] = db_int(st, 7), x.lights[1] = db_int(st, 8), x.lights[0] = db_int(st, 9);
+    grollup x;
+    read_row(st, &out->a, &x);
     if (push(out, &x) != 0) rc = DB_ERROR;
     if (rc == DB_ERROR) break;
   }
@@ -285,25 +301,56 @@ static int read_unit_dims(db *d, int64_t unit_id, grollups *out) {
   return rc == DB_DONE ? DB_OK : DB_ERROR;
 }
 
-/* Adds sign × the unit row x to the row over every unit. */
-static int move_total(db *d, const grollup *x, int sign, const char *today) {
-  int64_t v[8] = {sign * x->projects, sign * x->plan, sign * x->ytd, sign * x->prev,
-                  sign * x->lights[2], sign * x->lights[1], sign * x->lights[0], 0};
-  int rc = db_exec(d,
-                   "UPDATE group_rollups SET projects = projects + ?, plan = plan + ?, ytd = ytd + ?, prev = prev + ?, "
-                   "red = red + ?, yellow = yellow + ?, green = green + ?, day = ? WHERE dim = ? AND gkey = ? AND unit_id = 0",
-                   DBI(v[0]), DBI(v[1]), DBI(v[2]), DBI(v[3]), DBI(v[4]), DBI(v[5]), DBI(v[6]), DBT(today), DBT(x->dim),
-                   DBT(x->key));
-  if (rc == DB_OK && db_changes(d) == 0) {
-    grollup t = *x;
-    t.unit_id = 0;
-    snprintf(t.day, sizeof t.day, "%s", today);
-    t.projects = v[0], t.plan = v[1], t.ytd = v[2], t.prev = v[3], t.lights[2] = v[4], t.lights[1] = v[5], t.lights[0] = v[6];
-    rc = insert_rows(d, &t, 1);
-  }
-  if (rc == DB_OK)
+static int zero_row(const grollup *x) {
+  int64_t any = x->projects | x->plan | x->ytd | x->prev | x->lights[0] | x->lights[1] | x->lights[2] | x->started |
+                x->completed | x->overdue;
+  for (int i = 0; i < 12; i++) any |= x->m[i] | x->l[i];
+  return any == 0;
+}
+
+/* Moves the row over every unit (x->dim, x->key, unit 0) by the difference
+ * x: one INSERT … ON CONFLICT DO UPDATE SET f = f + excluded.f, so the
+ * database adds under its row lock — two writers of different units that
+ * move the same row (the province row, a chain every county has) both
+ * count, on PostgreSQL as on SQLite, and a row a concurrent writer has just
+ * created is added to rather than inserted twice.  A row left with no
+ * project is deleted. */
+static int move_total(db *d, const grollup *x, const char *today) {
+  grollup t = *x;
+  t.unit_id = 0;
+  snprintf(t.day, sizeof t.day, "%s", today);
+  strbuf sql = STRBUF_INIT;
+  sb_adds(&sql, "INSERT INTO group_rollups (" GCOLS ") VALUES (?");
+  for (int c = 1; c < GNCOLS; c++) sb_adds(&sql, ", ?");
+  sb_adds(&sql, ") ON CONFLICT (dim, gkey, unit_id) DO UPDATE SET day = excluded.day");
+  static const char *const fields[] = {"projects", "plan", "ytd", "prev", "red",     "yellow",
+                                       "green",    "started", "completed", "overdue", "units"};
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    sb_addf(&sql, ", %s = group_rollups.%s + excluded.%s", fields[i], fields[i], fields[i]);
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", m%02d = group_rollups.m%02d + excluded.m%02d", m, m, m);
+  for (int m = 1; m <= 12; m++) sb_addf(&sql, ", l%02d = group_rollups.l%02d + excluded.l%02d", m, m, m);
+  db_val args[GNCOLS];
+  int k = bind_row(args, &t);
+  int rc = db_execv(d, sb_str(&sql), k, args);
+  sb_release(&sql);
+  if (rc == DB_OK && x->projects < 0)
     rc = db_exec(d, "DELETE FROM group_rollups WHERE dim = ? AND gkey = ? AND unit_id = 0 AND projects = 0", DBT(x->dim),
                  DBT(x->key));
+  return rc;
+}
+
+/* The row (dim, key) in gs, or NULL (gs holds one unit's rows: a few). */
+static grollup *find_row(grollups *gs, const char *dim, const char *key) {
+  for (size_t i = 0; i < gs->n; i++)
+    if (strcmp(gs->r[i].dim, dim) == 0 && strcmp(gs->r[i].key, key) == 0) return &gs->r[i];
+  return NULL;
+}
+
+int rollup_groups_lock(db *d, int64_t unit_id) {
+  if (unit_id <= 0 || db_dialect(d) != DB_PG) return DB_OK;
+  db_stmt *st = db_query(d, "SELECT id FROM units WHERE id = ? FOR NO KEY UPDATE", DBI(unit_id));
+  int rc = st && db_step(st) != DB_ERROR ? DB_OK : DB_ERROR;
+  db_done(st);
   return rc;
 }
 
@@ -312,18 +359,48 @@ int rollup_groups_unit(db *d, int64_t unit_id) {
   int32_t day = clock_today();
   char today[11];
   date_format(day, today);
-  int built = db_int10(d, 0, "SELECT 1 FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0") != 0;
+  /* PostgreSQL: one writer at a time recomputes a unit (the unit's row
+   * locked until commit; NO KEY so that inserting its projects, which only
+   * share-locks the key, is not held up).  The next writer of the unit
+   * then reads the rows the first committed, so neither's change to the
+   * unit is lost and the old share it subtracts is the one stored.
+   * SQLite has one writer at a time already. */
+  int rc = rollup_groups_lock(d, unit_id);
+  int built = rc == DB_OK && db_int10(d, 0, "SELECT 1 FROM group_rollups WHERE dim = 'all' AND gkey = '' AND unit_id = 0") != 0;
   grollups old = {0}, now = {0};
   arena_init(&old.a);
   arena_init(&now.a);
-  int rc = built ? read_unit_dims(d, unit_id, &old) : DB_OK;
+  if (rc == DB_OK && built) rc = read_unit_rows(d, unit_id, &old);
   if (rc == DB_OK) rc = rollup_groups_compute(d, unit_id, day, NULL, 0, &now);
   if (rc == DB_OK) rc = db_exec(d, "DELETE FROM group_rollups WHERE unit_id = ?", DBI(unit_id));
   if (rc == DB_OK) rc = insert_rows(d, now.r, now.n);
-  /* the rows over every unit: minus the old share, plus the new one */
-  for (size_t i = 0; built && rc == DB_OK && i < old.n; i++) rc = move_total(d, &old.r[i], -1, today);
-  for (size_t i = 0; built && rc == DB_OK && i < now.n; i++)
-    if (strcmp(now.r[i].dim, "unit") != 0) rc = move_total(d, &now.r[i], 1, today);
+  /* The rows over every unit move by the unit's new rows minus its old
+   * ones: a delta, not a recomputation, because a chain or level spans
+   * the province (summing its thousands of unit rows again would cost what
+   * the dashboard saves).  An unchanged row (the usual case: an approval
+   * moves one unit's ytd and month, not its lights) is not written. */
+  grollups dl = {0};
+  arena_init(&dl.a);
+  for (size_t i = 0; built && rc == DB_OK && i < now.n; i++) {
+    grollup dlt = now.r[i];
+    const grollup *o = find_row(&old, dlt.dim, dlt.key);
+    if (o) add_row(&dlt, o, -1);
+    if (!zero_row(&dlt) && push(&dl, &dlt) != 0) rc = DB_ERROR;
+  }
+  for (size_t i = 0; built && rc == DB_OK && i < old.n; i++) {
+    if (find_row(&now, old.r[i].dim, old.r[i].key)) continue;
+    grollup dlt = {0};
+    snprintf(dlt.dim, sizeof dlt.dim, "%s", old.r[i].dim);
+    dlt.key = old.r[i].key;
+    dlt.ref = old.r[i].ref;
+    add_row(&dlt, &old.r[i], -1);
+    if (push(&dl, &dlt) != 0) rc = DB_ERROR;
+  }
+  /* in one order (dim, key) for every writer: two PostgreSQL writers lock
+   * the rows they share in the same order and cannot deadlock */
+  rollup_groups_sort(&dl);
+  for (size_t i = 0; rc == DB_OK && i < dl.n; i++) rc = move_total(d, &dl.r[i], today);
+  grollups_free(&dl);
   grollups_free(&old);
   grollups_free(&now);
   return rc;
@@ -348,7 +425,16 @@ static int64_t compare(FILE *out, const grollup *h, const grollup *w) {
   n += diff(out, w, "yellow", h->lights[1], w->lights[1]);
   n += diff(out, w, "green", h->lights[0], w->lights[0]);
   n += diff(out, w, "ref", h->ref, w->ref);
-  if (w->unit_id == 0) return n; /* the rows over every unit hold only these */
+  n += diff(out, w, "units", h->units, w->units);
+  /* a unit's rate is what unit_ranking is read in order of; db_real goes
+   * through the value's text (15 digits on SQLite), so the stored double
+   * is compared to 1e-12 of the one recomputed */
+  double want_rate = w->unit_id && strcmp(w->dim, "unit") == 0 ? rollup_rate(w->ytd, w->plan) : 0.0;
+  if (fabs(h->rate - want_rate) > 1e-12 * fabs(want_rate)) {
+    fprintf(out, "group %s '%s' unit %lld rate: stored %.17g, recomputed %.17g\n", w->dim, w->key, (long long)w->unit_id, h->rate,
+            want_rate);
+    n++;
+  }
   n += diff(out, w, "started", h->started, w->started);
   n += diff(out, w, "completed", h->completed, w->completed);
   n += diff(out, w, "overdue", h->overdue, w->overdue);
@@ -382,15 +468,10 @@ int64_t rollup_groups_check(db *d, const rollup_light *lights, size_t nlights, F
   int64_t n = 0, other_day = 0;
   int src = DB_ERROR;
   while (st && (src = db_step(st)) == DB_ROW) {
-    grollup x = {0};
-    snprintf(x.dim, sizeof x.dim, "%s", db_text(st, 0));
-    x.key = arena_strdup(&have.a, db_text(st, 1));
-    x.unit_id = db_int(st, 2), x.ref = db_int(st, 3), x.projects = db_int(st, 4), x.plan = db_int(st, 5);
-    x.ytd = db_int(st, 6), x.prev = db_int(st, 7), x.lights[2] = db_int(st, 8), x.lights[1] = db_int(st, 9);
-    x.lights[0] = db_int(st, 10), x.started = db_int(st, 11), x.completed = db_int(st, 12), x.overdue = db_int(st, 13);
-    for (int i = 0; i < 12; i++) x.m[i] = db_int(st, 14 + i), x.l[i] = db_int(st, 26 + i);
-    snprintf(x.day, sizeof x.day, "%s", db_text(st, 38));
+    grollup x;
+    read_row(st, &have.a, &x);
     if (x.unit_id && strcmp(x.day, today) != 0) other_day++;
+    x.rate = db_real(st, 40);
     if (push(&have, &x) != 0) break;
   }
   db_done(st);

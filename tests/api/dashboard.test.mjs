@@ -181,3 +181,18 @@ test('top cuts by_unit, by_chain, by_leader and unit_ranking to their first entr
     assert.ok(JSON.stringify(r.body).includes(bad.split('=')[0]), JSON.stringify(r.body));
   }
 });
+
+test('every cut of by_unit and unit_ranking read from the roll-ups is the start of the full list, units tied on rate included', async () => {
+  const full = (await office.get('/api/v1/dashboard?top=0')).body;
+  assert.equal(full.source, 'rollups');
+  const n = full.unit_ranking.length;
+  assert.ok(n > 3, 'the demo has several units');
+  for (let top = 1; top <= n + 1; top++) {
+    const cut = (await office.get(`/api/v1/dashboard?top=${top}`)).body;
+    assert.equal(cut.source, 'rollups');
+    assert.deepEqual(cut.unit_ranking, full.unit_ranking.slice(0, top), `unit_ranking top=${top}`);
+    assert.deepEqual(cut.by_unit, full.by_unit.slice(0, top), `by_unit top=${top}`);
+    assert.equal(cut.unit_ranking_total, n);
+    assert.equal(cut.by_unit_total, n);
+  }
+});

@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { startServer, startServerAs, checkRollups, assertRollups, TODAY, addDays, PG } from './lib.mjs';
 import { periodFromNow, unitId, makeProject } from './reports_helpers.mjs';
 
-let server, office, admin, jinshan;
+let server, office, admin, jinshan, leader;
 const year = Number(TODAY.slice(0, 4));
 
 before(async () => {
-  [server, office, admin, jinshan] = await startServerAs('office', 'admin', 'jinshan');
+  [server, office, admin, jinshan, leader] = await startServerAs('office', 'admin', 'jinshan', 'leader');
 });
 after(async () => { await server?.stop(); });
 
@@ -271,5 +271,165 @@ test('a corrupted group row (a unit\'s, or one over every unit) is reported with
   assert.match(r.stdout, /^rollups: 2 differences$/m);
   sql(server, `UPDATE group_rollups SET ytd = ytd - 7 WHERE dim = 'unit' AND unit_id = ${a}`);
   sql(server, "UPDATE group_rollups SET projects = projects - 1 WHERE dim = 'level' AND gkey = 'district' AND unit_id = 0");
+  assertRollups(server);
+});
+
+// The row over every unit (unit 0) of a chain / level / leader, or of the
+// province (dim 'unit', key ''): its projects, year-to-date and the sum of
+// its twelve months of this year, or null.
+function totalRow(srv, dim, key) {
+  const months = Array.from({ length: 12 }, (_, i) => `m${String(i + 1).padStart(2, '0')}`).join(' + ');
+  const out = sql(srv, `SELECT projects, ytd, ${months} FROM group_rollups WHERE dim = '${dim}' AND gkey = '${key}' AND unit_id = 0`).trim();
+  if (!out) return null;
+  const [projects, ytd, year] = out.split('|');
+  return { projects: Number(projects), ytd: BigInt(ytd), year: BigInt(year) };
+}
+
+// A project's row in the CSV export, with the given columns changed, as a
+// CSV line (fields quoted as the export quotes them).
+function csvLine(fields) { return fields.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(','); }
+function csvFields(line) { return [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"')); }
+
+test('the rows over every unit carry every figure and months, and follow an approval, a move, a new chain, level and leader, a deletion and an import', async () => {
+  const a = await unitId(office, '金山街道');
+  const units = (await office.get('/api/v1/units?per_page=200')).body.items;
+  const b = units.find((u) => u.id !== a && u.kind !== 'enterprise' && !u.name.includes('金山')).id;
+  const chain = `卷积总链${process.pid}`;
+  const prov0 = totalRow(server, 'unit', '');
+  assert.ok(prov0 && prov0.projects > 0, 'the province row is built with the demo');
+  const p = await makeProject(office, { unit: a, year, plan: '3亿', chain });
+  assert.equal(totalRow(server, 'chain', chain).projects, 1);
+  assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + 1);
+  // an approved report moves the chain's and the province's months
+  const period = periodFromNow(-1);
+  let r = await jinshan.post(`/api/v1/projects/${p.id}/reports`, { period, investment: '800万' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await office.post(`/api/v1/reports/${r.body.id}/review`, { decision: 'approve' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const inYear = period.startsWith(String(year)); // January reports December of the year before
+  assert.equal(totalRow(server, 'chain', chain).year, inYear ? 800000000n : 0n);
+  assert.equal(totalRow(server, 'unit', '').year - prov0.year, inYear ? 800000000n : 0n);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // moved to another unit: the chain keeps it, the province too
+  let cur = (await office.get(`/api/v1/projects/${p.id}`)).body;
+  r = await office.patch(`/api/v1/projects/${p.id}`, { unit_id: b }, { 'If-Match': `"${cur.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(totalRow(server, 'chain', chain).projects, 1);
+  assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + 1);
+  assertRollups(server);
+  // another chain, level and leader: the old rows lose it (a chain left empty goes), the new ones gain it
+  const me = (await leader.get('/api/v1/me')).body;
+  const leaderId = me.user?.id ?? me.id;
+  const chain2 = `${chain}乙`;
+  const level0 = totalRow(server, 'level', 'province')?.projects ?? 0;
+  const lead0 = totalRow(server, 'leader', String(leaderId))?.projects ?? 0;
+  cur = (await office.get(`/api/v1/projects/${p.id}`)).body;
+  r = await office.patch(`/api/v1/projects/${p.id}`, { chain: chain2, level: 'province', leader_id: leaderId },
+    { 'If-Match': `"${cur.version}"` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(totalRow(server, 'chain', chain), null);
+  assert.equal(totalRow(server, 'chain', chain2).projects, 1);
+  assert.equal(totalRow(server, 'chain', chain2).year, inYear ? 800000000n : 0n);
+  assert.equal(totalRow(server, 'level', 'province').projects, level0 + 1);
+  assert.equal(totalRow(server, 'leader', String(leaderId)).projects, lead0 + 1);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // an import that changes one project's chain and adds a project
+  const ex = await office.get('/api/v1/projects/export?format=csv');
+  assert.equal(ex.status, 200);
+  const lines = ex.body.toString().replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l);
+  const head = csvFields(lines[0]);
+  const ci = head.indexOf('产业链'), codei = head.indexOf('项目编号'), namei = head.indexOf('项目名称');
+  const row = csvFields(lines.find((l) => csvFields(l)[codei] === cur.code));
+  row[ci] = `${chain}丙`;
+  const added = [...row];
+  added[codei] = `${cur.code}X`;
+  added[namei] = `${row[namei]}（导入）`;
+  r = await office.post('/api/v1/projects/import', Buffer.from([lines[0], csvLine(row), csvLine(added)].join('\r\n')),
+    { 'Content-Type': 'text/csv' });
+  assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 500));
+  assert.equal(r.body.created, 1);
+  assert.equal(r.body.updated, 1);
+  assert.equal(totalRow(server, 'chain', chain2), null);
+  assert.equal(totalRow(server, 'chain', `${chain}丙`).projects, 2);
+  assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + 2);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+  // deleted: gone from every row over every unit
+  r = await office.del(`/api/v1/projects/${p.id}`);
+  assert.equal(r.status, 204, JSON.stringify(r.body));
+  assert.equal(totalRow(server, 'chain', `${chain}丙`).projects, 1);
+  assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + 1);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+});
+
+test('writers of different units adding to the same rows over every unit at once lose no update, and moves between two units both ways do not deadlock', async () => {
+  const units = (await office.get('/api/v1/units?per_page=200')).body.items.filter((u) => u.kind !== 'enterprise').slice(0, 6);
+  assert.ok(units.length >= 2);
+  const chain = `并发链${process.pid}`;
+  const prov0 = totalRow(server, 'unit', '');
+  const made = await Promise.all(units.map((u) => makeProject(office, { unit: u.id, year, plan: '1亿', chain })));
+  assert.equal(totalRow(server, 'chain', chain).projects, units.length);
+  assert.equal(totalRow(server, 'unit', '').projects, prov0.projects + units.length);
+  assertRollups(server);
+  // projects moved between two units both ways, while others of those units are created
+  const [a, b] = [units[0].id, units[1].id];
+  const move = async (p, unit) => {
+    const cur = (await office.get(`/api/v1/projects/${p.id}`)).body;
+    return office.patch(`/api/v1/projects/${p.id}`, { unit_id: unit }, { 'If-Match': `"${cur.version}"` });
+  };
+  const res = await Promise.all([move(made[0], b), move(made[1], a),
+    makeProject(office, { unit: a, year, plan: '1亿', chain }), makeProject(office, { unit: b, year, plan: '1亿', chain })]);
+  assert.equal(res[0].status, 200, JSON.stringify(res[0].body));
+  assert.equal(res[1].status, 200, JSON.stringify(res[1].body));
+  assert.equal(totalRow(server, 'chain', chain).projects, units.length + 2);
+  assertRollups(server);
+  await assertDashboardFromRollups(office);
+});
+
+test('a corrupted month of a row over every unit (a chain\'s, the province\'s) and a unit\'s corrupted rate are reported with exit 1', async () => {
+  assertRollups(server);
+  const chain = sql(server, "SELECT gkey FROM group_rollups WHERE dim = 'chain' AND unit_id = 0 AND gkey <> '' ORDER BY gkey LIMIT 1").trim();
+  assert.ok(chain);
+  const a = await unitId(office, '金山街道');
+  const set = (d) => {
+    sql(server, `UPDATE group_rollups SET m03 = m03 + ${d} WHERE dim = 'chain' AND gkey = '${chain}' AND unit_id = 0`);
+    sql(server, `UPDATE group_rollups SET started = started + ${d} WHERE dim = 'unit' AND gkey = '' AND unit_id = 0`);
+    sql(server, `UPDATE group_rollups SET rate = rate + ${d} WHERE dim = 'unit' AND unit_id = ${a}`);
+  };
+  set(5);
+  const r = checkRollups(server);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^group chain '${chain}' unit 0 m03: stored -?\\d+, recomputed -?\\d+$`, 'm'));
+  assert.match(r.stdout, /^group unit '' unit 0 started: stored \d+, recomputed \d+$/m);
+  assert.match(r.stdout, new RegExp(`^group unit '' unit ${a} rate: stored \\S+, recomputed \\S+$`, 'm'));
+  assert.match(r.stdout, /^rollups: 3 differences$/m);
+  set(-5);
+  assertRollups(server);
+});
+
+test('every cut of unit_ranking and by_unit read from the roll-ups is the start of the full list when units tie on rate', async () => {
+  // three units without a project get one each with a plan and nothing invested: all three at rate 0
+  const shown = new Set((await office.get('/api/v1/dashboard?top=0')).body.by_unit.map((u) => u.key));
+  const empty = (await office.get('/api/v1/units?per_page=200')).body.items
+    .filter((u) => u.kind !== 'enterprise' && !shown.has(String(u.id))).slice(0, 3);
+  assert.equal(empty.length, 3, 'the demo has units without projects');
+  for (const u of empty) await makeProject(office, { unit: u.id, year, plan: '1亿', chain: '并列链' });
+  const full = (await office.get('/api/v1/dashboard?top=0')).body;
+  assert.equal(full.source, 'rollups');
+  const tied = full.unit_ranking.filter((u) => empty.some((e) => String(e.id) === u.key));
+  assert.equal(tied.length, 3);
+  assert.ok(tied.every((u) => u.completion_rate === '0.00'));
+  const n = full.unit_ranking.length;
+  for (let top = 1; top <= n + 1; top++) {
+    const cut = (await office.get(`/api/v1/dashboard?top=${top}`)).body;
+    assert.equal(cut.source, 'rollups');
+    assert.deepEqual(cut.unit_ranking, full.unit_ranking.slice(0, top), `unit_ranking top=${top}`);
+    assert.deepEqual(cut.by_unit, full.by_unit.slice(0, top), `by_unit top=${top}`);
+    assert.equal(cut.unit_ranking_total, n);
+  }
+  await assertDashboardFromRollups(office);
   assertRollups(server);
 });
