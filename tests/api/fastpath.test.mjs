@@ -65,7 +65,7 @@ function holdWriteLock(url) {
   });
 }
 
-test('health is answered while the only worker is busy with a write waiting for the database', { timeout: 120000 }, async () => {
+test('health is answered while the only worker is busy with a write waiting for the database', { timeout: 300000 }, async () => {
   // --threads 1: one general worker and the write lane's own.  Two changes
   // held by the database's write lock occupy both, so a read sent after
   // them cannot be answered until the lock is let go; health, answered by
