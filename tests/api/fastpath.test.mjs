@@ -91,7 +91,10 @@ test('health is answered while the only worker is busy with a write waiting for 
       const settled = { writes: 0, read: false };
       const writes = [[p, pv], [q, qv]].map(([x, v]) =>
         office.patch(`/api/v1/projects/${x.id}`, { location: `attempt ${attempt}`, version: v }).finally(() => { settled.writes++; }));
-      await new Promise((res) => setTimeout(res, 300)); // let both workers take a change
+      // let both workers take a change: a head start that grows with each attempt
+      // (300 ms … 700 ms; health's check, made just before, is reused for a second
+      // only), not relied on: a miss only costs an attempt
+      await new Promise((res) => setTimeout(res, 300 + 100 * Math.min(attempt, 4)));
       const read = office.get('/api/v1/projects/' + p.id).finally(() => { settled.read = true; });
       const health = fetch(`${server.base}/api/v1/health`).then(async (r) => ({ status: r.status, body: await r.json(), busy: settled.writes === 0 && !settled.read }));
       let timer;

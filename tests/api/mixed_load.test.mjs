@@ -184,7 +184,7 @@ async function busyWorkers(t, server, office, tag, scene) {
     try {
       await lock.held;
       const writes = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `${tag}${attempt}-${i} / ${tag}${attempt}-${i}`));
-      await sleep(100); // a head start for the corrections, not relied on
+      await sleep(100 * 2 ** Math.min(attempt, 4)); // a head start for the corrections that grows with each attempt, not relied on
       const { admitted, free } = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
       // (`scene` may find a probe answered later, by a worker that was free
       // but slow to answer on a loaded machine: it returns false, and the
