@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { PG, startServer } from './lib.mjs';
+import { PG, startServer, cachedAnswer } from './lib.mjs';
 
 const SAME = ['content-type', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'cache-control'];
 
@@ -127,7 +127,7 @@ test('a cached project list keeps its headers, survives problems piling up on th
     const first = await office.get(url);
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('x-cache'), null);
-    const second = await office.get(url);
+    const second = await cachedAnswer(office, url);
     assert.equal(second.headers.get('x-cache'), 'hit');
     assert.deepEqual(second.body, first.body);
     for (const h of SAME) assert.equal(second.headers.get(h), first.headers.get(h), h);
@@ -156,7 +156,7 @@ test('a cached project list keeps its headers, survives problems piling up on th
     const fourth = await office.get(url);
     assert.equal(fourth.headers.get('x-cache'), null);
     assert.equal(fourth.body.items[1].name, renamed);
-    const fifth = await office.get(url);
+    const fifth = await cachedAnswer(office, url);
     assert.equal(fifth.headers.get('x-cache'), 'hit');
     assert.equal(fifth.body.items[1].name, renamed);
 

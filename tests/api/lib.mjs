@@ -236,5 +236,17 @@ export async function eventually(fn, ms = 120000) {
   }
 }
 
+// Asks `path` until the answer comes from the response cache (x-cache: hit),
+// and returns that answer (or, after 60 s, the last one, for the caller's
+// assertion).  The server's own background tick writes too (the first round
+// escalates what is overdue; on PostgreSQL an answer is not stored while any
+// transaction of the database is writing, src/http.c): an answer made while it
+// ran is not stored, the next one is.  For a test's "is cached" precondition.
+export async function cachedAnswer(client, path) {
+  let r;
+  await eventually(async () => (r = await client.get(path)).headers.get('x-cache') === 'hit', 60000);
+  return r;
+}
+
 // The field names of a problem+json answer, for assertions.
 export const fields = (res) => (res.body?.errors || []).map((e) => e.field);
