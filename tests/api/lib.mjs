@@ -112,7 +112,7 @@ export async function startServer(opts = {}) {
   const db = opts.db || newDatabase();
   if (opts.demo !== false && !opts.db) {
     const r = guatu(['demo', '--db', db.url], opts.env ? { env: { ...process.env, ...opts.env } } : {});
-    if (r.status !== 0) throw new Error(`guatu demo failed: ${r.stderr}`);
+    if (r.status !== 0) { db.cleanup(); throw new Error(`guatu demo failed: ${r.stderr}`); }
   }
   // Port 0: the kernel picks a free port when guatu binds, and guatu names
   // it in its "guatu serving" line.  (A port found free here and bound later
@@ -123,13 +123,21 @@ export async function startServer(opts = {}) {
   });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; if (log.length > 1e6) log = log.slice(-5e5); });
-  const exited = new Promise((res) => { proc.once('exit', res); proc.once('error', res); });
+  let spawnError = null; // e.g. EACCES while the binary is being rebuilt
+  const exited = new Promise((res) => { proc.once('exit', res); proc.once('error', (e) => { spawnError = e; res(); }); });
+  // A server that did not start leaves neither a process nor a database behind.
+  const fail = async (why) => {
+    if (proc.exitCode === null && proc.signalCode === null && !spawnError) { proc.kill('SIGKILL'); await exited; }
+    if (!opts.db) db.cleanup();
+    return new Error(why);
+  };
   // Bounded only against a hang: a loaded machine (or ASan) is slow to start,
   // never this slow.
   const deadline = Date.now() + 120000;
   let port = 0;
   for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`server exited ${proc.exitCode ?? proc.signalCode}: ${log}`);
+    if (spawnError) throw await fail(`cannot start ${BIN}: ${spawnError.message}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw await fail(`server exited ${proc.exitCode ?? proc.signalCode}: ${log}`);
     if (!port) port = Number((/"msg":"guatu serving".*?"port":(\d+)/.exec(log) || [])[1] || 0);
     if (port) {
       try {
@@ -138,10 +146,7 @@ export async function startServer(opts = {}) {
         if (r.ok) break;
       } catch { /* not answering yet */ }
     }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`server did not start: ${log}`);
-    }
+    if (Date.now() > deadline) throw await fail(`server did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const base = `http://127.0.0.1:${port}`;
