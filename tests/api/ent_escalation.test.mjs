@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, TODAY, addDays, eventually } from './lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Polls until the server's tick has done its work (it runs about once a second).
 // Bounded only against a hang (lib.mjs eventually).
 const until = (fn) => eventually(fn);
