@@ -18,12 +18,23 @@ count_line() { # "N passed, M failed" → add
   fi
 }
 
+# Every suite runs under a bound (SUITE_LIMIT seconds, default 20 min; the
+# whole run takes about 45 on 2 cores) so that one hung file (a server that
+# never answers, a child left running) cannot hold CI past its 90 minutes.
+# timeout signals the suite's whole process group: the servers it started go too.
 suite() { # name, then command; TAP from node --test or our own count line
   local name=$1; shift
   echo "== $name"
   local log="$out/$name.log"
-  "$@" >"$log" 2>&1
+  local limit=${SUITE_LIMIT:-1200}
+  timeout -k 30 "$limit" "$@" >"$log" 2>&1
   local rc=$?
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+    echo "# suite $name stopped after ${limit}s (timeout, exit $rc)" >>"$log"
+    echo "   stopped after ${limit}s: counted as failed"
+    # (without a summary line it is counted below, as any suite without one)
+    grep -qE '^# pass ' "$log" && failed=$((failed + 1))
+  fi
   local p f
   p=$(grep -E '^# pass ' "$log" | tail -1 | awk '{print $3}')
   f=$(grep -E '^# fail ' "$log" | tail -1 | awk '{print $3}')
@@ -63,8 +74,17 @@ if ls tests/api/*.test.mjs >/dev/null 2>&1; then
   for day in 2026-11-01 2026-11-25 2026-11-26 2026-11-30 2026-01-01 2026-10-03; do
     node_suite "api-sqlite-$day" GUATU_BIN=build/guatu GUATU_TODAY=$day
   done
-  pgdir=$(mktemp -d /tmp/guatu-pg-XXXXXX)
-  if pgurl=$(scripts/pg-test-server.sh start "$pgdir"); then
+  # PostgreSQL's port is picked free and bound a moment later: if another
+  # process took it meanwhile, start again on a new port (three tries).
+  pgurl=''
+  for try in 1 2 3; do
+    pgdir=$(mktemp -d /tmp/guatu-pg-XXXXXX)
+    if pgurl=$(scripts/pg-test-server.sh start "$pgdir"); then break; fi
+    pgurl=''
+    echo "== api-postgresql: start $try failed"; tail -5 "$pgdir"/*.log 2>/dev/null
+    scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$pgdir"
+  done
+  if [ -n "$pgurl" ]; then
     node_suite api-postgresql GUATU_BIN=build/guatu GUATU_TEST_PG="$pgurl"
   else
     echo "== api-postgresql: could not start PostgreSQL"; cat "$pgdir"/*.log 2>/dev/null | tail -20; failed=$((failed + 1))
@@ -75,7 +95,7 @@ fi
 
 if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   (cd tests && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; }) >"$out/e2e-npm.log" 2>&1
-  suite e2e env GUATU_BIN=build/guatu node --test --test-reporter=tap --test-concurrency=1 --test-timeout=300000 tests/e2e/
+  SUITE_LIMIT=${SUITE_LIMIT:-1800} suite e2e env GUATU_BIN=build/guatu node --test --test-reporter=tap --test-concurrency=1 --test-timeout=300000 tests/e2e/
 fi
 
 echo

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, assertRollups, TODAY, addDays, PG } from './lib.mjs';
+import { startServer, assertRollups, TODAY, addDays, PG, eventually } from './lib.mjs';
 
 const year = Number(TODAY.slice(0, 4));
 let server, office, leader, jinshan;
@@ -116,11 +116,9 @@ test('on the next day, before and after the daily tick, the map shows that day\'
     // rows still for the pinned day until the tick has run: computed
     sql(srv, `UPDATE project_rollups SET day = '${TODAY}'`);
     await assertMapMatchesFacts(o, Number(next.slice(0, 4)), 'next day');
+    // until the tick has run (about once a second; slower on a loaded machine)
     let day = '';
-    for (let i = 0; i < 100 && day !== next; i++) {
-      day = sql(srv, 'SELECT MIN(day) FROM project_rollups').trim();
-      if (day !== next) await new Promise((res) => setTimeout(res, 100));
-    }
+    await eventually(() => (day = sql(srv, 'SELECT MIN(day) FROM project_rollups').trim()) === next);
     assert.equal(day, next, 'the tick stored the next day\'s rows');
     await assertMapMatchesFacts(o, Number(next.slice(0, 4)), 'next day after the tick');
     assertRollups(srv);

@@ -241,7 +241,7 @@ test('a database from a newer guatu is refused by serve, with the reason', () =>
     assert.equal(guatu(['init', '--db', db.url]).status, 0);
     const r = sql(db.url, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future.sql', '2099-01-01T00:00:00Z')");
     assert.equal(r.status, 0, r.stderr);
-    const s = guatu(['serve', '--db', db.url, '--listen', '127.0.0.1:0'], { timeout: 20000 });
+    const s = guatu(['serve', '--db', db.url, '--listen', '127.0.0.1:0'], { timeout: 60000 });
     assert.notEqual(s.status, 0);
     assert.equal(s.signal ?? null, null, 'it exits by itself rather than serving');
     assert.match(s.stderr, /9999/);

@@ -7,18 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startServer, TODAY, addDays } from './lib.mjs';
+import { startServer, TODAY, addDays, eventually } from './lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Polls until the server's tick has done its work (it runs about once a second).
-async function until(fn) {
-  for (let i = 0; i < 150; i++) {
-    const v = await fn();
-    if (v) return v;
-    await sleep(100);
-  }
-  return fn();
-}
+// Bounded only against a hang (lib.mjs eventually).
+const until = (fn) => eventually(fn);
 async function ok(res, status = 200) {
   const r = await res;
   assert.equal(r.status, status, JSON.stringify(r.body));

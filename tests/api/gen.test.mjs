@@ -37,7 +37,7 @@ function exportCsv(db, name) {
   return createHash('sha256').update(readFileSync(out)).digest('hex');
 }
 
-test('gen --scale district: the scale table, deterministic per seed', { timeout: 120000 }, async () => {
+test('gen --scale district: the scale table, deterministic per seed', { timeout: 300000 }, async () => {
   const a = newDatabase(), b = newDatabase(), c = newDatabase();
   try {
     const ga = gen(a);
@@ -78,7 +78,7 @@ test('gen --scale district: the scale table, deterministic per seed', { timeout:
   }
 });
 
-test('gen: the generated logins and data work through the API', { timeout: 60000 }, async () => {
+test('gen: the generated logins and data work through the API', { timeout: 300000 }, async () => {
   const db = newDatabase();
   gen(db);
   const server = await startServer({ db, demo: false });
@@ -109,7 +109,7 @@ test('gen: the generated logins and data work through the API', { timeout: 60000
 
 const money = (s) => Math.round(Number(s) * 100);
 
-test('gen: land households and approvals through the API, the sequence rule in the data', { timeout: 60000 }, async () => {
+test('gen: land households and approvals through the API, the sequence rule in the data', { timeout: 300000 }, async () => {
   const db = newDatabase();
   gen(db);
   // served on the dataset's own today, as bench/run.sh does

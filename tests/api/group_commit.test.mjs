@@ -70,7 +70,7 @@ async function writeKillRestart(env) {
 }
 
 test(`${WRITERS} concurrent writers are all acknowledged, and all their rows and audit entries are there after kill -9 and a restart`,
-  { timeout: 60000 }, () => writeKillRestart({}));
+  { timeout: 300000 }, () => writeKillRestart({}));
 
 test('with group commit switched off (GUATU_GROUP_COMMIT=0) the same concurrent writes are acknowledged and survive kill -9',
-  { timeout: 60000 }, () => writeKillRestart({ GUATU_GROUP_COMMIT: '0' }));
+  { timeout: 300000 }, () => writeKillRestart({ GUATU_GROUP_COMMIT: '0' }));

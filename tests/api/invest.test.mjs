@@ -351,7 +351,7 @@ test('demo: the last first quarter that ended reproduces 高新区\'s figures �
   assert.equal(t.length, 6);
 });
 
-test('guatu gen: the generated district has a pipeline derived from its projects, served on the dataset\'s today', { timeout: 120000 }, async () => {
+test('guatu gen: the generated district has a pipeline derived from its projects, served on the dataset\'s today', { timeout: 300000 }, async () => {
   const db = newDatabase();
   const g = guatu(['gen', '--scale', 'district', '--db', db.url]);
   assert.equal(g.status, 0, g.stderr);

@@ -112,26 +112,44 @@ export async function startServer(opts = {}) {
   const db = opts.db || newDatabase();
   if (opts.demo !== false && !opts.db) {
     const r = guatu(['demo', '--db', db.url], opts.env ? { env: { ...process.env, ...opts.env } } : {});
-    if (r.status !== 0) throw new Error(`guatu demo failed: ${r.stderr}`);
+    if (r.status !== 0) { db.cleanup(); throw new Error(`guatu demo failed: ${r.stderr}`); }
   }
-  const port = await freePort();
-  const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, '--threads', '2', ...(opts.args || [])], {
+  // Port 0: the kernel picks a free port when guatu binds, and guatu names
+  // it in its "guatu serving" line.  (A port found free here and bound later
+  // by guatu could be taken meanwhile by another suite's server.)
+  const proc = spawn(BIN, ['serve', '--db', db.url, '--listen', '127.0.0.1:0', '--threads', '2', ...(opts.args || [])], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...(opts.env || {}) },
   });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; if (log.length > 1e6) log = log.slice(-5e5); });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20000;
+  let spawnError = null; // e.g. EACCES while the binary is being rebuilt
+  const exited = new Promise((res) => { proc.once('exit', res); proc.once('error', (e) => { spawnError = e; res(); }); });
+  // A server that did not start leaves neither a process nor a database behind.
+  const fail = async (why) => {
+    if (proc.exitCode === null && proc.signalCode === null && !spawnError) { proc.kill('SIGKILL'); await exited; }
+    if (!opts.db) db.cleanup();
+    return new Error(why);
+  };
+  // Bounded only against a hang: a loaded machine (or ASan) is slow to start,
+  // never this slow.
+  const deadline = Date.now() + 120000;
+  let port = 0;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${log}`);
-    try {
-      const r = await fetch(`${base}/api/v1/health`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${log}`);
+    if (spawnError) throw await fail(`cannot start ${BIN}: ${spawnError.message}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw await fail(`server exited ${proc.exitCode ?? proc.signalCode}: ${log}`);
+    if (!port) port = Number((/"msg":"guatu serving".*?"port":(\d+)/.exec(log) || [])[1] || 0);
+    if (port) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+        await r.arrayBuffer();
+        if (r.ok) break;
+      } catch { /* not answering yet */ }
+    }
+    if (Date.now() > deadline) throw await fail(`server did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  const base = `http://127.0.0.1:${port}`;
   const server = {
     base, port, proc, db,
     log: () => log,
@@ -144,15 +162,26 @@ export async function startServer(opts = {}) {
       return c;
     },
     async stop({ keep = false } = {}) {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        // SIGTERM lets it finish what it answers; a server that has not gone
+        // after a minute (far beyond any loaded machine) is killed, so that
+        // its files are never removed under it and no process outlives the suite.
         proc.kill('SIGTERM');
-        await new Promise((r) => { proc.once('exit', r); setTimeout(r, 5000); });
+        let timer;
+        const gone = await Promise.race([exited.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), 60000); })]);
+        clearTimeout(timer);
+        if (!gone) {
+          proc.kill('SIGKILL');
+          await exited;
+          throw new Error(`server did not stop within a minute of SIGTERM:\n${log.slice(-4000)}`);
+        }
       }
       // A sanitizer report goes to stderr: make it fail the test that owns the server.
       if (/ERROR: AddressSanitizer|runtime error:|LeakSanitizer/.test(log)) throw new Error(`sanitizer report:\n${log.slice(-4000)}`);
       if (!keep && !opts.db) db.cleanup();
     },
     kill9() { proc.kill('SIGKILL'); },
+    exited,
   };
   return server;
 }
@@ -196,6 +225,32 @@ export async function startServerAs(...who) {
   const clients = [];
   for (const w of who) clients.push(await server.login(w));
   return [server, ...clients];
+}
+
+// Polls `fn` (sync or async) every 100 ms until it returns something truthy
+// and returns that; at the deadline returns its last value, for the caller's
+// assertion to report.  For what a background tick does (it runs about once a
+// second): the deadline only guards against a hang, far beyond what a loaded
+// machine (2 cores, ASan, another suite beside) takes.
+export async function eventually(fn, ms = 120000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Asks `path` until the answer comes from the response cache (x-cache: hit),
+// and returns that answer (or, after 60 s, the last one, for the caller's
+// assertion).  The server's own background tick writes too (the first round
+// escalates what is overdue; on PostgreSQL an answer is not stored while any
+// transaction of the database is writing, src/http.c): an answer made while it
+// ran is not stored, the next one is.  For a test's "is cached" precondition.
+export async function cachedAnswer(client, path) {
+  let r;
+  await eventually(async () => (r = await client.get(path)).headers.get('x-cache') === 'hit', 60000);
+  return r;
 }
 
 // The field names of a problem+json answer, for assertions.

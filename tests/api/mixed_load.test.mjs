@@ -101,8 +101,8 @@ function holdWriteLock(file) {
 }
 
 // A request sent on its own connection: .answer resolves to its status (0
-// when the connection closed without one); .abandon() closes the connection
-// and resolves once it is closed.
+// when the connection closed without one), also kept in .status once known;
+// .abandon() closes the connection and resolves once it is closed.
 function raw(port, method, path, { cookie = '', csrf = '', body = '' } = {}) {
   const s = net.connect({ host: '127.0.0.1', port });
   let got = '';
@@ -116,24 +116,34 @@ function raw(port, method, path, { cookie = '', csrf = '', body = '' } = {}) {
   if (csrf) headers.push(`X-CSRF-Token: ${csrf}`);
   if (body) headers.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
   s.write(`${headers.join('\r\n')}\r\n\r\n${body}`);
-  return {
+  const req = {
     answer,
+    status: null,
     text: () => got,
-    abandon: () => new Promise((r) => { s.once('close', r); s.destroy(); }),
+    abandon: () => new Promise((r) => { if (s.destroyed) r(); else { s.once('close', r); s.destroy(); } }),
   };
+  answer.then((st) => { req.status = st; });
+  return req;
 }
 
-// GETs on fresh connections until one is refused by the full queue (503,
-// "too many requests are waiting"); the probes let in meanwhile wait for a
-// worker and are returned in `admitted`.
+const refusedByQueue = (p) => p.status === 503 && /Too many requests are waiting/.test(p.text());
+
+// GETs without a session on fresh connections until one is refused by the
+// full queue (503, "too many requests are waiting").  Returns { admitted,
+// free }: the probes let in meanwhile (they wait for a worker), and whether
+// one of them was answered (401) while the lock is still held, which means
+// a worker was free when it came: the scene was not set (see busyWorkers).
+// Nothing here is decided by how fast an answer comes: the 50 ms only pace
+// the probes; a 503 that comes late is noticed on a later round.
 async function probeUntilRefused(port, path) {
-  const admitted = [];
-  for (let i = 0; i < 100; i++) {
+  const probes = [];
+  for (let i = 0; i < 200; i++) {
     const p = raw(port, 'GET', path);
-    const first = await Promise.race([p.answer, sleep(50).then(() => null)]);
-    if (first === 503 && /Too many requests are waiting/.test(p.text())) return admitted;
-    assert.ok(first === null || first === 503, `a read waits while every worker is busy (got ${first})`);
-    admitted.push(p);
+    probes.push(p);
+    await Promise.race([p.answer, sleep(50)]);
+    for (const q of probes) assert.ok([null, 401, 503].includes(q.status), `probe answered ${q.status}: ${q.text()}`);
+    if (probes.some((q) => q.status === 401)) return { admitted: probes, free: true };
+    if (probes.some(refusedByQueue)) return { admitted: probes.filter((q) => !refusedByQueue(q)), free: false };
   }
   throw new Error('the queue never filled');
 }
@@ -147,35 +157,69 @@ async function queueServer(t, maxPending) {
   if (PG) { t.skip('the work queue is the same on both stores; the lock is held with the sqlite3 CLI'); return null; }
   const server = await startServer({ args: ['--max-pending', String(maxPending)] });
   const office = await server.login('office');
-  const problems = (await office.get('/api/v1/problems?per_page=100')).body.items.filter((p) => p.state !== 'closed');
-  return { server, office, problems };
+  return { server, office };
 }
+
+const openProblems = async (office) =>
+  (await office.get('/api/v1/problems?per_page=100')).body.items.filter((p) => p.state !== 'closed');
 
 const correction = (office, port, problem, title) =>
   raw(port, 'PATCH', `/api/v1/problems/${problem.id}`, { cookie: office.cookie, csrf: office.csrf, body: JSON.stringify({ title, version: problem.version }) });
 
+// Sets the scene of the queue tests and runs `scene` in it: SQLite's write
+// lock held, and every worker busy with a correction waiting for it, reads
+// probing until the queue is full.  The corrections are sent first, but on
+// a loaded machine a worker may not have taken its correction yet when the
+// first probe comes: that probe is answered (a worker was free), the scene
+// is not set, and the attempt is let go — the lock released, every answer
+// awaited, the corrections checked — and made again, with the problems'
+// new versions.  A server that answered reads while every worker is busy
+// fails every attempt.  `scene` gets { problems, writes, admitted, lock }
+// and releases the lock itself, or returns false, as above.
+async function busyWorkers(t, server, office, tag, scene) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const problems = await openProblems(office);
+    assert.ok(problems.length > WORKERS_PLUS_LANE, 'the demo has open problems to correct');
+    const lock = holdWriteLock(server.db.url);
+    try {
+      await lock.held;
+      const writes = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `${tag}${attempt}-${i} / ${tag}${attempt}-${i}`));
+      await sleep(100 * 2 ** Math.min(attempt, 4)); // a head start for the corrections that grows with each attempt, not relied on
+      const { admitted, free } = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
+      // (`scene` may find a probe answered later, by a worker that was free
+      // but slow to answer on a loaded machine: it returns false, and the
+      // attempt is let go as well)
+      if (!free && (await scene({ problems, writes, admitted, lock })) !== false) {
+        t.diagnostic(`the scene was set on attempt ${attempt + 1}`);
+        return;
+      }
+      await lock.release();
+      assert.deepEqual(await Promise.all(writes.map((w) => w.answer)), Array(WORKERS_PLUS_LANE).fill(200));
+      await Promise.all(admitted.map((p) => p.answer));
+    } finally {
+      await lock.release().catch(() => {});
+    }
+  }
+  assert.fail('in 10 attempts a read was answered every time while every worker should have been busy with a correction waiting for the lock');
+}
+
 test('reads queued by clients that have gone are not kept: once their connections close, a new read is let in instead of answered 503', async (t) => {
   const q = await queueServer(t, 10);
   if (!q) return;
-  const { server, office, problems } = q;
-  const lock = holdWriteLock(server.db.url);
+  const { server, office } = q;
   try {
-    await lock.held;
-    // corrections wait for the lock: every worker is busy
-    const writes = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `甲${i} / A${i}`));
-    await sleep(300); // let the workers take them (on a loaded machine a probe could come first)
-    // reads fill the queue, then their clients go away
-    const admitted = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
-    assert.ok(admitted.length >= 1);
-    await Promise.all(admitted.map((p) => p.abandon()));
-    const next = raw(server.port, 'GET', '/api/v1/projects?per_page=1');
-    const quick = await Promise.race([next.answer, sleep(200).then(() => 'waiting')]);
-    assert.notEqual(quick, 503, 'the new read is not refused');
-    await lock.release();
-    assert.equal(await next.answer, 401, 'the new read is answered once a worker is free (401: no session sent)');
-    assert.deepEqual(await Promise.all(writes.map((w) => w.answer)), Array(WORKERS_PLUS_LANE).fill(200));
+    await busyWorkers(t, server, office, '甲', async ({ writes, admitted, lock }) => {
+      assert.ok(admitted.length >= 1);
+      // the reads' clients go away
+      await Promise.all(admitted.map((p) => p.abandon()));
+      const next = raw(server.port, 'GET', '/api/v1/projects?per_page=1');
+      const quick = await Promise.race([next.answer, sleep(200).then(() => 'waiting')]);
+      assert.notEqual(quick, 503, 'the new read is not refused');
+      await lock.release();
+      assert.equal(await next.answer, 401, 'the new read is answered once a worker is free (401: no session sent)');
+      assert.deepEqual(await Promise.all(writes.map((w) => w.answer)), Array(WORKERS_PLUS_LANE).fill(200));
+    });
   } finally {
-    await lock.release().catch(() => {});
     await server.stop();
   }
 });
@@ -183,29 +227,27 @@ test('reads queued by clients that have gone are not kept: once their connection
 test('a correction is let in while reads fill the queue (changes have a bound of their own), and is answered 200', async (t) => {
   const q = await queueServer(t, 6);
   if (!q) return;
-  const { server, office, problems } = q;
-  const lock = holdWriteLock(server.db.url);
+  const { server, office } = q;
   try {
-    await lock.held;
-    const first = problems.slice(0, WORKERS_PLUS_LANE).map((p, i) => correction(office, server.port, p, `丙${i} / C${i}`));
-    await sleep(300); // let the workers take them (on a loaded machine a probe could come first)
-    const admitted = await probeUntilRefused(server.port, '/api/v1/projects?per_page=1');
-    // the queue is full for reads …
-    assert.equal(await raw(server.port, 'GET', '/api/v1/projects?per_page=1').answer, 503);
-    // … but not for a change
-    const second = correction(office, server.port, problems[WORKERS_PLUS_LANE], '丁 / D');
-    assert.notEqual(await Promise.race([second.answer, sleep(200).then(() => 'waiting')]), 503);
-    await lock.release();
-    assert.deepEqual(await Promise.all([...first, second].map((w) => w.answer)), Array(WORKERS_PLUS_LANE + 1).fill(200));
-    // (a probe refused later than the 50 ms it was given is the queue's 503 too)
-    for (const p of admitted) {
-      const a = await p.answer;
-      assert.ok(a === 401 || (a === 503 && /Too many requests are waiting/.test(p.text())), `probe answered ${a}`);
-    }
-    const after = await office.get('/api/v1/problems?per_page=100');
-    assert.equal(after.body.items.find((p) => p.id === problems[WORKERS_PLUS_LANE].id).title, '丁 / D');
+    await busyWorkers(t, server, office, '丙', async ({ problems, writes, admitted, lock }) => {
+      // the queue is full for reads …
+      const full = raw(server.port, 'GET', '/api/v1/projects?per_page=1');
+      if ((await full.answer) !== 503 && admitted.some((p) => p.status === 401)) return false;
+      assert.equal(full.status, 503);
+      // … but not for a change
+      const second = correction(office, server.port, problems[WORKERS_PLUS_LANE], '丁 / D');
+      assert.notEqual(await Promise.race([second.answer, sleep(200).then(() => 'waiting')]), 503);
+      await lock.release();
+      assert.deepEqual(await Promise.all([...writes, second].map((w) => w.answer)), Array(WORKERS_PLUS_LANE + 1).fill(200));
+      // (a probe refused later than the 50 ms it was given is the queue's 503 too)
+      for (const p of admitted) {
+        const a = await p.answer;
+        assert.ok(a === 401 || refusedByQueue(p), `probe answered ${a}`);
+      }
+      const after = await office.get('/api/v1/problems?per_page=100');
+      assert.equal(after.body.items.find((p) => p.id === problems[WORKERS_PLUS_LANE].id).title, '丁 / D');
+    });
   } finally {
-    await lock.release().catch(() => {});
     await server.stop();
   }
 });

@@ -34,7 +34,7 @@ function sql(db, text) {
   return spawnSync('sqlite3', ['-bail', '-cmd', 'PRAGMA foreign_keys=ON', db.url, text], { encoding: 'utf8' });
 }
 
-test('a generated database has every index of a migrated one, and its foreign keys hold for later writes', { timeout: 120000 }, () => {
+test('a generated database has every index of a migrated one, and its foreign keys hold for later writes', { timeout: 300000 }, () => {
   const empty = newDatabase(), made = newDatabase();
   try {
     const m = guatu(['init', '--db', empty.url]);
@@ -61,7 +61,7 @@ test('a generated database has every index of a migrated one, and its foreign ke
   }
 });
 
-test('generated enterprise requests waiting for an answer, reopened ones too, are stored at the level they have reached on the dataset day', { timeout: 120000 }, async () => {
+test('generated enterprise requests waiting for an answer, reopened ones too, are stored at the level they have reached on the dataset day', { timeout: 300000 }, async () => {
   const db = newDatabase();
   try {
     const g = guatu(['gen', '--scale', 'district', '--db', db.url]);

@@ -9,7 +9,7 @@
 // statistics on constructed cases, overdue questions on the dispatch agenda, and the demo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newDatabase, guatu, fields, TODAY, addDays } from './lib.mjs';
+import { startServer, newDatabase, guatu, fields, TODAY, addDays, eventually } from './lib.mjs';
 
 let server, office, admin, leader, zrzy, jinshan, enterprise, bank, anon;
 let zrzyUnit, keji, seq = 0;
@@ -283,7 +283,7 @@ test('the demo district has categories, published replies and a flagged question
   assert.ok(search.items.length >= 1);
 });
 
-test('guatu gen fills each county with categories and questions in every state, served by the public list and Open311', { timeout: 120000 }, async () => {
+test('guatu gen fills each county with categories and questions in every state, served by the public list and Open311', { timeout: 300000 }, async () => {
   const db = newDatabase()
   const g = guatu(['gen', '--scale', 'district', '--db', db.url])
   assert.equal(g.status, 0, g.stderr)
@@ -316,11 +316,10 @@ test('a question left unanswered escalates like a problem: past its due date, th
   try {
     const c = await later.login('office');
     let seen;
-    for (let i = 0; i < 100; i++) {
+    await eventually(async () => {
       seen = (await c.get(`/api/v1/questions/${q.id}`)).body;
-      if (seen.events.filter((e) => e.action === 'escalate').length === 2) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return seen.events.filter((e) => e.action === 'escalate').length === 2;
+    });
     assert.equal(seen.escalation, 2);
     assert.deepEqual(seen.events.filter((e) => e.action === 'escalate').map((e) => e.note.includes('两倍')), [false, true]);
     const notes = (await c.get('/api/v1/notifications?per_page=100')).body.items;

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, startServerAs, checkRollups, assertRollups, TODAY, addDays, PG } from './lib.mjs';
+import { startServer, startServerAs, checkRollups, assertRollups, TODAY, addDays, PG, eventually } from './lib.mjs';
 import { periodFromNow, unitId, makeProject } from './reports_helpers.mjs';
 
 let server, office, admin, jinshan, leader;
@@ -158,12 +158,10 @@ test('a server started on a later day serves that day\'s lights at once and its 
     const d = (await o.get('/api/v1/dashboard')).body;
     assert.equal(d.as_of, later);
     // the tick stores the new day's rows, audited as a change
-    let refreshed = false;
-    for (let i = 0; i < 100 && !refreshed; i++) {
+    const refreshed = await eventually(async () => {
       const a = await o.get('/api/v1/audit?entity=project_rollups&per_page=5');
-      refreshed = (a.body.items || []).some((e) => e.action === 'refresh');
-      if (!refreshed) await new Promise((res) => setTimeout(res, 100));
-    }
+      return (a.body.items || []).some((e) => e.action === 'refresh');
+    });
     assert.ok(refreshed, 'the daily pass ran');
     const day = sql(next, `SELECT DISTINCT day FROM project_rollups`).trim();
     assert.match(day, new RegExp(later));

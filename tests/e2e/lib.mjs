@@ -86,7 +86,7 @@ function run(cmd, args, timeoutMs) {
  * then waits for GET /api/v1/health. Returns { url, port, db, output(), stop() }.
  * With GUATU_URL set, uses that server and starts nothing.
  */
-export async function startServer({ timeoutMs = 30000 } = {}) {
+export async function startServer({ timeoutMs = 120000 } = {}) {
   if (process.env.GUATU_URL) {
     const url = process.env.GUATU_URL.replace(/\/$/, '')
     await waitHealthy(url, timeoutMs, () => null)
@@ -105,9 +105,9 @@ export async function startServer({ timeoutMs = 30000 } = {}) {
     await rm(dir, { recursive: true, force: true })
     throw e
   }
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // Port 0: the kernel picks a free port as guatu binds, and guatu names it in its
+  // "guatu serving" line (a port found free here could be taken before guatu binds it).
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   proc.stdout.on('data', (d) => (out += d))
   proc.stderr.on('data', (d) => (out += d))
@@ -125,7 +125,9 @@ export async function startServer({ timeoutMs = 30000 } = {}) {
   async function stop() {
     if (exited === null) {
       proc.kill('SIGTERM')
-      const done = await Promise.race([exit.then(() => true), sleep(5000).then(() => false)])
+      let timer
+      const done = await Promise.race([exit.then(() => true), new Promise((r) => { timer = setTimeout(() => r(false), 60000) })])
+      clearTimeout(timer)
       if (!done) {
         proc.kill('SIGKILL')
         await exit
@@ -133,8 +135,18 @@ export async function startServer({ timeoutMs = 30000 } = {}) {
     }
     await rm(dir, { recursive: true, force: true })
   }
+  let port = 0
+  let url = ''
   try {
-    await waitHealthy(url, timeoutMs, () => (exited !== null ? `server exited (${exited})\n${out}` : null))
+    const end = Date.now() + timeoutMs
+    while (!port) {
+      if (exited !== null) throw new Error(`server exited (${exited})\n${out}`)
+      if (Date.now() > end) throw new Error(`server did not say its port after ${timeoutMs} ms\n${out}`)
+      port = Number((/"msg":"guatu serving".*?"port":(\d+)/.exec(out) || [])[1] || 0)
+      if (!port) await sleep(50)
+    }
+    url = `http://127.0.0.1:${port}`
+    await waitHealthy(url, Math.max(end - Date.now(), 1000), () => (exited !== null ? `server exited (${exited})\n${out}` : null))
   } catch (e) {
     await stop()
     throw e
@@ -204,7 +216,9 @@ export async function newPage(browser, server, { viewport = DESKTOP, mobile = fa
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
   })
-  context.setDefaultTimeout(10000)
+  // Waits end when what they wait for happens; the bound only ends a failing
+  // test, and a loaded machine (2 cores, the API suites beside) is far from it.
+  context.setDefaultTimeout(30000)
   // The browser's clock shows TODAY too (10:00 China time; timers keep running).
   await context.clock.setFixedTime(new Date(`${TODAY}T10:00:00+08:00`))
   const page = await context.newPage()

@@ -32,12 +32,22 @@ async function rowTexts(page) {
 async function pagerTotal(page) {
   return Number((await page.locator('.dt-pager .el-pagination__total').innerText()).match(/\d+/)[0])
 }
-/** Waits until the table has reloaded after a filter change (debounced 300 ms). */
-async function reloaded(page, pred) {
+/** Waits until the table has reloaded after a filter change (debounced 300 ms) and
+ * shows what `pred` (run in the page) expects: the pause alone cannot tell a reload
+ * from a table not yet reloaded on a loaded machine. */
+async function reloaded(page, pred, arg) {
   await page.waitForTimeout(350)
   await tableLoaded(page)
-  if (pred) await page.waitForFunction(pred, undefined, { timeout: 10000 })
+  await page.waitForFunction(pred, arg)
+  await tableLoaded(page)
 }
+/** In the page: the table has rows, and every row shows each of `words`. */
+const everyRowHas = (words) => {
+  const rows = [...document.querySelectorAll('[data-testid="data-table"] .el-table__body tr.el-table__row')]
+  return rows.length > 0 && rows.every((r) => words.every((w) => r.innerText.includes(w)))
+}
+/** In the page: the pager says "共 n 条". */
+const pagerSays = (n) => Number((/\d+/.exec(document.querySelector('.dt-pager .el-pagination__total')?.innerText || '') || [])[0]) === n
 async function pickOption(page, testid, label) {
   await page.getByTestId(testid).click()
   await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
@@ -119,7 +129,7 @@ test('the office searches, filters and exports exactly the shown columns', async
   await pickOption(page, 'projects-level', '省重点')
   await reloaded(page, () => [...document.querySelectorAll('[data-testid="data-table"] .el-table__body tr.el-table__row')].every((r) => r.innerText.includes('省重点')))
   await pickOption(page, 'projects-stage', '在建')
-  await reloaded(page)
+  await reloaded(page, everyRowHas, ['省重点', '在建'])
   const texts = await rowTexts(page)
   assert.ok(texts.length > 0, 'some provincial projects are under construction')
   for (const t of texts) assert.match(t, /省重点[\s\S]*在建/)
@@ -130,7 +140,8 @@ test('the office searches, filters and exports exactly the shown columns', async
   await page.getByTestId('dt-columns').click()
   await page.locator('.dt-chooser .el-checkbox').filter({ hasText: '产业链' }).click()
   await page.keyboard.press('Escape')
-  await page.waitForTimeout(200)
+  // until the table has re-rendered without it (a fixed pause could end first)
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="data-table"] .el-table__header th .cell')].some((c) => c.innerText.trim() === '产业链'))
   const headers = (await page.$$eval('[data-testid="data-table"] .el-table__header th .cell', (ths) => ths.map((th) => th.innerText.trim()))).filter(Boolean)
   assert.ok(!headers.includes('产业链'))
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('dt-export').click()])
@@ -215,7 +226,8 @@ test('a project is created through the form with 3.66亿, its page opens, and it
   await page.getByTestId('pf-area').fill('40')
   await pickUnit(page, dialog, 'pf-unit', DEMO_UNIT)
   await page.getByTestId('pf-name').click()
-  await page.waitForTimeout(150)
+  // the total's error goes once it is valid (after its leave transition): wait for that, not 150 ms
+  await totalItem.locator('.el-form-item__error').waitFor({ state: 'detached' })
   assert.equal(await totalItem.locator('.el-form-item__error').count(), 0)
   await shot(page, 'project-create-form')
   await page.getByTestId('pf-save').click()
@@ -231,7 +243,7 @@ test('a project is created through the form with 3.66亿, its page opens, and it
   await page.goto('/projects')
   await tableLoaded(page)
   await page.getByTestId('projects-q').fill(code)
-  await reloaded(page)
+  await reloaded(page, everyRowHas, [code])
   const texts = await rowTexts(page)
   assert.equal(texts.length, 1)
   assert.match(texts[0], new RegExp(code))
@@ -448,7 +460,7 @@ test('the import dialog marks bad cells and imports a clean file all or nothing'
   await page.getByTestId('import-done').waitFor()
   assert.match(await page.getByTestId('import-done').innerText(), /新增 1/)
   await dialog.getByRole('button', { name: '关闭', exact: true }).click()
-  await reloaded(page)
+  await reloaded(page, pagerSays, before + 1)
   assert.equal(await pagerTotal(page), before + 1)
   assert.deepEqual(page.problems, [])
   await page.context().close()

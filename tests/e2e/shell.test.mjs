@@ -95,8 +95,11 @@ test('admin sees 系统管理 → 用户管理, creates a user and finds it in t
 
   // And in the audit log: a create whose "after" shows the login.
   await navigate(page, '/system', '/system/audit')
+  // until the list filtered by the user has come (the filter is debounced; a fixed
+  // pause could end before the reload, and the rows change under the loop below)
+  const filtered = page.waitForResponse((r) => /\/api\/v1\/audit\?/.test(r.url()) && new URL(r.url()).searchParams.get('user') === ADMIN.login)
   await page.getByTestId('audit-user').fill(ADMIN.login)
-  await page.waitForTimeout(400)
+  await filtered
   await tableLoaded(page)
   const rows = page.locator('[data-testid="data-table"] .el-table__body tr.el-table__row')
   await rows.first().waitFor()
