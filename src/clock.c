@@ -42,9 +42,23 @@ int64_t clock_now_ms(void) {
   const char *pin = getenv("GUATU_TODAY");
   int32_t d;
   if (pin && date_parse(pin, &d) == 0) {
-    /* The pinned date with the wall clock's time of day (China time). */
-    int64_t china = wall + CHINA_OFFSET_S * 1000;
-    int64_t tod = ((china % DAY_MS) + DAY_MS) % DAY_MS;
+    int64_t tod;
+    const char *start = getenv("GUATU_CLOCK_START");
+    char *end = NULL;
+    long long started = start ? strtoll(start, &end, 10) : 0;
+    if (start && end && *end == '\0' && started > 0 && started <= wall) {
+      /* The test harnesses' clock: the day starts at 08:00 when the run
+       * started (GUATU_CLOCK_START, wall ms) and runs with the wall clock,
+       * stopping at the day's last millisecond.  With the wall clock's own
+       * time of day, a run across midnight in China (16:00 UTC) saw "now"
+       * go back 24 hours within the pinned day. */
+      tod = (int64_t)8 * 3600 * 1000 + (wall - (int64_t)started);
+      if (tod >= DAY_MS) tod = DAY_MS - 1;
+    } else {
+      /* The pinned date with the wall clock's time of day (China time). */
+      int64_t china = wall + CHINA_OFFSET_S * 1000;
+      tod = ((china % DAY_MS) + DAY_MS) % DAY_MS;
+    }
     return (int64_t)d * DAY_MS + tod - CHINA_OFFSET_S * 1000;
   }
   return wall;

@@ -4,6 +4,10 @@
  * flags, deadlines, escalation, rankings, weekly reports, the demo).
  *
  *   GUATU_TODAY=YYYY-MM-DD          pins the date; the time of day still runs
+ *   GUATU_CLOCK_START=<wall ms>     with GUATU_TODAY: the pinned day's clock
+ *                                   reads 08:00 at that instant and runs on
+ *                                   (never wrapping to the same day's 00:00);
+ *                                   the test harnesses set it once per file
  *   GUATU_NOW=YYYY-MM-DDTHH:MM:SS   pins the instant (China time, UTC+8)
  *
  * Unset, both follow the system clock in China time (UTC+8 all year, no

@@ -18,6 +18,9 @@ export const PG = process.env.GUATU_TEST_PG || ''; // postgres://user@127.0.0.1:
 // from TODAY and never reads the wall clock.
 export const TODAY = process.env.GUATU_TODAY || '2026-11-18';
 process.env.GUATU_TODAY = TODAY;
+// The pinned day's clock reads 08:00 when this file started and runs on
+// (src/clock.h), so it never wraps to the same day's midnight mid-run.
+process.env.GUATU_CLOCK_START ||= String(Date.now());
 // 'YYYY-MM-DD' plus n days.
 export const addDays = (day, n) => {
   const x = new Date(`${day}T00:00:00Z`);

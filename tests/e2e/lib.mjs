@@ -30,6 +30,9 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 // and every page's clock is set to it, so nothing depends on the wall clock.
 export const TODAY = process.env.GUATU_TODAY || '2026-11-18'
 process.env.GUATU_TODAY = TODAY
+// The pinned day's clock reads 08:00 when this file started and runs on
+// (src/clock.h), so it never wraps to the same day's midnight mid-run.
+process.env.GUATU_CLOCK_START ||= String(Date.now())
 export const LAUNCH_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -1,5 +1,6 @@
 /* test_clock.c — the one clock: system time in China, GUATU_TODAY and
  * GUATU_NOW pins, bad pins ignored. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -31,6 +32,7 @@ static void test_unpinned(void) {
 
 static void test_today_pinned(void) {
   unsetenv("GUATU_NOW");
+  unsetenv("GUATU_CLOCK_START");
   static const char *const days[] = {"2026-11-25", "2026-01-01", "2026-10-03", "2024-02-29", "2026-12-31"};
   for (size_t i = 0; i < sizeof days / sizeof *days; i++) {
     setenv("GUATU_TODAY", days[i], 1);
@@ -71,4 +73,39 @@ static void test_now_pinned(void) {
   unsetenv("GUATU_TODAY");
 }
 
-UNIT_MAIN(test_unpinned, test_today_pinned, test_now_pinned)
+/* GUATU_CLOCK_START (the test harnesses): the pinned day reads 08:00 at
+ * that instant and runs on with the wall clock, never wrapping to the same
+ * day's midnight; past the day's end it stays at its last millisecond. */
+static void test_clock_start(void) {
+  unsetenv("GUATU_NOW");
+  setenv("GUATU_TODAY", "2026-11-18", 1);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  int64_t eight = ((int64_t)day_of("2026-11-18") * 86400 + 8 * 3600 - 8 * 3600) * 1000; /* 08:00 China in UTC ms */
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", (long long)(wall - 90 * 1000)); /* started 90 s ago */
+  setenv("GUATU_CLOCK_START", buf, 1);
+  int64_t ms = clock_now_ms();
+  clock_gettime(CLOCK_REALTIME, &ts);
+  int64_t wall_after = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  CHECK(ms - eight >= 90 * 1000 && ms - eight <= 90 * 1000 + (wall_after - wall));
+  CHECK_EQ_INT(clock_today(), day_of("2026-11-18"));
+  snprintf(buf, sizeof buf, "%lld", (long long)(wall - (int64_t)20 * 3600 * 1000)); /* 20 h ago: past midnight */
+  setenv("GUATU_CLOCK_START", buf, 1);
+  CHECK_EQ_INT(clock_now_ms(), ((int64_t)day_of("2026-11-18") + 1) * 86400 * 1000 - 8 * 3600 * 1000 - 1);
+  CHECK_EQ_INT(clock_today(), day_of("2026-11-18"));
+  static const char *const bad[] = {"", "soon", "12x", "-5", "99999999999999999"}; /* ignored: the wall time of day */
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    setenv("GUATU_CLOCK_START", bad[i], 1);
+    CHECK_EQ_INT(clock_today(), day_of("2026-11-18"));
+    int64_t china_tod = ((clock_now_ms() / 1000 + 8 * 3600) % 86400 + 86400) % 86400;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall_tod = ((int64_t)ts.tv_sec + 8 * 3600) % 86400;
+    CHECK(china_tod == wall_tod || china_tod + 1 == wall_tod || (wall_tod == 0 && china_tod == 86399));
+  }
+  unsetenv("GUATU_CLOCK_START");
+  unsetenv("GUATU_TODAY");
+}
+
+UNIT_MAIN(test_unpinned, test_today_pinned, test_now_pinned, test_clock_start)
