@@ -148,3 +148,26 @@ char *sb_detach(strbuf *sb, size_t *len) {
   sb_init(sb, sb->cap);
   return p;
 }
+
+void sb_add_json_string(strbuf *sb, const char *s) {
+  sb_add(sb, "\"", 1);
+  const char *run = s;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    sb_add(sb, run, (size_t)(s - run));
+    run = s + 1;
+    switch (c) {
+    case '"': sb_adds(sb, "\\\""); break;
+    case '\\': sb_adds(sb, "\\\\"); break;
+    case '\b': sb_adds(sb, "\\b"); break;
+    case '\f': sb_adds(sb, "\\f"); break;
+    case '\n': sb_adds(sb, "\\n"); break;
+    case '\r': sb_adds(sb, "\\r"); break;
+    case '\t': sb_adds(sb, "\\t"); break;
+    default: sb_addf(sb, "\\u%04X", c); break;
+    }
+  }
+  sb_add(sb, run, (size_t)(s - run));
+  sb_add(sb, "\"", 1);
+}

@@ -40,6 +40,10 @@ void sb_add(strbuf *sb, const char *s, size_t n);
 void sb_adds(strbuf *sb, const char *s);
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(strbuf *sb, const char *fmt, va_list ap);
+/* s as a JSON string, quoted and escaped byte for byte as jansson's
+ * compact dump writes it (UTF-8 kept as is, control characters as \u00XX),
+ * for answers written straight into the body instead of built as objects. */
+void sb_add_json_string(strbuf *sb, const char *s);
 /* Hands the buffer over (NUL-terminated, never NULL); the strbuf is reset. */
 char *sb_detach(strbuf *sb, size_t *len);
 const char *sb_str(strbuf *sb);

@@ -91,32 +91,6 @@ static json_t *progress_make(const progress_sums *ps, int64_t planned) {
  * (keys in the order progress_make sets them, strings escaped as jansson
  * does). */
 
-static void jw_str(strbuf *sb, const char *s) {
-  sb_add(sb, "\"", 1);
-  const char *run = s;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    sb_add(sb, run, (size_t)(s - run));
-    char esc[8];
-    switch (c) {
-    case '"': sb_add(sb, "\\\"", 2); break;
-    case '\\': sb_add(sb, "\\\\", 2); break;
-    case '\b': sb_add(sb, "\\b", 2); break;
-    case '\f': sb_add(sb, "\\f", 2); break;
-    case '\n': sb_add(sb, "\\n", 2); break;
-    case '\r': sb_add(sb, "\\r", 2); break;
-    case '\t': sb_add(sb, "\\t", 2); break;
-    default:
-      snprintf(esc, sizeof esc, "\\u%04X", c);
-      sb_add(sb, esc, 6);
-    }
-    run = s + 1;
-  }
-  sb_add(sb, run, (size_t)(s - run));
-  sb_add(sb, "\"", 1);
-}
-
 /* a member's key, after a comma unless it is the object's first */
 static void jw_key(strbuf *sb, const char *key) {
   if (sb->len && sb->buf[sb->len - 1] != '{') sb_add(sb, ",", 1);
@@ -173,7 +147,7 @@ static void progress_write(strbuf *sb, const progress_sums *ps, int64_t planned,
   int32_t s0;
   if (ps->start) {
     jw_key(sb, "start_on");
-    jw_str(sb, ps->start);
+    sb_add_json_string(sb, ps->start);
   } else {
     jw_fig(sb, "start_on", NULL);
   }
@@ -353,7 +327,7 @@ static void all_progress(req *r) {
       progress_write(&projects, &e->s, plan, today);
       jw_int(&projects, "project_id", db_int(st, 0));
       jw_key(&projects, "project_name");
-      jw_str(&projects, db_text(st, 1));
+      sb_add_json_string(&projects, db_text(st, 1));
       sb_add(&projects, "}", 1);
     }
     np++;
@@ -407,7 +381,7 @@ static void all_progress(req *r) {
     progress_write(&o, &ps[i].s, ps[i].planned, today);
     jw_int(&o, "unit_id", ps[i].id);
     jw_key(&o, "unit_name");
-    jw_str(&o, ps[i].name);
+    sb_add_json_string(&o, ps[i].name);
     sb_add(&o, "}", 1);
   }
   sb_add(&o, "]}", 2);

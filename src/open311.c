@@ -228,30 +228,6 @@ static json_t *request_json(req *r, db_stmt *st) {
   return o;
 }
 
-/* A JSON string as jansson writes it (JSON_COMPACT, UTF-8 kept as is). */
-static void json_text(strbuf *sb, const char *s) {
-  sb_add(sb, "\"", 1);
-  const char *run = s;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    sb_add(sb, run, (size_t)(s - run));
-    run = s + 1;
-    switch (c) {
-    case '"': sb_adds(sb, "\\\""); break;
-    case '\\': sb_adds(sb, "\\\\"); break;
-    case '\b': sb_adds(sb, "\\b"); break;
-    case '\f': sb_adds(sb, "\\f"); break;
-    case '\n': sb_adds(sb, "\\n"); break;
-    case '\r': sb_adds(sb, "\\r"); break;
-    case '\t': sb_adds(sb, "\\t"); break;
-    default: sb_addf(sb, "\\u%04X", c); break;
-    }
-  }
-  sb_add(sb, run, (size_t)(s - run));
-  sb_add(sb, "\"", 1);
-}
-
 /* One service request written straight into the answer: what
  * json_dumps(request_json(…), JSON_COMPACT | JSON_REAL_PRECISION(10))
  * gives, without building a thousand objects to dump them. */
@@ -269,7 +245,7 @@ static void request_text(req *r, db_stmt *st, strbuf *sb) {
       free(t);
       json_decref(x);
     } else if (v[k].s) {
-      json_text(sb, v[k].s);
+      sb_add_json_string(sb, v[k].s);
     } else {
       sb_adds(sb, "null");
     }
