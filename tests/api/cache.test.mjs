@@ -8,11 +8,10 @@
 // (tests/api/cache_domains.test.mjs: which changes renew which answers.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PG, TODAY, addDays, monthOf, guatu, startServer, eventually, cachedAnswer } from './lib.mjs';
+import { PG, TODAY, addDays, monthOf, guatu, startServer, eventually, cachedAnswer, dbSql, psqlSession } from './lib.mjs';
 
 test('cached answers are reused until the data changes, on any instance', async () => {
   const a = await startServer();
@@ -59,15 +58,6 @@ test('cached answers are reused until the data changes, on any instance', async 
     await a.stop();
   }
 });
-
-// A statement run on the database behind the server's back.
-function sql(url, statement) {
-  const r = PG
-    ? spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [url, statement], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // Every command of `guatu --help`, as "command" or "command subcommand".
 function commands() {
@@ -212,9 +202,9 @@ test('every command-line write makes a running server answer fresh at once where
     },
     'reports rebuild-totals': async () => {
       // The summary drifted (edited by hand): the dashboard shows the drift…
-      sql(server.db.url, `UPDATE report_totals SET m01 = m01 + 987654300 WHERE year = ${reported}`);
+      dbSql(server.db.url, `UPDATE report_totals SET m01 = m01 + 987654300 WHERE year = ${reported}`);
       // (the default view reads the group roll-ups summed from report_totals: they drift with it)
-      sql(server.db.url, "UPDATE group_rollups SET m01 = m01 + 987654300 WHERE dim = 'unit'");
+      dbSql(server.db.url, "UPDATE group_rollups SET m01 = m01 + 987654300 WHERE dim = 'unit'");
       await warm('guatu reports rebuild-totals');
       run(['reports', 'rebuild-totals']);
       // …until the rebuild, which every cached figure of investment follows at once.
@@ -352,7 +342,7 @@ test("another instance's escalation tick renews the cached problem list, not the
     const before = await cachedAnswer(office, list);
     assert.equal(before.headers.get('x-cache'), 'hit');
     assert.equal((await cachedAnswer(office, dash)).headers.get('x-cache'), 'hit');
-    const escalations = () => Number(sql(a.db.url, "SELECT COUNT(*) FROM audit_log WHERE action = 'escalate'"));
+    const escalations = () => Number(dbSql(a.db.url, "SELECT COUNT(*) FROM audit_log WHERE action = 'escalate'"));
     const n = escalations();
     // B lives two months later: its tick escalates the problems still open by then.
     process.env.GUATU_TODAY = addDays(TODAY, 60);
@@ -387,38 +377,26 @@ test("another instance's escalation tick renews the cached problem list, not the
 // an answer cached under a higher one.
 test('a change committed late under a lower audit id is not hidden by the cache (PostgreSQL)', { skip: PG ? false : 'PostgreSQL only (SQLite commits writers in id order)' }, async () => {
   const server = await startServer();
-  const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server.db.url], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  psql.stdout.on('data', (d) => { out += d; });
-  psql.stderr.on('data', (d) => { out += d; });
-  let mark = 0;
-  const sql = async (text) => {
-    const m = `done${mark++}`;
-    psql.stdin.write(`${text}\n\\echo ${m}\n`);
-    while (!out.includes(m)) {
-      assert.equal(psql.exitCode, null, out);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const psql = psqlSession(server.db.url);
   try {
     const office = await server.login('office');
     const url = '/api/v1/projects?per_page=5&sort=id';
     const [p, q] = (await office.get(url)).body.items;
     // A writer takes its audit id first and commits last.
-    await sql(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'project', ${p.id}); UPDATE projects SET name = '迟到的提交' WHERE id = ${p.id};`);
+    await psql.run(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'project', ${p.id}); UPDATE projects SET name = '迟到的提交' WHERE id = ${p.id};`);
     const cur = await office.get(`/api/v1/projects/${q.id}`);
     assert.equal((await office.patch(`/api/v1/projects/${q.id}`, { name: `${cur.body.name}·先提交`, version: cur.body.version })).status, 200);
     const during = await office.get(url);
     assert.equal(during.body.items[0].name, p.name, 'the uncommitted change is not visible');
     assert.notEqual((await office.get(url)).headers.get('x-cache'), 'hit', 'nothing is cached while a writer is in flight');
-    await sql('COMMIT;');
+    await psql.run('COMMIT;');
     const after = await office.get(url);
     assert.equal(after.body.items[0].name, '迟到的提交', 'the late commit shows at once');
     // With no writer in flight the answer is cached again (once the server's
     // own tick is not writing either).
     assert.equal((await cachedAnswer(office, url)).headers.get('x-cache'), 'hit');
   } finally {
-    psql.stdin.end();
+    psql.end();
     await server.stop();
   }
 });

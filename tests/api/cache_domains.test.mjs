@@ -8,8 +8,7 @@
 // share a cached answer.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { PG, TODAY, startServer } from './lib.mjs';
+import { PG, TODAY, startServer, dbSql, psqlSession } from './lib.mjs';
 
 const year = TODAY.slice(0, 4);
 const URLS = {
@@ -27,15 +26,6 @@ const URLS = {
   questions: '/api/v1/questions?per_page=50',
 };
 const ALL = Object.keys(URLS);
-
-// A statement run on the database behind the server's back.
-function sql(url, statement) {
-  const r = PG
-    ? spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [url, statement], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // Asks every URL twice: the second answer comes from the cache.
 async function warm(client, names = ALL) {
@@ -136,16 +126,16 @@ test('logins and audited reads of personal data renew nothing; an audit entry of
   try {
     const office = await server.login('office');
     await warm(office);
-    const before = sql(server.db.url, 'SELECT COUNT(*) FROM audit_log');
+    const before = dbSql(server.db.url, 'SELECT COUNT(*) FROM audit_log');
     // a reveal of an enterprise's contact (audited as a read) and a login
     const e = (await office.get(URLS.enterprises)).body.items[0];
     const shown = await office.get(`/api/v1/enterprises/${e.id}?reveal=1`);
     assert.equal(shown.status, 200);
     await server.login('leader');
-    assert.ok(Number(sql(server.db.url, 'SELECT COUNT(*) FROM audit_log')) >= Number(before) + 2, 'the reveal and the login are audited');
+    assert.ok(Number(dbSql(server.db.url, 'SELECT COUNT(*) FROM audit_log')) >= Number(before) + 2, 'the reveal and the login are audited');
     await expect(server, 'office', office, 'a reveal and a login', []);
     // a module this cache has never heard of writes its entry
-    sql(server.db.url, `INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'next_years_module', 1)`);
+    dbSql(server.db.url, `INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'next_years_module', 1)`);
     await expect(server, 'office', office, 'an unknown entity', ALL);
   } finally {
     await server.stop();
@@ -203,38 +193,26 @@ test('two users asking the same URL never share a cached answer', { timeout: 120
 // still renew the answers that show it.
 test('a change committed late under a lower audit id, after a newer change elsewhere was seen, renews the answers that show it (PostgreSQL)', { skip: PG ? false : 'PostgreSQL only (SQLite commits writers in id order)', timeout: 120000 }, async () => {
   const server = await startServer();
-  const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server.db.url], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  psql.stdout.on('data', (d) => { out += d; });
-  psql.stderr.on('data', (d) => { out += d; });
-  let mark = 0;
-  const run = async (text) => {
-    const m = `done${mark++}`;
-    psql.stdin.write(`${text}\n\\echo ${m}\n`);
-    while (!out.includes(m)) {
-      assert.equal(psql.exitCode, null, out);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const psql = psqlSession(server.db.url);
   try {
     const office = await server.login('office');
     await warm(office, ['households', 'enterprises']);
     const h = (await office.get(URLS.households)).body.items[0];
     // the land change takes its audit id first and commits last
-    await run(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'land_household', ${h.id}); UPDATE land_households SET notes = '迟到的征拆提交' WHERE id = ${h.id};`);
+    await psql.run(`BEGIN; INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('${TODAY}T02:00:00.000Z', 'update', 'land_household', ${h.id}); UPDATE land_households SET notes = '迟到的征拆提交' WHERE id = ${h.id};`);
     const e = (await office.get(URLS.enterprises)).body.items[0];
     const cur = (await office.get(`/api/v1/enterprises/${e.id}`)).body;
     assert.equal((await office.patch(`/api/v1/enterprises/${e.id}`, { address: '株洲市荷塘区先提交路1号' }, { 'If-Match': `"${cur.version}"` })).status, 200);
     assert.notEqual((await office.get(URLS.enterprises)).headers.get('x-cache'), 'hit', 'the enterprise change is seen');
     const during = await office.get(URLS.households);
     assert.equal(during.body.items.find((x) => x.id === h.id).notes, h.notes, 'the uncommitted change is not visible');
-    await run('COMMIT;');
+    await psql.run('COMMIT;');
     const after = await office.get(URLS.households);
     assert.notEqual(after.headers.get('x-cache'), 'hit', 'the late land change renews the ledger');
     assert.equal(after.body.items.find((x) => x.id === h.id).notes, '迟到的征拆提交');
     assert.equal((await office.get(URLS.households)).headers.get('x-cache'), 'hit', 'and it is cached again');
   } finally {
-    psql.stdin.end();
+    psql.end();
     await server.stop();
   }
 });

@@ -258,3 +258,35 @@ export async function cachedAnswer(client, path) {
 
 // The field names of a problem+json answer, for assertions.
 export const fields = (res) => (res.body?.errors || []).map((e) => e.field);
+
+// A statement run on the database behind the server's back (psql or the
+// sqlite3 CLI); its output, trimmed.
+export function dbSql(url, statement) {
+  const r = PG
+    ? spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-tAc', statement], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [url, statement], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${statement}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// One psql session kept open on a PostgreSQL database, for a transaction
+// held across requests: run(text) resolves once psql has carried the
+// statements out; end() closes the session.
+export function psqlSession(url) {
+  const psql = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  psql.stdout.on('data', (d) => { out += d; });
+  psql.stderr.on('data', (d) => { out += d; });
+  let mark = 0;
+  return {
+    async run(text) {
+      const m = `done${mark++}`;
+      psql.stdin.write(`${text}\n\\echo ${m}\n`);
+      while (!out.includes(m)) {
+        if (psql.exitCode !== null) throw new Error(`psql exited ${psql.exitCode}: ${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    end() { psql.stdin.end(); },
+  };
+}
